@@ -1,0 +1,423 @@
+package org.rome4j.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.core.Embedding;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.rome4j.intervene.Interventions;
+import org.rome4j.intervene.Site;
+import org.rome4j.io.SafeTensors;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * A GPT-2-family language model on DJL's PyTorch engine, computed exactly as HF transformers does,
+ * with every activation reachable by a stable {@link Site} name.
+ *
+ * <pre>{@code
+ * try (Gpt gpt = Models.load("tiny-facts"); NDManager scope = gpt.newScope()) {
+ *     Batch batch = Batch.of(gpt.tokenizer().ids("The Eiffel Tower is located in"));
+ *     Output out = gpt.forwardLast(scope, batch, Interventions.builder().record(Site.mlpIn(2)).build());
+ *     NDArray logits = out.logits();          // [1, 1, V]
+ *     NDArray keys = out.get(Site.mlpIn(2));  // [1, T, F]
+ * }
+ * }</pre>
+ *
+ * <p>Not thread-safe: one forward at a time per model.
+ */
+public final class Gpt implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final String WTE = "transformer.wte.weight";
+    private static final String WPE = "transformer.wpe.weight";
+    private static final String LNF_W = "transformer.ln_f.weight";
+    private static final String LNF_B = "transformer.ln_f.bias";
+    private static final String LM_HEAD = "lm_head.weight";
+
+    private final String name;
+    private final GptConfig cfg;
+    private final TextTokenizer tokenizer;
+    private final Path tokenizerDir;
+    private final Parameters params;
+    private final List<Block> blocks;
+    private final List<SafeTensors> files;
+
+    private Gpt(String name, GptConfig cfg, TextTokenizer tokenizer, Path tokenizerDir, Parameters params,
+                List<SafeTensors> files) {
+        this.name = name;
+        this.cfg = cfg;
+        this.tokenizer = tokenizer;
+        this.tokenizerDir = tokenizerDir;
+        this.params = params;
+        this.files = files;
+        List<Block> bs = new ArrayList<>();
+        for (int i = 0; i < cfg.nLayer(); i++) {
+            bs.add(new Gpt2Block(cfg, i, params));
+        }
+        this.blocks = List.copyOf(bs);
+    }
+
+    /** Expected parameters of a config, with HF names and shapes. */
+    public static List<ParamSpec> parameterSpecs(GptConfig cfg) {
+        List<ParamSpec> out = new ArrayList<>();
+        out.add(new ParamSpec(WTE, cfg.vocabSize(), cfg.nEmbd()));
+        out.add(new ParamSpec(WPE, cfg.nPositions(), cfg.nEmbd()));
+        Parameters none = null;
+        for (int i = 0; i < cfg.nLayer(); i++) {
+            out.addAll(new Gpt2Block(cfg, i, none).parameters());
+        }
+        out.add(new ParamSpec(LNF_W, cfg.nEmbd()));
+        out.add(new ParamSpec(LNF_B, cfg.nEmbd()));
+        if (!cfg.tieWordEmbeddings()) {
+            out.add(new ParamSpec(LM_HEAD, cfg.vocabSize(), cfg.nEmbd()));
+        }
+        return out;
+    }
+
+    /**
+     * Loads a model directory in HF layout: {@code config.json}, {@code model.safetensors} (or shards
+     * listed in {@code model.safetensors.index.json}) and {@code tokenizer.json}. Weights are memory
+     * mapped; F16 and BF16 are widened to F32.
+     *
+     * @throws ModelLoadException with one line naming the problem and the fix
+     */
+    public static Gpt load(Path dir) {
+        Djl.init();
+        if (!Files.isDirectory(dir)) {
+            throw new ModelLoadException("model directory not found: " + dir
+                    + "; pass a folder in HF layout (config.json, model.safetensors, tokenizer.json) or the name tiny-facts");
+        }
+        GptConfig cfg = readConfig(dir);
+        List<Path> weightFiles = weightFiles(dir);
+        TextTokenizer tok = TextTokenizer.load(dir);
+        NDManager manager = NDManager.newBaseManager();
+        List<SafeTensors> opened = new ArrayList<>();
+        try {
+            Map<String, SafeTensors> where = new LinkedHashMap<>();
+            for (Path f : weightFiles) {
+                SafeTensors st = SafeTensors.open(f);
+                opened.add(st);
+                for (String n : st.entries().keySet()) {
+                    where.put(canonical(n), st);
+                    where.putIfAbsent(n, st);
+                }
+            }
+            Parameters params = new Parameters(manager);
+            for (ParamSpec spec : parameterSpecs(cfg)) {
+                SafeTensors st = where.get(spec.name());
+                String stored = st == null ? null : storedName(st, spec.name());
+                if (st == null) {
+                    throw new ModelLoadException("tensor " + spec.name() + " missing from " + weightFiles.get(0).getFileName()
+                            + " (" + dir + "): the checkpoint does not match config.json (n_layer=" + cfg.nLayer()
+                            + ", n_embd=" + cfg.nEmbd() + "); re-save model and config together");
+                }
+                long[] shape = st.entries().get(stored).shape();
+                if (!java.util.Arrays.equals(shape, spec.shape())) {
+                    throw new ModelLoadException("tensor " + spec.name() + " has shape " + java.util.Arrays.toString(shape)
+                            + " but config.json implies " + java.util.Arrays.toString(spec.shape())
+                            + " (" + dir + "): re-save model and config together");
+                }
+                params.put(spec.name(), st.readFloat(stored, manager));
+            }
+            return new Gpt(dir.getFileName().toString(), cfg, tok, dir, params, opened);
+        } catch (IOException e) {
+            close(opened);
+            manager.close();
+            tok.close();
+            throw new ModelLoadException(e instanceof org.rome4j.io.CorruptFileException ? e.getMessage()
+                    : "cannot read weights in " + dir + ": " + e.getMessage() + "; the file is corrupt or truncated, download it again");
+        } catch (RuntimeException e) {
+            close(opened);
+            manager.close();
+            tok.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A model from weights already in memory (training, tests). Takes ownership of the arrays, which
+     * are attached to the model's manager.
+     */
+    public static Gpt create(String name, GptConfig cfg, Map<String, NDArray> weights, Path tokenizerDir) {
+        Djl.init();
+        TextTokenizer tok = TextTokenizer.load(tokenizerDir);
+        NDManager manager = NDManager.newBaseManager();
+        Parameters params = new Parameters(manager);
+        for (ParamSpec spec : parameterSpecs(cfg)) {
+            NDArray a = weights.get(spec.name());
+            if (a == null || !a.getShape().equals(new Shape(spec.shape()))) {
+                manager.close();
+                tok.close();
+                throw new IllegalArgumentException("weight " + spec + " is " + (a == null ? "missing" : "of shape " + a.getShape()));
+            }
+            a.attach(manager);
+            params.put(spec.name(), a);
+        }
+        return new Gpt(name, cfg, tok, tokenizerDir, params, List.of());
+    }
+
+    /** Writes this model in HF layout ({@code config.json}, {@code model.safetensors}, tokenizer files). */
+    public void save(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        JSON.writeValue(dir.resolve("config.json").toFile(), cfg.toJson());
+        Map<String, SafeTensors.Tensor> out = new TreeMap<>();
+        for (Map.Entry<String, NDArray> e : params.all().entrySet()) {
+            out.put(e.getKey(), new SafeTensors.Tensor(e.getValue().getShape().getShape(), e.getValue().toFloatArray()));
+        }
+        SafeTensors.write(dir.resolve("model.safetensors"), out);
+        for (String f : List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.json", "merges.txt")) {
+            Path src = tokenizerDir.resolve(f);
+            if (Files.isRegularFile(src) && !src.toAbsolutePath().equals(dir.resolve(f).toAbsolutePath())) {
+                Files.copy(src, dir.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    private static GptConfig readConfig(Path dir) {
+        Path file = dir.resolve("config.json");
+        if (!Files.isRegularFile(file)) {
+            throw new ModelLoadException("config.json missing in " + dir + ": save the model with save_pretrained(dir)");
+        }
+        try {
+            JsonNode n = JSON.readTree(file.toFile());
+            return GptConfig.fromJson(n);
+        } catch (IOException e) {
+            throw new ModelLoadException("config.json in " + dir + " is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        } catch (IllegalArgumentException e) {
+            throw new ModelLoadException(e.getMessage() + " (" + file + ")");
+        }
+    }
+
+    private static List<Path> weightFiles(Path dir) {
+        Path single = dir.resolve("model.safetensors");
+        if (Files.isRegularFile(single)) {
+            return List.of(single);
+        }
+        Path index = dir.resolve("model.safetensors.index.json");
+        if (Files.isRegularFile(index)) {
+            try {
+                JsonNode map = JSON.readTree(index.toFile()).path("weight_map");
+                List<Path> out = new ArrayList<>();
+                map.elements().forEachRemaining(v -> {
+                    Path p = dir.resolve(v.asText());
+                    if (!out.contains(p)) out.add(p);
+                });
+                for (Path p : out) {
+                    if (!Files.isRegularFile(p)) {
+                        throw new ModelLoadException("shard " + p.getFileName() + " listed in " + index.getFileName()
+                                + " is missing from " + dir + ": download every shard");
+                    }
+                }
+                if (out.isEmpty()) {
+                    throw new ModelLoadException(index + " has an empty weight_map: download it again");
+                }
+                return out;
+            } catch (IOException e) {
+                throw new ModelLoadException(index + " is not valid JSON: download it again");
+            }
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            List<String> pickles = s.map(p -> p.getFileName().toString())
+                    .filter(f -> f.endsWith(".bin") || f.endsWith(".pt") || f.endsWith(".pth") || f.endsWith(".ckpt")).toList();
+            if (!pickles.isEmpty()) {
+                throw new ModelLoadException("refusing pickle checkpoint " + pickles.get(0) + " in " + dir
+                        + " (unpickling can run code): convert it to safetensors with transformers' "
+                        + "model.save_pretrained(dir, safe_serialization=True)");
+            }
+        } catch (IOException e) {
+            throw new ModelLoadException("cannot list " + dir + ": " + e.getMessage());
+        }
+        throw new ModelLoadException("no weights in " + dir + ": expected model.safetensors or model.safetensors.index.json");
+    }
+
+    /** HF names with or without the {@code transformer.} prefix (GPT2Model vs GPT2LMHeadModel). */
+    private static String canonical(String n) {
+        if (n.startsWith("transformer.") || n.startsWith("lm_head.")) {
+            return n;
+        }
+        return "transformer." + n;
+    }
+
+    private static String storedName(SafeTensors st, String canonicalName) {
+        if (st.entries().containsKey(canonicalName)) {
+            return canonicalName;
+        }
+        return canonicalName.substring("transformer.".length());
+    }
+
+    /** A new scope for forwards: close it (try-with-resources) to free every activation. */
+    public NDManager newScope() {
+        return params.manager().newSubManager();
+    }
+
+    /** The model's name (its folder name, or the embedded name). */
+    public String name() { return name; }
+    /** The hyper-parameters. */
+    public GptConfig config() { return cfg; }
+    /** The tokenizer. */
+    public TextTokenizer tokenizer() { return tokenizer; }
+    /** The weights by HF name. */
+    public Parameters parameters() { return params; }
+    /** The blocks, in order. */
+    public List<Block> blocks() { return blocks; }
+    /** Number of blocks. */
+    public int nLayer() { return cfg.nLayer(); }
+
+    /** Every site of this model, in forward order. */
+    public List<Site> sites() {
+        List<Site> out = new ArrayList<>(List.of(Site.embed(), Site.posEmbed()));
+        for (int i = 0; i < cfg.nLayer(); i++) {
+            for (Site.Kind k : Site.Kind.values()) {
+                if (k.perLayer()) out.add(Site.of(k, i));
+            }
+        }
+        out.add(Site.finalNormOut());
+        out.add(Site.logits());
+        return out;
+    }
+
+    /** Forward over a batch; logits at every position, [B, T, V]. */
+    public Output forward(NDManager scope, Batch batch, Interventions iv) {
+        return run(scope, batch.flatIds(), batch.flatPositions(), batch.rows(), batch.tokens(), masks(batch), null, iv, null);
+    }
+
+    /** Forward over a batch; logits only at each row's last real token, [B, 1, V] (saves the vocabulary matmul). */
+    public Output forwardLast(NDManager scope, Batch batch, Interventions iv) {
+        int[] last = new int[batch.rows()];
+        for (int r = 0; r < last.length; r++) last[r] = batch.lastIndex(r);
+        return run(scope, batch.flatIds(), batch.flatPositions(), batch.rows(), batch.tokens(), masks(batch), null, iv, last);
+    }
+
+    /**
+     * One step with a KV cache: {@code ids} are the new tokens [B][T], {@code positions} their
+     * position ids, {@code mask} their padding mask. Logits at the last new token, [B, 1, V]. Sites see
+     * only the new tokens; {@link org.rome4j.intervene.HookContext#offset()} says where they start.
+     */
+    public Output step(NDManager scope, long[][] ids, long[][] positions, int[][] mask, KvCache cache, Interventions iv) {
+        int b = ids.length;
+        int t = ids[0].length;
+        long[] flatIds = new long[b * t];
+        long[] flatPos = new long[b * t];
+        for (int r = 0; r < b; r++) {
+            System.arraycopy(ids[r], 0, flatIds, r * t, t);
+            System.arraycopy(positions[r], 0, flatPos, r * t, t);
+        }
+        int[] last = new int[b];
+        java.util.Arrays.fill(last, t - 1);
+        return run(scope, flatIds, flatPos, b, t, mask, cache, iv, last);
+    }
+
+    private static int[][] masks(Batch batch) {
+        int[][] m = new int[batch.rows()][batch.tokens()];
+        for (int r = 0; r < m.length; r++) {
+            for (int i = 0; i < m[r].length; i++) m[r][i] = batch.mask(r, i);
+        }
+        return m;
+    }
+
+    private Output run(NDManager scope, long[] ids, long[] pos, int b, int t, int[][] stepMask, KvCache cache,
+                       Interventions iv, int[] lastIdx) {
+        int offset = cache == null ? 0 : cache.length();
+        checkInput(ids, pos);
+        NDArray idArr = scope.create(ids, new Shape(b, t));
+        NDArray posArr = scope.create(pos, new Shape(b, t));
+        NDArray mask = scope.create(additiveMask(b, t, offset, cache == null ? null : cache.mask(), stepMask),
+                new Shape(b, 1, t, offset + t));
+        Pass pass = new Pass(scope, iv, b, t, offset, mask, cache);
+        try {
+            NDArray x = pass.visit(Site.embed(), embed(idArr, params.get(WTE)));
+            x = x.add(pass.visit(Site.posEmbed(), embed(posArr, params.get(WPE))));
+            for (Block block : blocks) {
+                x = block.forward(x, pass);
+            }
+            NDArray h = pass.visit(Site.finalNormOut(),
+                    Layers.layerNorm(x, params.get(LNF_W), params.get(LNF_B), cfg.layerNormEps()));
+            if (lastIdx != null) {
+                long[] rowsAt = new long[b];
+                for (int r = 0; r < b; r++) rowsAt[r] = (long) r * t + lastIdx[r];
+                h = h.reshape(b * (long) t, cfg.nEmbd()).get(new NDIndex("{}", scope.create(rowsAt))).reshape(b, 1, cfg.nEmbd());
+            }
+            NDArray head = cfg.tieWordEmbeddings() ? params.get(WTE) : params.get(LM_HEAD);
+            NDArray logits = pass.visit(Site.logits(), Layers.linearT(h, head));
+            if (cache != null) {
+                pass.commitCache();
+                cache.extendMask(stepMask);
+            }
+            return new Output(logits, pass.recorded);
+        } catch (Pass.Stop stop) {
+            return new Output(null, pass.recorded);
+        }
+    }
+
+    private static NDArray embed(NDArray ids, NDArray table) {
+        return Embedding.embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    private void checkInput(long[] ids, long[] pos) {
+        for (long id : ids) {
+            if (id < 0 || id >= cfg.vocabSize()) {
+                throw new IllegalArgumentException("token id " + id + " is outside the vocabulary (0–" + (cfg.vocabSize() - 1)
+                        + "): the tokenizer does not match the model");
+            }
+        }
+        for (long p : pos) {
+            if (p >= cfg.nPositions()) {
+                throw new IllegalArgumentException("sequence too long: position " + p + " but " + name + " has a context of "
+                        + cfg.nPositions() + " tokens; shorten the prompt or generate fewer tokens");
+            }
+        }
+    }
+
+    /** 0 where query i (at absolute position offset+i) may attend key j; the float minimum elsewhere. */
+    private static float[] additiveMask(int b, int t, int offset, int[][] past, int[][] step) {
+        int tk = offset + t;
+        float[] m = new float[b * t * tk];
+        float min = -Float.MAX_VALUE;
+        for (int r = 0; r < b; r++) {
+            for (int i = 0; i < t; i++) {
+                int base = (r * t + i) * tk;
+                for (int j = 0; j < tk; j++) {
+                    int real = j < offset ? past[r][j] : step[r][j - offset];
+                    boolean ok = j <= offset + i && real == 1;
+                    m[base + j] = ok ? 0f : min;
+                }
+            }
+        }
+        return m;
+    }
+
+    private static void close(List<SafeTensors> files) {
+        for (SafeTensors f : files) {
+            try {
+                f.close();
+            } catch (IOException ignored) {
+                // closing a read-only channel; nothing to recover
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        params.close();
+        tokenizer.close();
+        close(files);
+    }
+
+    @Override
+    public String toString() {
+        return "Gpt[" + name + ": " + cfg.nLayer() + " layers, width " + cfg.nEmbd() + ", " + cfg.nHead() + " heads, vocab "
+                + cfg.vocabSize() + "]";
+    }
+}

@@ -1,0 +1,74 @@
+package org.rome4j.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * Keys and values of the tokens seen so far, per layer ([B, H, past, head width]), plus the padding
+ * mask of those tokens. Owns its arrays: each step swaps in the longer ones and frees the old.
+ * Close it when generation ends.
+ */
+public final class KvCache implements AutoCloseable {
+    private final NDManager manager;
+    private final NDArray[] keys;
+    private final NDArray[] values;
+    private int[][] mask;
+
+    /** An empty cache for a model with {@code nLayer} blocks. */
+    public KvCache(NDManager parent, int nLayer) {
+        this.manager = parent.newSubManager();
+        this.keys = new NDArray[nLayer];
+        this.values = new NDArray[nLayer];
+    }
+
+    /** Tokens cached so far. */
+    public int length() {
+        return mask == null ? 0 : mask[0].length;
+    }
+
+    /** Padding mask of the cached tokens, per row. */
+    int[][] mask() {
+        return mask;
+    }
+
+    /** Appends this step's keys and values for a layer and returns the full ones. */
+    NDArray[] append(int layer, NDArray k, NDArray v) {
+        NDArray fullK = keys[layer] == null ? k : NDArrays.concat(new NDList(keys[layer], k), 2);
+        NDArray fullV = values[layer] == null ? v : NDArrays.concat(new NDList(values[layer], v), 2);
+        return new NDArray[] {fullK, fullV};
+    }
+
+    /** Keeps this step's full keys and values once the step has finished. */
+    void commit(int layer, NDArray fullK, NDArray fullV) {
+        NDArray oldK = keys[layer];
+        NDArray oldV = values[layer];
+        fullK.attach(manager);
+        fullV.attach(manager);
+        keys[layer] = fullK;
+        values[layer] = fullV;
+        if (oldK != null && oldK != fullK) oldK.close();
+        if (oldV != null && oldV != fullV) oldV.close();
+    }
+
+    /** Extends the padding mask by a step's mask. */
+    void extendMask(int[][] step) {
+        if (mask == null) {
+            mask = step;
+            return;
+        }
+        int[][] out = new int[mask.length][];
+        for (int r = 0; r < mask.length; r++) {
+            out[r] = new int[mask[r].length + step[r].length];
+            System.arraycopy(mask[r], 0, out[r], 0, mask[r].length);
+            System.arraycopy(step[r], 0, out[r], mask[r].length, step[r].length);
+        }
+        mask = out;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,49 @@
+package org.rome4j.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.LayerNorm;
+
+/**
+ * The few tensor functions the blocks share. Each takes the activation as the receiver, so results
+ * live in the forward's scope, never in the weights' manager.
+ */
+final class Layers {
+    private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2.0 / Math.PI);
+    private static final float INV_SQRT_2 = (float) (1.0 / Math.sqrt(2.0));
+
+    private Layers() { }
+
+    /** LayerNorm over the last axis with biased variance, as torch computes it. */
+    static NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta, double eps) {
+        return LayerNorm.layerNorm(x, new Shape(gamma.getShape().get(0)), gamma, beta, (float) eps).singletonOrThrow();
+    }
+
+    /** HF Conv1D: {@code x @ W + b} with W stored [in, out]. */
+    static NDArray conv1d(NDArray x, NDArray w, NDArray b) {
+        return x.matMul(w).add(b);
+    }
+
+    /** {@code x @ W^T}: the tied LM head. */
+    static NDArray linearT(NDArray x, NDArray w) {
+        return Linear.linear(x, w).singletonOrThrow();
+    }
+
+    /** The MLP activation by its HF name. gelu_new is composed: the engine has no tanh-GELU op. */
+    static NDArray activation(String name, NDArray x) {
+        switch (name) {
+            case "gelu_new":
+            case "gelu_pytorch_tanh": {
+                NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul(SQRT_2_OVER_PI);
+                return x.mul(0.5f).mul(inner.tanh().add(1f));
+            }
+            case "gelu":
+                return x.mul(0.5f).mul(x.mul(INV_SQRT_2).erf().add(1f));
+            case "relu":
+                return x.maximum(0f);
+            default:
+                throw new IllegalArgumentException("unsupported activation " + name);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package org.rome4j.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A model's weights by HF state-dict name, in one manager that outlives every forward. Weights are
+ * never changed in place (loaded ones may be memory-mapped, read-only file pages): an edit swaps in a
+ * new array and hands back the old one, so it can be undone exactly.
+ */
+public final class Parameters implements AutoCloseable {
+    private final NDManager manager;
+    private final Map<String, NDArray> byName = new LinkedHashMap<>();
+
+    Parameters(NDManager manager) {
+        this.manager = manager;
+    }
+
+    /** The manager the weights live in. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** A weight by HF name. */
+    public NDArray get(String name) {
+        NDArray a = byName.get(name);
+        if (a == null) {
+            throw new IllegalArgumentException("no parameter " + name + ": names look like "
+                    + byName.keySet().stream().limit(3).toList());
+        }
+        return a;
+    }
+
+    /** Whether a weight exists. */
+    public boolean has(String name) {
+        return byName.containsKey(name);
+    }
+
+    /** Every weight, by name, in load order. Read-only view. */
+    public Map<String, NDArray> all() {
+        return Collections.unmodifiableMap(byName);
+    }
+
+    /** Adds a weight at load time; it must already live in {@link #manager()}. */
+    void put(String name, NDArray a) {
+        byName.put(name, a);
+    }
+
+    /**
+     * Swaps in a new value for a weight (copied into the weights' manager) and returns the previous
+     * array, still open, so the caller can restore it with another {@code replace}.
+     *
+     * @throws IllegalArgumentException if the shape differs
+     */
+    public NDArray replace(String name, NDArray value) {
+        NDArray old = get(name);
+        if (!old.getShape().equals(value.getShape())) {
+            throw new IllegalArgumentException("parameter " + name + " has shape " + old.getShape() + ", new value has "
+                    + value.getShape());
+        }
+        NDArray copy = value.getManager() == manager ? value : value.duplicate();
+        copy.attach(manager);
+        byName.put(name, copy);
+        return old;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

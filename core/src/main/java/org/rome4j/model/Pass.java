@@ -1,0 +1,77 @@
+package org.rome4j.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import org.rome4j.intervene.Hook;
+import org.rome4j.intervene.HookContext;
+import org.rome4j.intervene.Interventions;
+import org.rome4j.intervene.Site;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The state of one forward pass that blocks share: the scope every activation lives in, the
+ * interventions, the attention mask and the KV cache. Blocks route every named activation through
+ * {@link #visit}, the single place where hooks run.
+ */
+public final class Pass {
+    /** Thrown by {@link #visit} at the stop site; caught by the model. */
+    static final class Stop extends RuntimeException {
+        Stop() {
+            super(null, null, false, false);
+        }
+    }
+
+    final NDManager scope;
+    final Interventions iv;
+    final int rows;
+    final int tokens;
+    final int offset;
+    /** Additive attention mask [B, 1, T, offset + T]: 0 where a query may attend, the float minimum elsewhere. */
+    final NDArray attnMask;
+    final KvCache cache;
+    final Map<Site, NDArray> recorded = new LinkedHashMap<>();
+    private final Map<Integer, NDArray[]> pendingCache = new LinkedHashMap<>();
+
+    Pass(NDManager scope, Interventions iv, int rows, int tokens, int offset, NDArray attnMask, KvCache cache) {
+        this.scope = scope;
+        this.iv = iv;
+        this.rows = rows;
+        this.tokens = tokens;
+        this.offset = offset;
+        this.attnMask = attnMask;
+        this.cache = cache;
+    }
+
+    /** Runs the hooks at a site and returns the (possibly replaced) activation. */
+    NDArray visit(Site site, NDArray x) {
+        List<Hook> hooks = iv.at(site);
+        if (!hooks.isEmpty()) {
+            HookContext ctx = new HookContext(site, scope, rows, tokens, offset, recorded);
+            for (Hook h : hooks) {
+                x = h.apply(ctx, x);
+            }
+        }
+        if (site.equals(iv.stopAfter())) {
+            throw new Stop();
+        }
+        return x;
+    }
+
+    /** Holds a layer's full keys and values until the whole step has run. */
+    void keepCache(int layer, NDArray k, NDArray v) {
+        pendingCache.put(layer, new NDArray[] {k, v});
+    }
+
+    /** Moves the step's keys and values into the cache (only once the forward has completed). */
+    void commitCache() {
+        pendingCache.forEach((layer, kv) -> cache.commit(layer, kv[0], kv[1]));
+    }
+
+    /** The run's manager. */
+    NDManager scope() {
+        return scope;
+    }
+}

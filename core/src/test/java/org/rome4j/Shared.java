@@ -1,0 +1,33 @@
+package org.rome4j;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where the read-only reference data lives: the {@code shared/} folder beside the checkout. */
+public final class Shared {
+    private Shared() { }
+
+    /** The shared folder ({@code -Drome4j.shared}, else {@code ../shared}). */
+    public static Path root() {
+        String prop = System.getProperty("rome4j.shared");
+        Path p = prop != null ? Path.of(prop) : Path.of("..", "shared");
+        if (!Files.isDirectory(p)) {
+            p = Path.of("..", "..", "shared");
+        }
+        if (!Files.isDirectory(p)) {
+            throw new IllegalStateException("reference data not found at " + p.toAbsolutePath()
+                    + ": check out ../shared beside the repository or pass -Drome4j.shared=DIR");
+        }
+        return p.normalize();
+    }
+
+    /** The tiny GPT-2 golden folder. */
+    public static Path tinyGpt2() {
+        return root().resolve("golden/tiny-gpt2");
+    }
+
+    /** known_1000.json. */
+    public static Path known1000() {
+        return root().resolve("data/rome/known_1000.json");
+    }
+}
