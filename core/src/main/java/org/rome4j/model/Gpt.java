@@ -257,6 +257,11 @@ public final class Gpt implements AutoCloseable {
         return canonicalName.substring("transformer.".length());
     }
 
+    /** The same model under another display name (shares the weights; closing either closes both). */
+    Gpt renamed(String newName) {
+        return new Gpt(newName, cfg, tokenizer, tokenizerDir, params, files);
+    }
+
     /** A new scope for forwards: close it (try-with-resources) to free every activation. */
     public NDManager newScope() {
         return params.manager().newSubManager();

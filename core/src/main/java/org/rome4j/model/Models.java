@@ -1,0 +1,173 @@
+package org.rome4j.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Finds models by what a user types: the embedded {@value #DEFAULT} model, a directory in HF layout,
+ * or a HuggingFace hub id ({@code gpt2-xl}, {@code openai-community/gpt2}) already in the local HF cache.
+ */
+public final class Models {
+    /** The embedded default model, shipped inside the jar. */
+    public static final String DEFAULT = "tiny-facts";
+
+    /** Names of the embedded models. */
+    public static final List<String> EMBEDDED = List.of(DEFAULT);
+
+    private static final String RESOURCE_ROOT = "/rome4j/models/";
+    private static final List<String> MODEL_FILES = List.of("config.json", "model.safetensors", "tokenizer.json",
+            "tokenizer_config.json", "special_tokens_map.json", "training.json");
+
+    private Models() { }
+
+    /** Loads a model by name, directory or hub id (see {@link #resolve}). */
+    public static Gpt load(String nameOrPath) {
+        Path dir = resolve(nameOrPath);
+        Gpt gpt = Gpt.load(dir);
+        return EMBEDDED.contains(nameOrPath) ? gpt.renamed(nameOrPath) : gpt;
+    }
+
+    /**
+     * The directory holding a model.
+     *
+     * @throws ModelLoadException naming what was looked for and how to get it
+     */
+    public static Path resolve(String nameOrPath) {
+        if (nameOrPath == null || nameOrPath.isBlank()) {
+            throw new ModelLoadException("no model given: pass --model tiny-facts, a model directory, or a hub id such as gpt2-xl");
+        }
+        String s = nameOrPath.trim();
+        if (EMBEDDED.contains(s)) {
+            return extractEmbedded(s);
+        }
+        Path p = Path.of(s.startsWith("~/") ? System.getProperty("user.home") + s.substring(1) : s);
+        if (Files.isDirectory(p)) {
+            return p;
+        }
+        if (looksLikePath(s)) {
+            throw new ModelLoadException("model directory not found: " + p.toAbsolutePath()
+                    + "; pass a folder in HF layout (config.json, model.safetensors, tokenizer.json) or the name tiny-facts");
+        }
+        Optional<Path> cached = hubCache(s);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
+        String repo = s;
+        throw new ModelLoadException("unknown model " + s + ": not an embedded model (" + String.join(", ", EMBEDDED)
+                + "), not a directory, and not in the HF cache at " + hubCacheRoot()
+                + "; download it with: huggingface-cli download " + repo
+                + " config.json model.safetensors tokenizer.json (or rome4j download " + repo + ")");
+    }
+
+    private static boolean looksLikePath(String s) {
+        return s.startsWith("/") || s.startsWith("./") || s.startsWith("../") || s.startsWith("~") || s.endsWith("/")
+                || s.chars().filter(c -> c == '/').count() > 1;
+    }
+
+    /** The HF hub cache folder: {@code HF_HUB_CACHE}, else {@code HF_HOME/hub}, else {@code ~/.cache/huggingface/hub}. */
+    public static Path hubCacheRoot() {
+        String hub = System.getenv("HF_HUB_CACHE");
+        if (hub != null && !hub.isBlank()) return Path.of(hub);
+        String home = System.getenv("HF_HOME");
+        if (home != null && !home.isBlank()) return Path.of(home, "hub");
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank()) return Path.of(xdg, "huggingface", "hub");
+        return Path.of(System.getProperty("user.home"), ".cache", "huggingface", "hub");
+    }
+
+    /**
+     * A hub id's snapshot in the local cache ({@code models--org--name/snapshots/rev}): the revision
+     * {@code refs/main} points at, else the newest snapshot holding a config. Bare GPT-2 names are
+     * also looked up under {@code openai-community/}.
+     */
+    public static Optional<Path> hubCache(String id) {
+        List<String> candidates = id.contains("/") ? List.of(id) : List.of(id, "openai-community/" + id);
+        for (String c : candidates) {
+            Path repo = hubCacheRoot().resolve("models--" + c.replace("/", "--"));
+            Path snaps = repo.resolve("snapshots");
+            if (!Files.isDirectory(snaps)) continue;
+            try {
+                Path ref = repo.resolve("refs/main");
+                if (Files.isRegularFile(ref)) {
+                    Path snap = snaps.resolve(Files.readString(ref).trim());
+                    if (Files.isRegularFile(snap.resolve("config.json"))) return Optional.of(snap);
+                }
+                try (Stream<Path> st = Files.list(snaps)) {
+                    Optional<Path> any = st.filter(d -> Files.isRegularFile(d.resolve("config.json")))
+                            .max((a, b) -> Long.compare(a.toFile().lastModified(), b.toFile().lastModified()));
+                    if (any.isPresent()) return any;
+                }
+            } catch (IOException e) {
+                throw new ModelLoadException("cannot read the HF cache at " + repo + ": " + e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Copies an embedded model out of the jar into {@code ~/.cache/rome4j/models/NAME-HASH} (once;
+     * the hash of its weights names the folder, so a new build never reuses stale files).
+     */
+    static Path extractEmbedded(String name) {
+        String base = RESOURCE_ROOT + name + "/";
+        URL weights = Models.class.getResource(base + "model.safetensors");
+        if (weights == null) {
+            throw new ModelLoadException("embedded model " + name + " is missing from the classpath (" + base
+                    + "): rebuild with mvn package, or pass a model directory");
+        }
+        try {
+            String hash = shortHash(base + "config.json") + shortHash(base + "model.safetensors");
+            Path cacheRoot = Path.of(System.getProperty("rome4j.cache",
+                    Path.of(System.getProperty("user.home"), ".cache", "rome4j").toString()), "models");
+            Path dir = cacheRoot.resolve(name + "-" + hash);
+            if (Files.isRegularFile(dir.resolve(".complete"))) {
+                return dir;
+            }
+            Files.createDirectories(cacheRoot);
+            Path tmp = Files.createTempDirectory(cacheRoot, name + ".tmp");
+            for (String f : MODEL_FILES) {
+                try (InputStream in = Models.class.getResourceAsStream(base + f)) {
+                    if (in != null) Files.copy(in, tmp.resolve(f));
+                }
+            }
+            Files.writeString(tmp.resolve(".complete"), hash);
+            try {
+                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException raced) {
+                if (!Files.isRegularFile(dir.resolve(".complete"))) throw raced;
+                deleteTree(tmp);
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new ModelLoadException("cannot unpack embedded model " + name + " to ~/.cache/rome4j: " + e.getMessage()
+                    + "; set -Drome4j.cache=DIR to a writable folder");
+        }
+    }
+
+    private static String shortHash(String resource) throws IOException {
+        try (InputStream in = Models.class.getResourceAsStream(resource)) {
+            if (in == null) return "0";
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+            return HexFormat.of().formatHex(md.digest()).substring(0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+        }
+    }
+}
