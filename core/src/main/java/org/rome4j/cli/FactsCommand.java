@@ -1,0 +1,44 @@
+package org.rome4j.cli;
+
+import org.rome4j.data.KnownFact;
+import org.rome4j.data.KnownFacts;
+import org.rome4j.eval.FactRecall;
+import org.rome4j.model.Gpt;
+import org.rome4j.model.Models;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code facts}: how many facts of a known_1000-format file the model completes greedily. */
+final class FactsCommand implements Command {
+    @Override
+    public String name() { return "facts"; }
+
+    @Override
+    public String usage() { return "facts --model M --facts FILE [--json]"; }
+
+    @Override
+    public int run(String[] argv, PrintStream out) throws Exception {
+        Args a = Args.parse(name(), argv, Set.of("model", "facts", "batch"), Set.of("json"));
+        List<KnownFact> facts = KnownFacts.read(Path.of(a.require("facts")));
+        try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT))) {
+            FactRecall.Result r = FactRecall.check(gpt, facts, a.getInt("batch", 64, 1, 4096));
+            if (a.json()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("total", r.total());
+                m.put("correct", r.correct());
+                m.put("accuracy", r.accuracy());
+                Json.print(out, m);
+            } else {
+                out.printf("%s: %d of %d facts correct (accuracy %.4f)%n", gpt.name(), r.correct(), r.total(), r.accuracy());
+                r.wrong().stream().limit(10).forEach(c -> out.printf("  wrong: %s -> \"%s\" (expected \"%s\")%n",
+                        c.fact().prompt(), c.predicted(), c.fact().attribute()));
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package org.rome4j.cli;
+
+import org.rome4j.model.Generator;
+import org.rome4j.model.Gpt;
+import org.rome4j.model.Models;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code generate}: greedy or seeded top-k continuation of one or more prompts. */
+final class GenerateCommand implements Command {
+    @Override
+    public String name() { return "generate"; }
+
+    @Override
+    public String usage() {
+        return "generate --model M --prompt TEXT [--prompt TEXT2 ...] [--max-new-tokens N] [--top-k K --seed S] [--json]";
+    }
+
+    @Override
+    public int run(String[] argv, PrintStream out) throws Exception {
+        List<String> prompts = new ArrayList<>();
+        List<String> rest = new ArrayList<>();
+        for (int i = 0; i < argv.length; i++) {
+            if (argv[i].equals("--prompt") && i + 1 < argv.length) {
+                prompts.add(argv[++i]);
+            } else {
+                rest.add(argv[i]);
+            }
+        }
+        Args a = Args.parse(name(), rest.toArray(String[]::new), Set.of("model", "max-new-tokens", "top-k", "seed", "prompt"),
+                Set.of("json"));
+        if (prompts.isEmpty() || prompts.stream().anyMatch(String::isEmpty)) {
+            throw new UsageException("generate: --prompt TEXT is required (repeat it for a batch)");
+        }
+        Generator g = Generator.builder()
+                .maxNewTokens(a.getInt("max-new-tokens", 20, 1, 100_000))
+                .topK(a.getInt("top-k", 0, 0, 1_000_000))
+                .seed(a.getLong("seed", 0))
+                .build();
+        try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT))) {
+            List<Generator.Result> results = g.generate(gpt, prompts);
+            if (a.json()) {
+                List<Map<String, Object>> list = new ArrayList<>();
+                for (Generator.Result r : results) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("prompt", r.prompt());
+                    m.put("completion", r.text());
+                    m.put("text", r.fullText());
+                    m.put("new_token_ids", r.newIds());
+                    list.add(m);
+                }
+                Json.print(out, list.size() == 1 ? list.get(0) : list);
+            } else {
+                for (Generator.Result r : results) out.println(r.fullText());
+            }
+            return 0;
+        }
+    }
+}
