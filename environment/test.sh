@@ -3,7 +3,7 @@
 # browser tests against the built jar.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q install
+mvn -B -q package
 if [ -x environment/test-notebooks.sh ]; then
   bash environment/test-notebooks.sh
 fi
