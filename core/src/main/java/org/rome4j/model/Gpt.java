@@ -366,23 +366,46 @@ public final class Gpt implements AutoCloseable {
      * @param lastOnly logits only at each row's last real token ([B, 1, V]) instead of [B, T, V]
      */
     public Output forwardFrom(NDManager scope, int layer, NDArray residual, Batch batch, Interventions iv, boolean lastOnly) {
+        return forwardFrom(scope, layer, residual, batch, iv, lastOnly, null);
+    }
+
+    /**
+     * {@link #forwardFrom(NDManager, int, NDArray, Batch, Interventions, boolean)} after an unchanged
+     * prefix: {@code prefix} holds the keys and values of the first {@code p = prefix.length()} tokens
+     * for every block from {@code layer} on, and {@code residual} [B, T − p, D] covers only tokens
+     * p..T−1 of {@code batch} (right-padded). Only those tokens are computed; sites see them with
+     * {@link org.rome4j.intervene.HookContext#offset()} = p. The prefix cache is read, never changed.
+     * Causal tracing uses it because a restore at token t leaves every earlier token as in the
+     * corrupted run (attention is causal).
+     */
+    public Output forwardFrom(NDManager scope, int layer, NDArray residual, Batch batch, Interventions iv, boolean lastOnly,
+                              KvCache prefix) {
         if (layer < 0 || layer > cfg.nLayer()) {
             throw new IllegalArgumentException("start layer " + layer + " is outside 0–" + cfg.nLayer() + " for " + name);
         }
+        if (batch.leftPadded() && prefix != null) {
+            throw new IllegalArgumentException("a prefix cache needs a right-padded batch");
+        }
+        int offset = prefix == null ? 0 : prefix.length();
         int b = batch.rows();
-        int t = batch.tokens();
+        int t = batch.tokens() - offset;
         Shape want = new Shape(b, t, cfg.nEmbd());
-        if (!residual.getShape().equals(want)) {
-            throw new IllegalArgumentException("residual has shape " + residual.getShape() + " but the batch needs " + want);
+        if (t < 1 || !residual.getShape().equals(want)) {
+            throw new IllegalArgumentException("residual has shape " + residual.getShape() + " but the batch after a prefix of "
+                    + offset + " tokens needs " + want);
         }
         int[] last = null;
         if (lastOnly) {
             last = new int[b];
-            for (int r = 0; r < b; r++) last[r] = batch.lastIndex(r);
+            for (int r = 0; r < b; r++) last[r] = batch.lastIndex(r) - offset;
         }
-        int[][] stepMask = masks(batch);
-        NDArray mask = scope.create(additiveMask(b, t, 0, null, stepMask), new Shape(b, 1, t, t));
-        Pass pass = new Pass(scope, iv, b, t, 0, mask, null);
+        int[][] stepMask = new int[b][t];
+        for (int r = 0; r < b; r++) {
+            for (int i = 0; i < t; i++) stepMask[r][i] = batch.mask(r, offset + i);
+        }
+        NDArray mask = scope.create(additiveMask(b, t, offset, prefix == null ? null : prefix.mask(), stepMask),
+                new Shape(b, 1, t, offset + t));
+        Pass pass = new Pass(scope, iv, b, t, offset, mask, prefix);
         try {
             return tail(scope, pass, residual, layer, b, t, null, stepMask, last);
         } catch (Pass.Stop stop) {

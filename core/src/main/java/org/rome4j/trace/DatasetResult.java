@@ -277,9 +277,9 @@ public final class DatasetResult {
         m.put("noise_scale", noiseScale);
         m.put("samples", samples);
         m.put("window", window);
-        m.put("mean_high", meanHigh());
-        m.put("mean_low", meanLow());
-        m.put("total_effect", totalEffect());
+        m.put("mean_high", finite(meanHigh()));
+        m.put("mean_low", finite(meanLow()));
+        m.put("total_effect", finite(totalEffect()));
         Map<String, Object> kinds = new LinkedHashMap<>();
         for (Kind k : cells.keySet()) {
             Map<String, Object> km = new LinkedHashMap<>();

@@ -13,6 +13,7 @@ import org.rome4j.intervene.Interventions;
 import org.rome4j.intervene.Site;
 import org.rome4j.model.Batch;
 import org.rome4j.model.Gpt;
+import org.rome4j.model.KvCache;
 import org.rome4j.progress.CancellationToken;
 
 import java.util.ArrayList;
@@ -30,7 +31,9 @@ import java.util.TreeMap;
  * <ul>
  * <li>{@link #batched}: many cells per forward, each restarted with {@link Gpt#forwardFrom} from the
  *     cached corrupted residual at the first layer its patch touches (every layer below is identical
- *     to the corrupted run), logits only at the last token. A residual restore at (t, l) starts at
+ *     to the corrupted run), and only from the restored token on (attention is causal, so earlier
+ *     tokens are as in the corrupted run: their keys and values come from its KV cache); logits only
+ *     at the last token. A residual restore at (t, l) starts at
  *     block l+1 with {@code layer.{l+1}.in} patched (or at block l with {@code layer.l.out} patched
  *     when l is the last layer); an MLP/attention window [a, b) starts at block a.</li>
  * <li>{@link #naive}: the original's schedule, one full forward (logits at every position) of
@@ -58,15 +61,17 @@ final class Tracer implements AutoCloseable {
     final double[] scaledNoise;          // [samples, subject tokens, width]
     final boolean replace;
     private final NDManager scope;
-    private final Batch corruptedBatch;
     private final Map<Site, float[]> clean = new HashMap<>();      // [T * D]
     private final Map<Site, float[]> corrupted = new HashMap<>();  // [S * T * D]
     private final NDArray[] corruptedIn;                             // [S, T, D] per layer
+    private final KvCache corruptedKv;                               // [S, H, T, head width] per layer
     final float[] corruptedEmbed;                                    // [S, T, D]
     final long answerId;
     final double highScore;
     final double lowScore;
     int maxRows = 256;
+    /** Skip the tokens before the restored one (their states equal the corrupted run's), reading their keys and values from the corrupted run. */
+    boolean skipPrefix = true;
     CancellationToken cancel = CancellationToken.NONE;
 
     Tracer(Gpt gpt, long[] ids, int subjectBegin, int subjectEnd, int samples, double[] scaledNoise, boolean replace) {
@@ -100,12 +105,23 @@ final class Tracer implements AutoCloseable {
             this.answerId = answer[0];
             this.highScore = high[0];
             // corrupted run: the residual entering every block, MLP and attention outputs to pin, the score
-            this.corruptedBatch = Batch.right(Collections.nCopies(samples, ids), gpt.tokenizer().padId());
             Interventions.Builder kb = Interventions.builder().apply(Site.embed(), corrupt(0)).record(Site.embed());
             for (int l = 0; l < nLayer; l++) {
                 kb.record(Site.layerIn(l), Site.mlpOut(l), Site.attnOut(l));
             }
-            var out = gpt.forwardLast(scope, corruptedBatch, kb.build());
+            // a step with an empty KV cache is the same forward, and leaves every layer's keys and values
+            long[][] rowsIds = new long[samples][];
+            long[][] rowsPos = new long[samples][ids.length];
+            int[][] rowsMask = new int[samples][ids.length];
+            for (int r = 0; r < samples; r++) {
+                rowsIds[r] = ids.clone();
+                for (int i = 0; i < ids.length; i++) {
+                    rowsPos[r][i] = i;
+                    rowsMask[r][i] = 1;
+                }
+            }
+            this.corruptedKv = new KvCache(scope, nLayer);
+            var out = gpt.step(scope, rowsIds, rowsPos, rowsMask, corruptedKv, kb.build());
             this.lowScore = mean(answerProbs(out.logits()), 0, samples);
             this.corruptedIn = new NDArray[nLayer];
             for (int l = 0; l < nLayer; l++) {
@@ -202,29 +218,33 @@ final class Tracer implements AutoCloseable {
     /** Scores of cells, many per forward, each started at its first restored layer. */
     double[] batched(List<Cell> cells, Kind kind, int window, Kind frozen) {
         double[] scores = new double[cells.size()];
-        Map<Integer, List<Integer>> byStart = new TreeMap<>();
+        // group by start layer, and by restored token when the prefix before it is skipped
+        Map<Long, List<Integer>> groups = new TreeMap<>();
         List<Plan> plans = new ArrayList<>();
         for (int i = 0; i < cells.size(); i++) {
             Plan p = plan(cells.get(i), kind, window, frozen);
             plans.add(p);
-            byStart.computeIfAbsent(p.start(), k -> new ArrayList<>()).add(i);
+            long prefix = skipPrefix ? cells.get(i).token() : 0;
+            groups.computeIfAbsent(p.start() * 1_000_000L + prefix, k -> new ArrayList<>()).add(i);
         }
         int perForward = Math.max(1, maxRows / samples);
-        for (Map.Entry<Integer, List<Integer>> g : byStart.entrySet()) {
+        for (Map.Entry<Long, List<Integer>> g : groups.entrySet()) {
             List<Integer> idx = g.getValue();
+            int start = (int) (g.getKey() / 1_000_000L);
+            int prefix = (int) (g.getKey() % 1_000_000L);
             for (int from = 0; from < idx.size(); from += perForward) {
                 cancel.check("causal trace");
                 List<Integer> chunk = idx.subList(from, Math.min(idx.size(), from + perForward));
                 List<Plan> ps = new ArrayList<>();
                 for (int i : chunk) ps.add(plans.get(i));
-                double[] s = runChunk(g.getKey(), ps);
+                double[] s = runChunk(start, prefix, ps);
                 for (int k = 0; k < chunk.size(); k++) scores[chunk.get(k)] = s[k];
             }
         }
         return scores;
     }
 
-    private double[] runChunk(int start, List<Plan> plans) {
+    private double[] runChunk(int start, int prefix, List<Plan> plans) {
         int k = plans.size();
         int rows = k * samples;
         int t = tokens();
@@ -257,16 +277,38 @@ final class Tracer implements AutoCloseable {
             b.replace(e.getKey(), Cells.of(r, pos), values.get(e.getKey()).toArray(new float[0][]));
         }
         try (NDManager sub = scope.newSubManager()) {
-            NDList copies = new NDList();
-            for (int c = 0; c < k; c++) copies.add(corruptedIn[start]);
-            NDArray residual = k == 1 ? corruptedIn[start].duplicate() : NDArrays.concat(copies, 0);   // [k*S, T, D], row c*S + s
-            residual.attach(sub);
+            // the corrupted residual entering block `start` at tokens prefix..T-1, once per cell: row c*S + s
+            NDArray residual = tiled(sub, corruptedIn[start].get(new NDIndex(":, " + prefix + ":, :")), k);
+            KvCache cache = null;
+            if (prefix > 0) {
+                NDArray[] keys = new NDArray[nLayer];
+                NDArray[] vals = new NDArray[nLayer];
+                NDIndex head = new NDIndex(":, :, :" + prefix + ", :");
+                for (int l = start; l < nLayer; l++) {
+                    keys[l] = tiled(sub, corruptedKv.keys(l).get(head), k);
+                    vals[l] = tiled(sub, corruptedKv.values(l).get(head), k);
+                }
+                int[][] mask = new int[rows][prefix];
+                for (int[] m : mask) java.util.Arrays.fill(m, 1);
+                cache = KvCache.of(sub, keys, vals, mask);
+            }
             Batch batch = Batch.right(Collections.nCopies(rows, ids), gpt.tokenizer().padId());
-            float[] p = answerProbs(gpt.forwardFrom(sub, start, residual, batch, b.build(), true).logits());
+            float[] p = answerProbs(gpt.forwardFrom(sub, start, residual, batch, b.build(), true, cache).logits());
             double[] out = new double[k];
             for (int c = 0; c < k; c++) out[c] = mean(p, c * samples, samples);
             return out;
         }
+    }
+
+    /** k copies of x stacked on axis 0, owned by {@code m}. */
+    private static NDArray tiled(NDManager m, NDArray x, int k) {
+        x.attach(m);
+        if (k == 1) return x;
+        NDList copies = new NDList();
+        for (int c = 0; c < k; c++) copies.add(x);
+        NDArray out = NDArrays.concat(copies, 0);
+        out.attach(m);
+        return out;
     }
 
     // ---------------------------------------------------------------- the original's schedule
