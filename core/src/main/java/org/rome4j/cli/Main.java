@@ -17,6 +17,7 @@ public final class Main {
             new LogitsCommand(),
             new GenerateCommand(),
             new FactsCommand(),
+            new DownloadCommand(),
             new TraceCommand(),
             new TraceDatasetCommand());
 
