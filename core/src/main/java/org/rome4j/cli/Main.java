@@ -17,7 +17,9 @@ public final class Main {
             new LogitsCommand(),
             new GenerateCommand(),
             new FactsCommand(),
-            new DownloadCommand());
+            new DownloadCommand(),
+            new TraceCommand(),
+            new TraceDatasetCommand());
 
     private Main() { }
 
