@@ -1,0 +1,2 @@
+/** Progress reporting shared by long operations. */
+package org.rome4j.progress;
