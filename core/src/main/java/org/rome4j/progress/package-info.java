@@ -1,2 +1,5 @@
-/** Progress reporting shared by long operations. */
+/**
+ * Progress reporting and cancellation shared by every long operation: dataset traces, ROME key
+ * statistics, evaluation.
+ */
 package org.rome4j.progress;
