@@ -66,7 +66,7 @@ public record Request(String prompt, String subject, String targetNew, String ta
     }
 
     /** Replaces the first {@code {}} of a template (Python's {@code str.format} with one field). */
-    static String fill(String template, String value) {
+    public static String fill(String template, String value) {
         int i = template.indexOf("{}");
         if (i < 0) throw new IllegalArgumentException("template \"" + template + "\" has no {}");
         return template.substring(0, i) + value + template.substring(i + 2);
