@@ -16,7 +16,10 @@ public final class Main {
     public static final List<Command> COMMANDS = List.of(
             new LogitsCommand(),
             new GenerateCommand(),
-            new FactsCommand());
+            new FactsCommand(),
+            new DownloadCommand(),
+            new TraceCommand(),
+            new TraceDatasetCommand());
 
     private Main() { }
 

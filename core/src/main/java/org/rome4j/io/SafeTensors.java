@@ -291,8 +291,8 @@ public final class SafeTensors implements AutoCloseable {
         Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
-    /** IEEE 754 half to float (Java 17 has no Float.float16ToFloat). */
-    static float halfToFloat(short h) {
+    /** IEEE 754 half to float (Java 17 has no {@code Float.float16ToFloat}). */
+    public static float halfToFloat(short h) {
         int bits = h & 0xffff;
         int sign = (bits & 0x8000) << 16;
         int exp = (bits >>> 10) & 0x1f;

@@ -344,26 +344,95 @@ public final class Gpt implements AutoCloseable {
         try {
             NDArray x = pass.visit(Site.embed(), embed(idArr, params.get(WTE)));
             x = x.add(pass.visit(Site.posEmbed(), embed(posArr, params.get(WPE))));
-            for (Block block : blocks) {
-                x = block.forward(x, pass);
-            }
-            NDArray h = pass.visit(Site.finalNormOut(),
-                    Layers.layerNorm(x, params.get(LNF_W), params.get(LNF_B), cfg.layerNormEps()));
-            if (lastIdx != null) {
-                long[] rowsAt = new long[b];
-                for (int r = 0; r < b; r++) rowsAt[r] = (long) r * t + lastIdx[r];
-                h = h.reshape(b * (long) t, cfg.nEmbd()).get(new NDIndex("{}", scope.create(rowsAt))).reshape(b, 1, cfg.nEmbd());
-            }
-            NDArray head = cfg.tieWordEmbeddings() ? params.get(WTE) : params.get(LM_HEAD);
-            NDArray logits = pass.visit(Site.logits(), Layers.linearT(h, head));
-            if (cache != null) {
-                pass.commitCache();
-                cache.extendMask(stepMask);
-            }
-            return new Output(logits, pass.recorded);
+            return tail(scope, pass, x, 0, b, t, cache, stepMask, lastIdx);
         } catch (Pass.Stop stop) {
             return new Output(null, pass.recorded);
         }
+    }
+
+    /**
+     * Forward that starts at block {@code layer} from a given residual stream, skipping the embeddings
+     * and the blocks below. {@code residual} [B, T, D] is what enters block {@code layer} (the
+     * {@code layer.{layer}.in} activation of an earlier run); with {@code layer == nLayer()} only the
+     * final norm and the head run. Hooks at {@code layer.{layer}.in} and later sites run as usual;
+     * hooks at earlier sites never fire. Causal tracing uses it to restart restored runs from the
+     * cached corrupted activations, since every layer below the restored one is identical to the
+     * corrupted run.
+     *
+     * @param scope    the run's manager (the residual may live in a parent manager)
+     * @param layer    the first block to run, 0..nLayer()
+     * @param residual [B, T, D] input of that block
+     * @param batch    the batch the residual was computed from (for the attention mask and last tokens)
+     * @param lastOnly logits only at each row's last real token ([B, 1, V]) instead of [B, T, V]
+     */
+    public Output forwardFrom(NDManager scope, int layer, NDArray residual, Batch batch, Interventions iv, boolean lastOnly) {
+        return forwardFrom(scope, layer, residual, batch, iv, lastOnly, null);
+    }
+
+    /**
+     * {@link #forwardFrom(NDManager, int, NDArray, Batch, Interventions, boolean)} after an unchanged
+     * prefix: {@code prefix} holds the keys and values of the first {@code p = prefix.length()} tokens
+     * for every block from {@code layer} on, and {@code residual} [B, T − p, D] covers only tokens
+     * p..T−1 of {@code batch} (right-padded). Only those tokens are computed; sites see them with
+     * {@link org.rome4j.intervene.HookContext#offset()} = p. The prefix cache is read, never changed.
+     * Causal tracing uses it because a restore at token t leaves every earlier token as in the
+     * corrupted run (attention is causal).
+     */
+    public Output forwardFrom(NDManager scope, int layer, NDArray residual, Batch batch, Interventions iv, boolean lastOnly,
+                              KvCache prefix) {
+        if (layer < 0 || layer > cfg.nLayer()) {
+            throw new IllegalArgumentException("start layer " + layer + " is outside 0–" + cfg.nLayer() + " for " + name);
+        }
+        if (batch.leftPadded() && prefix != null) {
+            throw new IllegalArgumentException("a prefix cache needs a right-padded batch");
+        }
+        int offset = prefix == null ? 0 : prefix.length();
+        int b = batch.rows();
+        int t = batch.tokens() - offset;
+        Shape want = new Shape(b, t, cfg.nEmbd());
+        if (t < 1 || !residual.getShape().equals(want)) {
+            throw new IllegalArgumentException("residual has shape " + residual.getShape() + " but the batch after a prefix of "
+                    + offset + " tokens needs " + want);
+        }
+        int[] last = null;
+        if (lastOnly) {
+            last = new int[b];
+            for (int r = 0; r < b; r++) last[r] = batch.lastIndex(r) - offset;
+        }
+        int[][] stepMask = new int[b][t];
+        for (int r = 0; r < b; r++) {
+            for (int i = 0; i < t; i++) stepMask[r][i] = batch.mask(r, offset + i);
+        }
+        NDArray mask = scope.create(additiveMask(b, t, offset, prefix == null ? null : prefix.mask(), stepMask),
+                new Shape(b, 1, t, offset + t));
+        Pass pass = new Pass(scope, iv, b, t, offset, mask, prefix);
+        try {
+            return tail(scope, pass, residual, layer, b, t, null, stepMask, last);
+        } catch (Pass.Stop stop) {
+            return new Output(null, pass.recorded);
+        }
+    }
+
+    /** Blocks {@code from}..end, final norm and head. */
+    private Output tail(NDManager scope, Pass pass, NDArray x, int from, int b, int t, KvCache cache, int[][] stepMask,
+                        int[] lastIdx) {
+        for (Block block : blocks.subList(from, blocks.size())) {
+            x = block.forward(x, pass);
+        }
+        NDArray h = pass.visit(Site.finalNormOut(),
+                Layers.layerNorm(x, params.get(LNF_W), params.get(LNF_B), cfg.layerNormEps()));
+        if (lastIdx != null) {
+            long[] rowsAt = new long[b];
+            for (int r = 0; r < b; r++) rowsAt[r] = (long) r * t + lastIdx[r];
+            h = h.reshape(b * (long) t, cfg.nEmbd()).get(new NDIndex("{}", scope.create(rowsAt))).reshape(b, 1, cfg.nEmbd());
+        }
+        NDArray head = cfg.tieWordEmbeddings() ? params.get(WTE) : params.get(LM_HEAD);
+        NDArray logits = pass.visit(Site.logits(), Layers.linearT(h, head));
+        if (cache != null) {
+            pass.commitCache();
+            cache.extendMask(stepMask);
+        }
+        return new Output(logits, pass.recorded);
     }
 
     private static NDArray embed(NDArray ids, NDArray table) {

@@ -23,6 +23,37 @@ public final class KvCache implements AutoCloseable {
         this.values = new NDArray[nLayer];
     }
 
+    /**
+     * A cache holding given keys and values ([B, H, past, head width] per layer; null for layers that
+     * will not run) and padding mask [B][past]. The arrays are attached to the cache's own manager. Causal
+     * tracing builds one from a corrupted run's cache to restart restored runs after an unchanged prefix.
+     */
+    public static KvCache of(NDManager parent, NDArray[] keys, NDArray[] values, int[][] mask) {
+        if (keys.length != values.length || mask.length == 0) {
+            throw new IllegalArgumentException("keys and values need one entry per layer and the mask one row per batch row");
+        }
+        KvCache c = new KvCache(parent, keys.length);
+        for (int l = 0; l < keys.length; l++) {
+            if (keys[l] == null) continue;
+            keys[l].attach(c.manager);
+            values[l].attach(c.manager);
+            c.keys[l] = keys[l];
+            c.values[l] = values[l];
+        }
+        c.mask = mask;
+        return c;
+    }
+
+    /** The cached keys of a layer, [B, H, past, head width], or null; owned by the cache. */
+    public NDArray keys(int layer) {
+        return keys[layer];
+    }
+
+    /** The cached values of a layer, [B, H, past, head width], or null; owned by the cache. */
+    public NDArray values(int layer) {
+        return values[layer];
+    }
+
     /** Tokens cached so far. */
     public int length() {
         return mask == null ? 0 : mask[0].length;

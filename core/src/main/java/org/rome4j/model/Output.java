@@ -34,6 +34,11 @@ public record Output(NDArray logits, Map<Site, NDArray> recorded) {
         return a;
     }
 
+    /** Whether the forward computed logits (false after {@code stopAfter}). */
+    public boolean hasLogits() {
+        return logits != null;
+    }
+
     /** The logits, or an error if the forward stopped before computing them. */
     public NDArray logits() {
         if (logits == null) {

@@ -1,0 +1,95 @@
+package org.rome4j.cli;
+
+import org.rome4j.model.Gpt;
+import org.rome4j.model.Models;
+import org.rome4j.trace.CausalTrace;
+import org.rome4j.trace.Kind;
+import org.rome4j.trace.Noise;
+import org.rome4j.trace.TraceResult;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+
+/** {@code trace}: causal tracing of one fact (paper Fig. 1; Fig. 3 with {@code --frozen}). */
+final class TraceCommand implements Command {
+    @Override
+    public String name() { return "trace"; }
+
+    @Override
+    public String usage() {
+        return "trace --model M --prompt P --subject S [--kind resid|mlp|attn] [--window W] [--samples N] "
+                + "[--noise 0.1|s3|u3|t5] [--noise-file F.npy] [--replace] [--tokens all|last_subject] [--expect O] "
+                + "[--frozen mlp|attn] [--json]";
+    }
+
+    @Override
+    public int run(String[] argv, PrintStream out) throws Exception {
+        Args a = Args.parse(name(), argv,
+                Set.of("model", "prompt", "subject", "kind", "window", "samples", "noise", "noise-file", "tokens", "expect",
+                        "frozen", "max-rows"),
+                Set.of("json", "replace"));
+        String prompt = a.get("prompt", "");
+        if (prompt.isEmpty()) throw new UsageException("trace: empty prompt; pass --prompt with text that contains the subject");
+        String subject = a.require("subject");
+        int window = a.getInt("window", 10, 1, Integer.MAX_VALUE);
+        int samples = a.getInt("samples", 10, 1, 100_000);
+        Kind kind = parse(() -> Kind.parse(a.get("kind", "resid")));
+        Noise noise = parse(() -> Noise.parse(a.get("noise", "s3")));
+        if (a.has("replace")) noise = noise.replacing();
+        if (a.has("noise-file")) {
+            Path f = Path.of(a.get("noise-file", ""));
+            if (!Files.isRegularFile(f)) {
+                throw new UsageException("trace: noise file " + f + " not found; pass a .npy of standard-normal draws "
+                        + "[samples, subject tokens, width]");
+            }
+            noise = noise.withDrawsFile(f);
+        }
+        CausalTrace.TokenRange range = parse(() -> CausalTrace.TokenRange.parse(a.get("tokens", "all")));
+        Kind frozen = a.has("frozen") ? parse(() -> Kind.parse(a.get("frozen", ""))) : null;
+        if (frozen == Kind.RESID) throw new UsageException("trace: --frozen takes mlp or attn");
+        if (frozen != null && kind != Kind.RESID) {
+            throw new UsageException("trace: --frozen restores states; drop --kind or use --kind resid");
+        }
+        try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT))) {
+            CausalTrace.Builder b = CausalTrace.builder(gpt).setPrompt(prompt).setSubject(subject).optKind(kind)
+                    .optWindow(window).optSamples(samples).optNoise(noise).optTokenRange(range).optFrozen(frozen)
+                    .optMaxRows(a.getInt("max-rows", 256, 1, 1 << 20));
+            if (a.has("expect")) b.optExpect(a.get("expect", ""));
+            TraceResult r = b.build().run();
+            if (a.json()) {
+                Json.print(out, r.toMap());
+            } else {
+                print(out, r);
+            }
+            return 0;
+        }
+    }
+
+    private static <T> T parse(java.util.function.Supplier<T> s) {
+        try {
+            return s.get();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("trace: " + e.getMessage());
+        }
+    }
+
+    private static void print(PrintStream out, TraceResult r) {
+        out.printf("%s: \"%s\" -> \"%s\" p=%.4f (corrupted %.4f), kind %s%s%s, noise %s%n", r.model(), r.prompt(), r.answer(),
+                r.highScore(), r.lowScore(), r.kind(), r.kind() == Kind.RESID ? "" : " window " + r.window(),
+                r.frozen() == null ? "" : ", " + r.frozen() + " frozen", r.noise());
+        if (r.correct() != null && !r.correct()) {
+            out.printf("note: the model predicts \"%s\", not the expected \"%s\"%n", r.answer().strip(), r.expected());
+        }
+        StringBuilder head = new StringBuilder(String.format("%-18s", "token \\ layer"));
+        for (int l = 0; l < r.layers(); l++) head.append(String.format("%8d", l));
+        out.println(head);
+        java.util.List<String> labels = r.labels();
+        for (int i = 0; i < labels.size(); i++) {
+            StringBuilder line = new StringBuilder(String.format("%-18s", labels.get(i)));
+            for (int l = 0; l < r.layers(); l++) line.append(String.format("%8.4f", r.score(i, l)));
+            out.println(line);
+        }
+    }
+}

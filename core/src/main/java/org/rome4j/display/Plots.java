@@ -1,0 +1,161 @@
+package org.rome4j.display;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builders of the Plotly figures rome4j draws: heatmaps (causal traces), line charts with confidence
+ * bands (dataset averages, frozen-path traces) and grouped bars. Titles are {@code {"text": ...}}
+ * objects, as current Plotly expects.
+ */
+public final class Plots {
+    /** ColorBrewer sequential scales (9 classes), light to dark; plotly.js lacks Purples and orders Greens dark to light. */
+    private static final Map<String, String[]> SCALES = Map.of(
+            "Purples", new String[] {"#fcfbfd", "#efedf5", "#dadaeb", "#bcbddc", "#9e9ac8", "#807dba", "#6a51a3", "#54278f", "#3f007d"},
+            "Greens", new String[] {"#f7fcf5", "#e5f5e0", "#c7e9c0", "#a1d99b", "#74c476", "#41ab5d", "#238b45", "#006d2c", "#00441b"},
+            "Reds", new String[] {"#fff5f0", "#fee0d2", "#fcbba1", "#fc9272", "#fb6a4a", "#ef3b2c", "#cb181d", "#a50f15", "#67000d"});
+    /** The dark end of each scale, for lines. */
+    private static final Map<String, String> LINE = Map.of("Purples", "#6a51a3", "Greens", "#238b45", "Reds", "#cb181d");
+
+    private Plots() { }
+
+    /** A Plotly colorscale array for Purples, Greens or Reds. */
+    public static ArrayNode colorScale(String name) {
+        String[] c = SCALES.get(name);
+        if (c == null) {
+            throw new IllegalArgumentException("unknown colour scale " + name + ": use " + SCALES.keySet());
+        }
+        ArrayNode a = Figure.JSON.createArrayNode();
+        for (int i = 0; i < c.length; i++) {
+            a.addArray().add((double) i / (c.length - 1)).add(c[i]);
+        }
+        return a;
+    }
+
+    /** A solid colour from a scale's dark end, for lines and bars. */
+    public static String lineColor(String scale) {
+        return LINE.getOrDefault(scale, "#444444");
+    }
+
+    /** {@code {"text": text}}. */
+    public static ObjectNode text(String text) {
+        return Figure.JSON.createObjectNode().put("text", text);
+    }
+
+    /**
+     * A heatmap: {@code z[i][j]} at row label {@code y[i]} (first row on top) and column label {@code x[j]}.
+     *
+     * @param zmin colour minimum (a causal trace uses its low score), NaN for automatic
+     */
+    public static Figure heatmap(String title, String xTitle, String yTitle, List<String> x, List<String> y, double[][] z,
+                                 String colorScale, double zmin, String colorbarTitle) {
+        ObjectNode fig = Figure.JSON.createObjectNode();
+        ObjectNode tr = fig.putArray("data").addObject();
+        tr.put("type", "heatmap");
+        ArrayNode zs = tr.putArray("z");
+        double max = Double.NEGATIVE_INFINITY;
+        for (double[] row : z) {
+            ArrayNode r = zs.addArray();
+            for (double v : row) {
+                r.add(v);
+                max = Math.max(max, v);
+            }
+        }
+        ArrayNode xs = tr.putArray("x");
+        x.forEach(xs::add);
+        ArrayNode ys = tr.putArray("y");
+        y.forEach(ys::add);
+        tr.set("colorscale", colorScale(colorScale));
+        if (!Double.isNaN(zmin)) {
+            tr.put("zmin", zmin);
+            tr.put("zmax", Math.max(max, zmin));
+        }
+        tr.putObject("colorbar").set("title", text(colorbarTitle));
+        tr.put("hovertemplate", "%{y}<br>layer %{x}<br>%{z:.4f}<extra></extra>");
+        ObjectNode layout = fig.putObject("layout");
+        layout.set("title", text(title));
+        ObjectNode xa = layout.putObject("xaxis");
+        xa.set("title", text(xTitle));
+        xa.put("type", "category");
+        ObjectNode ya = layout.putObject("yaxis");
+        ya.set("title", text(yTitle));
+        ya.put("type", "category");
+        ya.put("autorange", "reversed");
+        return Figure.of(fig);
+    }
+
+    /** One line of a {@link #lines} chart, with an optional band [lower, upper] (e.g. a 95% confidence interval). */
+    public record Series(String name, double[] x, double[] y, double[] lower, double[] upper, String color) {
+        /** A line without a band. */
+        public static Series of(String name, double[] x, double[] y, String color) {
+            return new Series(name, x, y, null, null, color);
+        }
+    }
+
+    /** Lines over a shared numeric x axis; bands are drawn as filled areas behind their line. */
+    public static Figure lines(String title, String xTitle, String yTitle, List<Series> series) {
+        ObjectNode fig = Figure.JSON.createObjectNode();
+        ArrayNode data = fig.putArray("data");
+        for (Series s : series) {
+            if (s.lower() != null && s.upper() != null) {
+                ObjectNode lo = data.addObject();
+                lo.put("type", "scatter").put("mode", "lines").put("name", s.name() + " (95% CI low)").put("showlegend", false);
+                put(lo.putArray("x"), s.x());
+                put(lo.putArray("y"), s.lower());
+                lo.putObject("line").put("width", 0).put("color", s.color());
+                lo.put("hoverinfo", "skip");
+                ObjectNode hi = data.addObject();
+                hi.put("type", "scatter").put("mode", "lines").put("name", s.name() + " (95% CI)").put("showlegend", false);
+                put(hi.putArray("x"), s.x());
+                put(hi.putArray("y"), s.upper());
+                hi.putObject("line").put("width", 0).put("color", s.color());
+                hi.put("fill", "tonexty").put("fillcolor", translucent(s.color())).put("hoverinfo", "skip");
+            }
+            ObjectNode ln = data.addObject();
+            ln.put("type", "scatter").put("mode", "lines+markers").put("name", s.name());
+            put(ln.putArray("x"), s.x());
+            put(ln.putArray("y"), s.y());
+            ln.putObject("line").put("color", s.color());
+        }
+        ObjectNode layout = fig.putObject("layout");
+        layout.set("title", text(title));
+        layout.putObject("xaxis").set("title", text(xTitle));
+        layout.putObject("yaxis").set("title", text(yTitle));
+        return Figure.of(fig);
+    }
+
+    /** Grouped bars: one bar per (series, category). */
+    public static Figure bars(String title, String xTitle, String yTitle, List<String> categories, List<String> names,
+                              List<double[]> values, List<String> colors) {
+        ObjectNode fig = Figure.JSON.createObjectNode();
+        ArrayNode data = fig.putArray("data");
+        for (int i = 0; i < names.size(); i++) {
+            ObjectNode b = data.addObject();
+            b.put("type", "bar").put("name", names.get(i));
+            ArrayNode x = b.putArray("x");
+            categories.forEach(x::add);
+            put(b.putArray("y"), values.get(i));
+            b.putObject("marker").put("color", colors.get(i));
+        }
+        ObjectNode layout = fig.putObject("layout");
+        layout.set("title", text(title));
+        layout.put("barmode", "group");
+        layout.putObject("xaxis").set("title", text(xTitle));
+        layout.putObject("yaxis").set("title", text(yTitle));
+        return Figure.of(fig);
+    }
+
+    private static void put(ArrayNode a, double[] v) {
+        for (double d : v) a.add(d);
+    }
+
+    private static String translucent(String hex) {
+        int r = Integer.parseInt(hex.substring(1, 3), 16);
+        int g = Integer.parseInt(hex.substring(3, 5), 16);
+        int b = Integer.parseInt(hex.substring(5, 7), 16);
+        return "rgba(" + r + "," + g + "," + b + ",0.2)";
+    }
+}

@@ -1,0 +1,159 @@
+package org.rome4j.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * Downloads a model from the HuggingFace hub into the local HF cache layout
+ * ({@code models--org--name/snapshots/REV/...} and {@code refs/main}), so that {@link Models#resolve}
+ * and the Python tools find the same files. Fetches only safetensors weights, never pickles. The
+ * endpoint is {@code HF_ENDPOINT} (default {@code https://huggingface.co}); {@code HF_TOKEN} is sent
+ * when set.
+ */
+public final class HubDownloader {
+    private static final List<String> SMALL_FILES = List.of("config.json", "tokenizer.json", "tokenizer_config.json",
+            "special_tokens_map.json", "generation_config.json");
+
+    private final String endpoint;
+    private final Path cacheRoot;
+    private final HttpClient http;
+
+    /** A downloader for an endpoint and cache folder. */
+    public HubDownloader(String endpoint, Path cacheRoot) {
+        this.endpoint = endpoint.replaceAll("/+$", "");
+        this.cacheRoot = cacheRoot;
+        this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(20)).build();
+    }
+
+    /** The default: {@code HF_ENDPOINT} or huggingface.co, into {@link Models#hubCacheRoot()}. */
+    public static HubDownloader fromEnvironment() {
+        String ep = System.getenv("HF_ENDPOINT");
+        return new HubDownloader(ep == null || ep.isBlank() ? "https://huggingface.co" : ep, Models.hubCacheRoot());
+    }
+
+    /**
+     * Downloads {@code repo} at {@code revision} (e.g. "main") and returns the snapshot folder.
+     *
+     * @param progress called with (file name, bytes so far)
+     */
+    public Path download(String repo, String revision, BiConsumer<String, Long> progress) throws IOException, InterruptedException {
+        String id = repo.contains("/") ? repo : (repo.startsWith("gpt2") ? "openai-community/" + repo : repo);
+        Path repoDir = cacheRoot.resolve("models--" + id.replace("/", "--"));
+        Path staging = Files.createDirectories(repoDir.resolve("staging-" + ProcessHandle.current().pid()));
+        String commit = null;
+        try {
+            Set<String> files = new LinkedHashSet<>();
+            for (String f : SMALL_FILES) {
+                Optional<String> c = fetch(id, revision, f, staging.resolve(f), f.equals("config.json") || f.equals("tokenizer.json"), progress);
+                if (c.isPresent() && commit == null) commit = c.get();
+                if (Files.exists(staging.resolve(f))) files.add(f);
+            }
+            Optional<String> single = fetch(id, revision, "model.safetensors", staging.resolve("model.safetensors"), false, progress);
+            if (single.isPresent()) {
+                files.add("model.safetensors");
+            } else {
+                fetch(id, revision, "model.safetensors.index.json", staging.resolve("model.safetensors.index.json"), false, progress)
+                        .orElseThrow(() -> new ModelLoadException(id + " has no model.safetensors or model.safetensors.index.json "
+                                + "at " + revision + ": rome4j loads safetensors only; convert the checkpoint and upload it"));
+                files.add("model.safetensors.index.json");
+                JsonNode map = new ObjectMapper().readTree(staging.resolve("model.safetensors.index.json").toFile()).path("weight_map");
+                Set<String> shards = new LinkedHashSet<>();
+                map.elements().forEachRemaining(v -> shards.add(v.asText()));
+                for (String s : shards) {
+                    fetch(id, revision, s, staging.resolve(s), true, progress);
+                    files.add(s);
+                }
+            }
+            String rev = commit != null ? commit : revision;
+            Path snap = repoDir.resolve("snapshots").resolve(rev);
+            Files.createDirectories(snap);
+            for (String f : files) {
+                Files.move(staging.resolve(f), snap.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+            }
+            Files.createDirectories(repoDir.resolve("refs"));
+            if (revision.equals("main")) {
+                Files.writeString(repoDir.resolve("refs/main"), rev);
+            }
+            return snap;
+        } finally {
+            deleteTree(staging);
+        }
+    }
+
+    /** Fetches one file; empty when it does not exist and is optional. Returns the commit the hub reports. */
+    private Optional<String> fetch(String id, String revision, String file, Path dest, boolean required,
+                                   BiConsumer<String, Long> progress) throws IOException, InterruptedException {
+        URI uri = URI.create(endpoint + "/" + id + "/resolve/" + revision + "/" + file);
+        HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(60)).GET();
+        String token = System.getenv("HF_TOKEN");
+        if (token != null && !token.isBlank()) req.header("Authorization", "Bearer " + token);
+        HttpResponse<InputStream> resp;
+        try {
+            resp = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new ModelLoadException("cannot reach " + endpoint + " (" + e.getClass().getSimpleName()
+                    + "): check the network, or set HF_ENDPOINT to a mirror");
+        }
+        if (resp.statusCode() == 404) {
+            resp.body().close();
+            if (required) {
+                throw new ModelLoadException(id + ": " + file + " not found at revision " + revision + " on " + endpoint
+                        + ": check the model id");
+            }
+            return Optional.empty();
+        }
+        if (resp.statusCode() == 401 || resp.statusCode() == 403) {
+            resp.body().close();
+            throw new ModelLoadException(id + " needs authorisation (HTTP " + resp.statusCode() + "): set HF_TOKEN");
+        }
+        if (resp.statusCode() / 100 != 2) {
+            resp.body().close();
+            throw new ModelLoadException("download of " + id + "/" + file + " failed with HTTP " + resp.statusCode());
+        }
+        Path part = dest.resolveSibling(dest.getFileName() + ".part");
+        long total = 0;
+        try (InputStream in = resp.body(); OutputStream out = Files.newOutputStream(part)) {
+            byte[] buf = new byte[1 << 20];
+            long lastReport = 0;
+            for (int n; (n = in.read(buf)) > 0; ) {
+                out.write(buf, 0, n);
+                total += n;
+                if (Thread.currentThread().isInterrupted()) throw new InterruptedException("download cancelled");
+                if (total - lastReport >= (64L << 20)) {
+                    progress.accept(file, total);
+                    lastReport = total;
+                }
+            }
+        }
+        progress.accept(file, total);
+        Files.move(part, dest, StandardCopyOption.REPLACE_EXISTING);
+        return resp.headers().firstValue("X-Repo-Commit");
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) return;
+        List<Path> all = new ArrayList<>();
+        try (var s = Files.walk(p)) {
+            s.forEach(all::add);
+        }
+        for (int i = all.size() - 1; i >= 0; i--) Files.deleteIfExists(all.get(i));
+    }
+}

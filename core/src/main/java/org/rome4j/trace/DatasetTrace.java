@@ -1,0 +1,206 @@
+package org.rome4j.trace;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.rome4j.data.KnownFact;
+import org.rome4j.eval.FactRecall;
+import org.rome4j.model.Gpt;
+import org.rome4j.progress.CancellationToken;
+import org.rome4j.progress.ProgressListener;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Causal traces averaged over a known_1000-format fact file (paper Fig. 2 and App. B; the original's
+ * {@code experiments/causal_trace.py main} plus its averaging notebook).
+ *
+ * <p>Facts the model gets wrong ({@link FactRecall}: greedy next token ≠ first token of
+ * {@code " " + attribute}) are counted and listed, not traced. Each known fact is traced for resid,
+ * MLP and attention with every token restored; its three results go to
+ * {@code cacheDir/cases/<known_id>.json}, so an interrupted run resumes where it stopped. The noise
+ * level {@code s<k>} uses the subjects of the given facts, as the original does.
+ *
+ * <pre>{@code
+ * DatasetResult avg = DatasetTrace.builder(gpt).setFacts(KnownFacts.read(path)).optCacheDir(Path.of("traces"))
+ *         .optListener((done, total, msg) -> System.err.println(done + "/" + total + " " + msg))
+ *         .build().run();
+ * avg.table().write().csv("avg.csv");
+ * }</pre>
+ */
+public final class DatasetTrace {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final List<Kind> KINDS = List.of(Kind.RESID, Kind.MLP, Kind.ATTN);
+
+    private final Gpt gpt;
+    private final List<KnownFact> facts;
+    private final Path cacheDir;
+    private final int window;
+    private final int samples;
+    private final Noise noise;
+    private final ProgressListener listener;
+    private final CancellationToken cancel;
+
+    private DatasetTrace(Builder b) {
+        this.gpt = b.gpt;
+        this.facts = b.limit >= 0 && b.limit < b.facts.size() ? List.copyOf(b.facts.subList(0, b.limit)) : List.copyOf(b.facts);
+        this.cacheDir = b.cacheDir;
+        this.window = b.window;
+        this.samples = b.samples;
+        this.noise = b.noise;
+        this.listener = b.listener;
+        this.cancel = b.cancel;
+    }
+
+    /** A builder for a model. */
+    public static Builder builder(Gpt gpt) {
+        return new Builder(gpt);
+    }
+
+    /**
+     * Traces every known fact not yet cached and aggregates all of them.
+     *
+     * @throws java.util.concurrent.CancellationException when cancelled (cached facts stay)
+     */
+    public DatasetResult run() {
+        cancel.check("dataset trace");
+        List<String> subjects = facts.stream().map(KnownFact::subject).toList();
+        double std = EmbeddingStd.of(gpt, subjects);
+        double scale = noise.scaleFor(std);
+        listener.update(0, facts.size(), "checking which facts " + gpt.name() + " knows");
+        FactRecall.Result recall = FactRecall.check(gpt, facts, 64);
+        List<FactRecall.Check> known = recall.checks().stream().filter(FactRecall.Check::correct).toList();
+        if (cacheDir != null) checkCache(scale);
+        Map<Kind, List<TraceResult>> results = new EnumMap<>(Kind.class);
+        for (Kind k : KINDS) results.put(k, new ArrayList<>());
+        int done = 0;
+        for (FactRecall.Check c : known) {
+            cancel.check("dataset trace");
+            KnownFact f = c.fact();
+            List<TraceResult> rs = cached(f);
+            String how = "cached";
+            if (rs == null) {
+                rs = CausalTrace.builder(gpt).setPrompt(f.prompt()).setSubject(f.subject()).optWindow(window)
+                        .optSamples(samples).optNoise(noise).optEmbeddingStd(std).optExpect(f.attribute())
+                        .optCancellation(cancel).build().run(KINDS);
+                store(f, rs);
+                how = "traced";
+            }
+            for (int i = 0; i < KINDS.size(); i++) results.get(KINDS.get(i)).add(rs.get(i));
+            done++;
+            listener.update(done, known.size(), how + " " + f.id() + ": " + f.prompt() + " -> " + rs.get(0).answer().strip());
+        }
+        return new DatasetResult(gpt.name(), facts.size(), recall.wrong(), results, window, samples, noise.describe(), scale);
+    }
+
+    private Path caseFile(KnownFact f) {
+        return cacheDir.resolve("cases").resolve(f.id() + ".json");
+    }
+
+    private void checkCache(double scale) {
+        try {
+            Files.createDirectories(cacheDir.resolve("cases"));
+            ObjectNode cfg = JSON.createObjectNode();
+            cfg.put("model", gpt.name()).put("window", window).put("samples", samples).put("noise", noise.describe())
+                    .put("noise_scale", scale);
+            Path file = cacheDir.resolve("config.json");
+            if (Files.isRegularFile(file)) {
+                JsonNode old = JSON.readTree(file.toFile());
+                if (!old.equals(cfg)) {
+                    throw new IllegalArgumentException("the cache in " + cacheDir + " was made with other settings (" + old
+                            + ", now " + cfg + "); use another output folder or delete it");
+                }
+            } else {
+                JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), cfg);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot use the cache folder " + cacheDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private List<TraceResult> cached(KnownFact f) {
+        if (cacheDir == null) return null;
+        Path file = caseFile(f);
+        if (!Files.isRegularFile(file)) return null;
+        try {
+            JsonNode n = JSON.readTree(file.toFile());
+            List<TraceResult> out = new ArrayList<>();
+            for (Kind k : KINDS) {
+                TraceResult r = TraceResult.fromJson(n.get(k.id()).toString());
+                if (!r.prompt().equals(f.prompt()) || !r.subject().equals(f.subject())) return null;
+                out.add(r);
+            }
+            return out;
+        } catch (IOException | RuntimeException e) {
+            return null;   // unreadable (e.g. cut off mid-write by a crash): trace it again
+        }
+    }
+
+    private void store(KnownFact f, List<TraceResult> rs) {
+        if (cacheDir == null) return;
+        try {
+            ObjectNode n = JSON.createObjectNode();
+            for (int i = 0; i < KINDS.size(); i++) n.set(KINDS.get(i).id(), JSON.readTree(rs.get(i).toJson()));
+            Path file = caseFile(f);
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            JSON.writeValue(tmp.toFile(), n);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the trace of fact " + f.id() + " to " + cacheDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A builder: {@code setX} required, {@code optX} optional. */
+    public static final class Builder {
+        private final Gpt gpt;
+        private List<KnownFact> facts;
+        private Path cacheDir;
+        private int window = 10;
+        private int samples = 10;
+        private int limit = -1;
+        private Noise noise = Noise.defaults();
+        private ProgressListener listener = ProgressListener.NONE;
+        private CancellationToken cancel = CancellationToken.NONE;
+
+        private Builder(Gpt gpt) {
+            this.gpt = gpt;
+        }
+
+        /** The facts (required), e.g. {@code KnownFacts.read(path)}. */
+        public Builder setFacts(List<KnownFact> f) { this.facts = f; return this; }
+        /** Where each fact's traces are cached (default: no cache). */
+        public Builder optCacheDir(Path dir) { this.cacheDir = dir; return this; }
+        /** Window of MLP/attention layers (default 10). */
+        public Builder optWindow(int w) { this.window = w; return this; }
+        /** Corrupted samples (default 10). */
+        public Builder optSamples(int n) { this.samples = n; return this; }
+        /** Only the first n facts of the file. */
+        public Builder optLimit(int n) { this.limit = n; return this; }
+        /** The noise (default s3 over the facts' subjects). */
+        public Builder optNoise(Noise n) { this.noise = n; return this; }
+        /** Progress after each fact. */
+        public Builder optListener(ProgressListener l) { this.listener = l; return this; }
+        /** Checked before each fact and between forwards. */
+        public Builder optCancellation(CancellationToken c) { this.cancel = c; return this; }
+
+        /** Validates and builds. */
+        public DatasetTrace build() {
+            if (facts == null || facts.isEmpty()) throw new IllegalArgumentException("no facts: setFacts(KnownFacts.read(file))");
+            if (window < 1) throw new IllegalArgumentException("window must be >= 1, got " + window);
+            if (samples < 1) throw new IllegalArgumentException("samples must be >= 1, got " + samples);
+            if (noise.suppliedDraws()) {
+                throw new IllegalArgumentException("supplied noise draws fit one prompt; a dataset trace draws its own (pass a spec)");
+            }
+            if (listener == null || cancel == null) throw new IllegalArgumentException("listener and cancellation must not be null");
+            return new DatasetTrace(this);
+        }
+    }
+}

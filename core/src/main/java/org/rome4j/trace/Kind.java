@@ -1,0 +1,81 @@
+package org.rome4j.trace;
+
+import org.rome4j.intervene.Site;
+
+import java.util.Locale;
+
+/**
+ * What a causal trace restores at (token, layer): the residual stream after the block, or the MLP or
+ * attention output of every layer in a window around it.
+ */
+public enum Kind {
+    /** The residual stream after block l ({@code layer.l.out}); the original's {@code kind=None}. */
+    RESID("resid", "state", "Purples"),
+    /** MLP outputs ({@code layer.L.mlp.out}) in a window of layers around l. */
+    MLP("mlp", "MLP", "Greens"),
+    /** Attention outputs ({@code layer.L.attn.out}) in a window of layers around l. */
+    ATTN("attn", "Attn", "Reds");
+
+    private final String id;
+    private final String label;
+    private final String colors;
+
+    Kind(String id, String label, String colors) {
+        this.id = id;
+        this.label = label;
+        this.colors = colors;
+    }
+
+    /** {@code resid}, {@code mlp} or {@code attn}. */
+    public String id() { return id; }
+
+    /** The name the paper's figures use: state, MLP, Attn. */
+    public String label() { return label; }
+
+    /** The ColorBrewer scale of the paper's figures: Purples, Greens, Reds. */
+    public String colorScale() { return colors; }
+
+    /** The site this kind restores at layer l. */
+    public Site site(int layer) {
+        return switch (this) {
+            case RESID -> Site.layerOut(layer);
+            case MLP -> Site.mlpOut(layer);
+            case ATTN -> Site.attnOut(layer);
+        };
+    }
+
+    /**
+     * Parses {@code resid} (also {@code state}, {@code hidden}, {@code none}), {@code mlp} or {@code attn}.
+     *
+     * @throws IllegalArgumentException naming the choices
+     */
+    public static Kind parse(String s) {
+        String k = s == null ? "" : s.trim().toLowerCase(Locale.ROOT);
+        return switch (k) {
+            case "resid", "state", "hidden", "none", "" -> RESID;
+            case "mlp" -> MLP;
+            case "attn", "attention" -> ATTN;
+            default -> throw new IllegalArgumentException("unknown trace kind \"" + s + "\": use resid, mlp or attn");
+        };
+    }
+
+    /**
+     * The layers [from, to) restored for center layer {@code l}: the original code's
+     * {@code range(max(0, l - w // 2), min(n, l - (-w // 2)))}, i.e. [l − ⌊w/2⌋, l + ⌈w/2⌉) clipped. (The
+     * paper's text says l−4…l+5 for w=10, i.e. [l−4, l+6); the code, which we follow, gives [l−5, l+5).)
+     * For {@link #RESID} the window is ignored and the range is [l, l+1).
+     */
+    public int[] window(int layer, int window, int nLayer) {
+        if (this == RESID) {
+            return new int[] {layer, layer + 1};
+        }
+        int from = Math.max(0, layer - Math.floorDiv(window, 2));
+        int to = Math.min(nLayer, layer - Math.floorDiv(-window, 2));
+        return new int[] {from, to};
+    }
+
+    @Override
+    public String toString() {
+        return id;
+    }
+}

@@ -1,0 +1,183 @@
+package org.rome4j.trace;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.rome4j.model.Djl;
+import org.rome4j.model.Gpt;
+import org.rome4j.model.GptConfig;
+import org.rome4j.model.ModelLoadException;
+import org.rome4j.model.Models;
+import org.rome4j.model.ParamSpec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Benchmark (not a test): the full 3-kind causal-trace grid (resid, MLP and attention with window 10,
+ * every token × every layer) on one prompt, in the original's naive schedule (one full forward of
+ * 1 clean + samples corrupted rows per cell, logits at every position) and in ours (many cells per
+ * forward, each restarted from the cached corrupted activations at its first restored layer, logits
+ * only at the last token). Kinds alternate between the schedules so that load on a shared machine
+ * hits both alike. Checks the scores agree (≤ 1e-6) and prints both times and the ratio.
+ *
+ * <pre>
+ * mvn -q -pl core exec:java -Dexec.mainClass=org.rome4j.trace.TraceBenchmark \
+ *     -Dexec.args="--tokenizer ../shared/golden/tiny-gpt2"
+ * java -cp core/target/classes:$(cat cp.txt) org.rome4j.trace.TraceBenchmark [--model M]... [--tokenizer DIR]
+ *     [--no-small] [--prompt P --subject S] [--samples N]
+ * </pre>
+ * {@code --model} may repeat (default: tiny-facts when it is embedded, else {@code --tokenizer}'s folder
+ * when it holds a model). {@code --tokenizer DIR} also names the tokenizer of the random
+ * GPT-2-small-shaped model (12 layers, width 768, 12 heads, vocabulary 50257), which is written with
+ * {@link Gpt#create} and {@link Gpt#save} to a temporary folder and loaded back.
+ */
+public final class TraceBenchmark {
+    private TraceBenchmark() { }
+
+    /** One model's outcome. */
+    public record Outcome(String model, int tokens, int cells, double naiveSeconds, double batchedSeconds, double maxAbsDiff) {
+        /** batched / naive. */
+        public double ratio() { return batchedSeconds / naiveSeconds; }
+    }
+
+    /** Entry point; exits 1 if the two schedules disagree. */
+    public static void main(String[] argv) throws Exception {
+        Djl.init();
+        List<String> models = new ArrayList<>();
+        String tokenizer = null;
+        String prompt = "The Space Needle is located in the city of";
+        String subject = "The Space Needle";
+        int samples = 10;
+        boolean small = true;
+        for (int i = 0; i < argv.length; i++) {
+            switch (argv[i]) {
+                case "--model" -> models.add(argv[++i]);
+                case "--tokenizer" -> tokenizer = argv[++i];
+                case "--prompt" -> prompt = argv[++i];
+                case "--subject" -> subject = argv[++i];
+                case "--samples" -> samples = Integer.parseInt(argv[++i]);
+                case "--no-small" -> small = false;
+                default -> {
+                    System.err.println("usage: TraceBenchmark [--model M]... [--tokenizer DIR] [--prompt P --subject S] "
+                            + "[--samples N] [--no-small]");
+                    System.exit(2);
+                }
+            }
+        }
+        if (models.isEmpty()) {
+            try {
+                Models.resolve(Models.DEFAULT);
+                models.add(Models.DEFAULT);
+            } catch (ModelLoadException e) {
+                if (tokenizer != null && Files.isRegularFile(Path.of(tokenizer, "model.safetensors"))) {
+                    models.add(tokenizer);
+                    System.out.println("(embedded model " + Models.DEFAULT + " not available; using " + tokenizer + ")");
+                }
+            }
+        }
+        List<Outcome> outs = new ArrayList<>();
+        for (String m : models) {
+            try (Gpt gpt = Models.load(m)) {
+                outs.add(run(gpt, prompt, subject, samples));
+            }
+        }
+        if (small) {
+            if (tokenizer == null) {
+                System.err.println("--tokenizer DIR is needed for the GPT-2-small-shaped model (e.g. ../shared/golden/tiny-gpt2)");
+                System.exit(2);
+            }
+            Path tmp = Files.createTempDirectory("rome4j-gpt2-small-random");
+            try {
+                try (Gpt made = randomGpt2Small(Path.of(tokenizer), 0)) {
+                    made.save(tmp);
+                }
+                try (Gpt gpt = Gpt.load(tmp)) {
+                    outs.add(run(gpt, prompt, subject, samples));
+                }
+            } finally {
+                try (Stream<Path> s = Files.walk(tmp)) {
+                    for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+                }
+            }
+        }
+        System.out.println();
+        System.out.printf("%-28s %6s %6s %10s %10s %7s %10s%n", "model", "tokens", "cells", "naive s", "batched s", "ratio", "max |diff|");
+        boolean ok = true;
+        for (Outcome o : outs) {
+            System.out.printf("%-28s %6d %6d %10.2f %10.2f %7.3f %10.2e%n", o.model(), o.tokens(), o.cells(), o.naiveSeconds(),
+                    o.batchedSeconds(), o.ratio(), o.maxAbsDiff());
+            ok &= o.maxAbsDiff() <= 1e-6;
+        }
+        System.out.println(ok ? "scores identical within 1e-6" : "SCORES DIFFER by more than 1e-6");
+        System.exit(ok ? 0 : 1);
+    }
+
+    /** Times both schedules on one model (after a small warm-up of each). */
+    public static Outcome run(Gpt gpt, String prompt, String subject, int samples) {
+        Noise noise = Noise.fixed(0.5);   // a fixed level: the benchmark times tracing, not the embedding std
+        CausalTrace.Builder b = CausalTrace.builder(gpt).setPrompt(prompt).setSubject(subject).optSamples(samples).optNoise(noise);
+        // warm-up: one last-subject-token trace in each schedule
+        b.optTokenRange(CausalTrace.TokenRange.LAST_SUBJECT).optSchedule(CausalTrace.Schedule.NAIVE).build().run();
+        b.optSchedule(CausalTrace.Schedule.BATCHED).build().run();
+        b.optTokenRange(CausalTrace.TokenRange.ALL);
+        double naive = 0;
+        double batched = 0;
+        double diff = 0;
+        int cells = 0;
+        int tokens = 0;
+        for (Kind k : Kind.values()) {
+            long t0 = System.nanoTime();
+            TraceResult slow = b.optKind(k).optSchedule(CausalTrace.Schedule.NAIVE).build().run();
+            long t1 = System.nanoTime();
+            TraceResult fast = b.optKind(k).optSchedule(CausalTrace.Schedule.BATCHED).build().run();
+            long t2 = System.nanoTime();
+            naive += (t1 - t0) / 1e9;
+            batched += (t2 - t1) / 1e9;
+            for (int i = 0; i < slow.positions().length; i++) {
+                for (int l = 0; l < slow.layers(); l++) diff = Math.max(diff, Math.abs(slow.score(i, l) - fast.score(i, l)));
+            }
+            cells += slow.positions().length * slow.layers();
+            tokens = slow.tokens().size();
+            System.out.printf("%s %-5s naive %.2f s, batched %.2f s%n", gpt.name(), k, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+        }
+        return new Outcome(gpt.name(), tokens, cells, naive, batched, diff);
+    }
+
+    /**
+     * A randomly initialised GPT-2-small-shaped model (HF's init: N(0, 0.02) weights, projections into
+     * the residual N(0, 0.02/√(2·12)), unit norms, zero biases), seeded.
+     */
+    public static Gpt randomGpt2Small(Path tokenizerDir, long seed) {
+        GptConfig cfg = GptConfig.gpt2(12, 768, 12, 1024, 50257);
+        Map<String, NDArray> w = new HashMap<>();
+        NDManager m = NDManager.newBaseManager();
+        try {
+            ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
+            double proj = 0.02 / Math.sqrt(2.0 * cfg.nLayer());
+            for (ParamSpec s : Gpt.parameterSpecs(cfg)) {
+                String n = s.name();
+                Shape shape = new Shape(s.shape());
+                NDArray a;
+                if (n.endsWith(".bias")) {
+                    a = m.zeros(shape);
+                } else if (n.contains("ln_") && n.endsWith(".weight")) {
+                    a = m.ones(shape);
+                } else {
+                    double std = n.endsWith("c_proj.weight") ? proj : 0.02;
+                    a = m.randomNormal(0f, (float) std, shape, ai.djl.ndarray.types.DataType.FLOAT32);
+                }
+                w.put(n, a);
+            }
+            return Gpt.create("gpt2-small-random", cfg, w, tokenizerDir);
+        } finally {
+            m.close();
+        }
+    }
+}
