@@ -25,7 +25,8 @@ final class Evaluator implements AutoCloseable {
     static final List<String> IMPORTS = List.of(
             "java.util.*", "java.util.stream.*", "java.util.function.*", "java.nio.file.*", "java.io.*",
             "tech.tablesaw.api.*", "com.fasterxml.jackson.databind.node.ObjectNode",
-            "org.rome4j.model.*", "org.rome4j.intervene.*", "org.rome4j.magics.*");
+            "org.rome4j.model.*", "org.rome4j.intervene.*", "org.rome4j.trace.*", "org.rome4j.display.Figure",
+            "org.rome4j.magics.*");
 
     private final LocalEngine engine;
     private final JShell shell;

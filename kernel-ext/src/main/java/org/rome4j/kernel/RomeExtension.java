@@ -42,6 +42,7 @@ public final class RomeExtension implements Extension {
         Renderer r = kernel.getRenderer();
         r.createRegistration(Displayable.class).supporting(MIMES).register((v, ctx) -> fill(kernel, session, v, ctx));
         r.createRegistration(Table.class).supporting(MIMES).register((v, ctx) -> fill(kernel, session, v, ctx));
+        r.createRegistration(org.rome4j.display.Figure.class).supporting(MIMES).register((v, ctx) -> fill(kernel, session, v, ctx));
         r.createRegistration(JsonNode.class).supporting(MIMES).register((v, ctx) -> fill(kernel, session, v, ctx));
         session.setProgressSink(new DisplayProgress(kernel));
     }

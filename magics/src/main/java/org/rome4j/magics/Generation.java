@@ -51,7 +51,7 @@ public record Generation(String prompt, List<String> variants, List<String> comp
     }
 
     @Override
-    public ObjectNode figure() {
+    public org.rome4j.display.Figure figure() {
         ObjectNode fig = Bundles.newFigure();
         ObjectNode bar = ((ArrayNode) fig.get("data")).addObject();
         bar.put("type", "bar");
@@ -65,7 +65,7 @@ public record Generation(String prompt, List<String> variants, List<String> comp
         ObjectNode layout = (ObjectNode) fig.get("layout");
         layout.putObject("title").put("text", "Next token after \"" + prompt + "\"");
         layout.putObject("yaxis").putObject("title").put("text", "probability");
-        return fig;
+        return org.rome4j.display.Figure.of(fig);
     }
 
     @Override

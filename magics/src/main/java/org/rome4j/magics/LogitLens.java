@@ -48,7 +48,7 @@ public record LogitLens(String prompt, String[] tokens, String[][] topToken, dou
     }
 
     @Override
-    public ObjectNode figure() {
+    public org.rome4j.display.Figure figure() {
         ObjectNode fig = Bundles.newFigure();
         ObjectNode h = ((ArrayNode) fig.get("data")).addObject();
         h.put("type", "heatmap");
@@ -79,7 +79,7 @@ public record LogitLens(String prompt, String[] tokens, String[][] topToken, dou
         ya.put("autorange", "reversed");
         ya.put("type", "category");
         layout.put("height", Math.max(260, 60 + 26 * tokens.length));
-        return fig;
+        return org.rome4j.display.Figure.of(fig);
     }
 
     @Override

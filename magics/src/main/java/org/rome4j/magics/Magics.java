@@ -16,6 +16,9 @@ public final class Magics {
         m.add(new LoadModelMagic());
         m.add(new GenerateMagic());
         m.add(new LogitLensMagic());
+        m.add(new TraceMagic());
+        m.add(new FrozenTraceMagic());
+        m.add(new TraceDatasetMagic());
         return m;
     }
 

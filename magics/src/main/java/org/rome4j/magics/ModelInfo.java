@@ -81,7 +81,7 @@ public record ModelInfo(String name, String source, GptConfig config, Map<String
     }
 
     @Override
-    public ObjectNode figure() {
+    public org.rome4j.display.Figure figure() {
         ObjectNode fig = Bundles.newFigure();
         ObjectNode bar = ((ArrayNode) fig.get("data")).addObject();
         bar.put("type", "bar");
@@ -95,7 +95,7 @@ public record ModelInfo(String name, String source, GptConfig config, Map<String
         ObjectNode layout = (ObjectNode) fig.get("layout");
         layout.putObject("title").put("text", "Parameters of " + name + " by part");
         layout.putObject("yaxis").putObject("title").put("text", "parameters");
-        return fig;
+        return org.rome4j.display.Figure.of(fig);
     }
 
     /** Parameter counts per part as a table. */

@@ -1,6 +1,6 @@
 package org.rome4j.magics;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.rome4j.display.Figure;
 import org.rome4j.magics.display.Bundles;
 import org.rome4j.magics.display.Displayable;
 import org.rome4j.magics.display.MimeBundle;
@@ -18,7 +18,7 @@ public interface Result extends Displayable {
     Table table();
 
     /** The result as a Plotly figure ({@code {data, layout}}), or null if it has none. */
-    ObjectNode figure();
+    Figure figure();
 
     /** One line for text front ends. */
     String summary();
@@ -26,9 +26,9 @@ public interface Result extends Displayable {
     @Override
     default List<MimeBundle> bundles(Bundles b) {
         List<MimeBundle> out = new ArrayList<>();
-        ObjectNode fig = figure();
+        Figure fig = figure();
         if (fig != null) {
-            out.add(b.figure(fig));
+            out.add(b.figure(fig.toObjectNode()));
         }
         MimeBundle t = b.table(table());
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>(t.data());

@@ -37,6 +37,9 @@ public final class Bundles {
         if (value instanceof Displayable d) {
             return d.bundles(this);
         }
+        if (value instanceof org.rome4j.display.Figure f) {
+            return List.of(figure(f.toObjectNode()));
+        }
         if (value instanceof Table t) {
             return List.of(table(t));
         }
