@@ -22,14 +22,12 @@ import java.util.Locale;
  */
 final class Evaluator implements AutoCloseable {
     /** Imported in every session. */
-    static final List<String> IMPORTS = List.of(
-            "java.util.*", "java.util.stream.*", "java.util.function.*", "java.nio.file.*", "java.io.*",
-            "tech.tablesaw.api.*", "com.fasterxml.jackson.databind.node.ObjectNode",
-            "org.rome4j.model.*", "org.rome4j.intervene.*", "org.rome4j.trace.*", "org.rome4j.display.Figure",
-            "org.rome4j.magics.*");
+    static final List<String> IMPORTS = List.of("java.util.*", "tech.tablesaw.api.*", "org.rome4j.model.*",
+            "org.rome4j.trace.*", "org.rome4j.magics.*");
 
     private final LocalEngine engine;
-    private final JShell shell;
+    private final String classpath;
+    private volatile JShell shell;
 
     /** A failed compilation: the formatted diagnostics. */
     static final class CompileError extends RuntimeException {
@@ -59,8 +57,15 @@ final class Evaluator implements AutoCloseable {
         }
     }
 
+    /** An evaluator whose class loader exists at once; JShell itself starts in {@link #start()} (the slow part). */
     Evaluator(ClassLoader parent, String classpath) {
         this.engine = LocalEngine.create(parent);
+        this.classpath = classpath;
+    }
+
+    /** Starts JShell (about a second of compiler start-up). */
+    synchronized void start() {
+        if (shell != null) return;
         PrintStream sink = new PrintStream(new ByteArrayOutputStream());
         JShell.Builder b = JShell.builder().executionEngine(engine.provider(), java.util.Map.of())
                 .out(sink).err(sink);
@@ -70,8 +75,9 @@ final class Evaluator implements AutoCloseable {
         this.shell = b.build();
     }
 
-    /** Evaluates the standard imports (and compiles once, so the first cell is fast). */
+    /** Starts JShell and evaluates the standard imports (compiling once, so the first cell is fast). */
     void warmUp() {
+        start();
         StringBuilder sb = new StringBuilder();
         for (String i : IMPORTS) sb.append("import ").append(i).append(";\n");
         eval(sb.toString());
@@ -227,6 +233,7 @@ final class Evaluator implements AutoCloseable {
 
     @Override
     public void close() {
-        shell.close();
+        if (shell != null) shell.close();
+        engine.close();
     }
 }
