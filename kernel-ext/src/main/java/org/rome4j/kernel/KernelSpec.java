@@ -1,0 +1,139 @@
+package org.rome4j.kernel;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * The kernelspec ({@code kernels/rome4j/kernel.json}), written where {@code jupyter kernelspec install}
+ * would put it: {@code --user} (the Jupyter data dir), {@code --prefix DIR} ({@code DIR/share/jupyter}),
+ * {@code --sys-prefix} (Python's {@code sys.prefix}), or by default the system-wide folder.
+ */
+final class KernelSpec {
+    static final String NAME = "rome4j";
+    static final String DISPLAY_NAME = "Java (rome4j)";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private KernelSpec() { }
+
+    /** The kernel.json that starts {@code jar} with {@code java}. */
+    static ObjectNode json(Path java, Path jar, String xmx) {
+        ObjectNode n = JSON.createObjectNode();
+        ArrayNode argv = n.putArray("argv");
+        argv.add(java.toString());
+        argv.add("-Dai.djl.offline=true");
+        argv.add("-Djava.awt.headless=true");
+        argv.add(xmx == null ? "-XX:MaxRAMPercentage=60" : "-Xmx" + xmx);
+        argv.add("-XX:+UseParallelGC");
+        argv.add("-jar");
+        argv.add(jar.toString());
+        argv.add("kernel");
+        argv.add("{connection_file}");
+        n.put("display_name", DISPLAY_NAME);
+        n.put("language", "java");
+        n.put("interrupt_mode", "message");
+        n.putObject("metadata").put("debugger", false);
+        return n;
+    }
+
+    /** The kernels folder for the install options. */
+    static Path kernelsDir(String where, Path prefix) {
+        return switch (where) {
+            case "user" -> userDataDir().resolve("kernels");
+            case "prefix" -> prefix.resolve("share/jupyter/kernels");
+            case "sys-prefix" -> sysPrefix().resolve("share/jupyter/kernels");
+            default -> systemDataDir().resolve("kernels");
+        };
+    }
+
+    /** Writes the kernelspec; returns its folder. */
+    static Path install(Path kernels, Path java, Path jar, String xmx) throws IOException {
+        Path dir = kernels.resolve(NAME);
+        Files.createDirectories(dir);
+        JSON.writeValue(dir.resolve("kernel.json").toFile(), json(java, jar, xmx));
+        return dir;
+    }
+
+    /** Removes the kernelspec from every given kernels folder; returns what was removed. */
+    static List<Path> uninstall(List<Path> kernelsDirs) throws IOException {
+        List<Path> removed = new ArrayList<>();
+        for (Path k : kernelsDirs) {
+            Path dir = k.resolve(NAME);
+            if (Files.isRegularFile(dir.resolve("kernel.json"))) {
+                try (Stream<Path> s = Files.walk(dir)) {
+                    for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+                }
+                removed.add(dir);
+            }
+        }
+        return removed;
+    }
+
+    /** Jupyter's per-user data dir: JUPYTER_DATA_DIR, else the platform default. */
+    static Path userDataDir() {
+        String env = System.getenv("JUPYTER_DATA_DIR");
+        if (env != null && !env.isBlank()) return Path.of(env);
+        String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+        String home = System.getProperty("user.home");
+        if (os.contains("mac")) return Path.of(home, "Library", "Jupyter");
+        if (os.contains("win")) {
+            String appdata = System.getenv("APPDATA");
+            return Path.of(appdata == null ? home : appdata, "jupyter");
+        }
+        String xdg = System.getenv("XDG_DATA_HOME");
+        return xdg != null && !xdg.isBlank() ? Path.of(xdg, "jupyter") : Path.of(home, ".local", "share", "jupyter");
+    }
+
+    /** The system-wide data dir ({@code /usr/local/share/jupyter} on Unix). */
+    static Path systemDataDir() {
+        String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+        if (os.contains("win")) {
+            String pd = System.getenv("PROGRAMDATA");
+            return Path.of(pd == null ? "C:\\ProgramData" : pd, "jupyter");
+        }
+        return Path.of("/usr/local/share/jupyter");
+    }
+
+    /** Python's sys.prefix (python3 on PATH), where a virtualenv's or conda env's Jupyter looks. */
+    static Path sysPrefix() {
+        for (String py : List.of("python3", "python")) {
+            try {
+                Process p = new ProcessBuilder(py, "-c", "import sys; print(sys.prefix)").redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes()).strip();
+                if (p.waitFor() == 0 && !out.isEmpty()) return Path.of(out);
+            } catch (IOException e) {
+                // try the next name
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new IllegalStateException("--sys-prefix needs python3 on the PATH (to read sys.prefix); use --prefix DIR instead");
+    }
+
+    /** Every standard kernels folder (for uninstall without options). */
+    static List<Path> allKernelsDirs() {
+        List<Path> out = new ArrayList<>(List.of(userDataDir().resolve("kernels"), systemDataDir().resolve("kernels"),
+                Path.of("/usr/share/jupyter/kernels")));
+        try {
+            out.add(sysPrefix().resolve("share/jupyter/kernels"));
+        } catch (IllegalStateException ignored) {
+            // no python: nothing there
+        }
+        String jp = System.getenv("JUPYTER_PATH");
+        if (jp != null) {
+            for (String p : jp.split(java.io.File.pathSeparator)) if (!p.isBlank()) out.add(Path.of(p, "kernels"));
+        }
+        return out.stream().distinct().toList();
+    }
+}

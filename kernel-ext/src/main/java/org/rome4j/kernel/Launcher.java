@@ -1,0 +1,144 @@
+package org.rome4j.kernel;
+
+import org.dflib.jjava.jupyter.channels.JupyterConnection;
+import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
+
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The main class of {@code rome4j.jar}: {@code install}, {@code uninstall} and {@code kernel} here,
+ * every other command ({@code logits}, {@code generate}, {@code facts}, ...) in {@link org.rome4j.cli.Main}.
+ *
+ * <pre>
+ * java -jar rome4j.jar install --user          # then pick "Java (rome4j)" in Jupyter
+ * java -jar rome4j.jar install --prefix /tmp/jp  # JUPYTER_PATH=/tmp/jp/share/jupyter
+ * java -jar rome4j.jar kernel CONNECTION_FILE  # what Jupyter runs
+ * </pre>
+ */
+public final class Launcher {
+    private static final String USAGE = """
+            usage: rome4j install [--user | --prefix DIR | --sys-prefix] [--xmx SIZE]   install the Jupyter kernelspec "Java (rome4j)"
+                   rome4j uninstall [--user | --prefix DIR | --sys-prefix]              remove it
+                   rome4j kernel CONNECTION_FILE                                       run the kernel (Jupyter does this)
+            """;
+
+    private Launcher() { }
+
+    /** Entry point. */
+    public static void main(String[] argv) throws Exception {
+        if (System.getProperty("ai.djl.offline") == null) System.setProperty("ai.djl.offline", "true");
+        System.setProperty("java.awt.headless", "true");
+        if (argv.length > 0 && argv[0].equals("kernel")) {
+            if (argv.length != 2) {
+                System.err.println("rome4j kernel: give the connection file Jupyter wrote (kernel.json passes {connection_file})");
+                System.exit(2);
+            }
+            runKernel(Path.of(argv[1]));
+            System.exit(0);
+        }
+        System.exit(run(argv, System.out, System.err));
+    }
+
+    /** Runs a command other than {@code kernel}; returns the exit status. */
+    static int run(String[] argv, PrintStream out, PrintStream err) {
+        if (argv.length > 0 && (argv[0].equals("install") || argv[0].equals("uninstall"))) {
+            try {
+                return argv[0].equals("install") ? install(argv, out) : uninstall(argv, out);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                err.println("rome4j " + argv[0] + ": " + e.getMessage());
+                return 2;
+            } catch (Exception e) {
+                err.println("rome4j " + argv[0] + ": " + e);
+                return 1;
+            }
+        }
+        if (argv.length == 0 || argv[0].equals("help") || argv[0].equals("--help") || argv[0].equals("-h")) {
+            out.print(USAGE);
+        }
+        return org.rome4j.cli.Main.run(argv, out, err);
+    }
+
+    private record Where(String kind, Path prefix, String xmx) { }
+
+    private static Where where(String[] argv, boolean allowXmx) {
+        String kind = "system";
+        Path prefix = null;
+        String xmx = null;
+        int chosen = 0;
+        for (int i = 1; i < argv.length; i++) {
+            switch (argv[i]) {
+                case "--user" -> { kind = "user"; chosen++; }
+                case "--sys-prefix" -> { kind = "sys-prefix"; chosen++; }
+                case "--prefix" -> {
+                    if (i + 1 >= argv.length) throw new IllegalArgumentException("--prefix needs a folder");
+                    kind = "prefix";
+                    prefix = Path.of(argv[++i]).toAbsolutePath();
+                    chosen++;
+                }
+                case "--xmx" -> {
+                    if (!allowXmx || i + 1 >= argv.length) throw new IllegalArgumentException("--xmx needs a size such as 8g");
+                    xmx = argv[++i];
+                    if (!xmx.matches("\\d+[kKmMgG]?")) throw new IllegalArgumentException("--xmx must look like 8g or 4096m, got " + xmx);
+                }
+                default -> throw new IllegalArgumentException("unknown option " + argv[i] + "\n" + USAGE);
+            }
+        }
+        if (chosen > 1) throw new IllegalArgumentException("give at most one of --user, --prefix DIR, --sys-prefix");
+        return new Where(chosen == 0 ? null : kind, prefix, xmx);
+    }
+
+    private static int install(String[] argv, PrintStream out) throws Exception {
+        Where w = where(argv, true);
+        Path jar = ownJar();
+        Path java = ProcessHandle.current().info().command().map(Path::of)
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java"));
+        Path dir = KernelSpec.install(KernelSpec.kernelsDir(w.kind() == null ? "system" : w.kind(), w.prefix()), java, jar, w.xmx());
+        out.println("installed kernelspec " + KernelSpec.NAME + " (\"" + KernelSpec.DISPLAY_NAME + "\") in " + dir);
+        if ("prefix".equals(w.kind())) {
+            out.println("Jupyter finds it with: JUPYTER_PATH=" + w.prefix().resolve("share/jupyter") + " jupyter notebook");
+        }
+        return 0;
+    }
+
+    private static int uninstall(String[] argv, PrintStream out) throws Exception {
+        Where w = where(argv, false);
+        List<Path> dirs = w.kind() == null ? KernelSpec.allKernelsDirs()
+                : List.of(KernelSpec.kernelsDir(w.kind(), w.prefix()));
+        List<Path> removed = KernelSpec.uninstall(dirs);
+        if (removed.isEmpty()) {
+            out.println("no " + KernelSpec.NAME + " kernelspec found in " + dirs);
+            return 1;
+        }
+        for (Path p : removed) out.println("removed " + p);
+        return 0;
+    }
+
+    /** The jar this class runs from. */
+    static Path ownJar() {
+        try {
+            Path p = Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (!Files.isRegularFile(p)) {
+                throw new IllegalStateException("install from the packaged jar (java -jar kernel-ext/target/rome4j.jar install), not from "
+                        + p);
+            }
+            return p.toAbsolutePath();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Connects a kernel to Jupyter and serves until shutdown. */
+    static void runKernel(Path connectionFile) throws Exception {
+        KernelConnectionProperties props = KernelConnectionProperties.parse(Files.readString(connectionFile));
+        JupyterConnection conn = new JupyterConnection(props);
+        RomeKernel kernel = RomeKernel.create();
+        kernel.becomeHandlerForConnection(conn);
+        conn.connect();
+        kernel.onStartup();
+        conn.waitUntilClose();
+    }
+}

@@ -1,0 +1,240 @@
+package org.rome4j.kernel;
+
+import jdk.jshell.execution.DirectExecutionControl;
+import jdk.jshell.execution.LoaderDelegate;
+import jdk.jshell.spi.ExecutionControl;
+import jdk.jshell.spi.ExecutionControlProvider;
+import jdk.jshell.spi.ExecutionEnv;
+import jdk.jshell.spi.SPIResolutionException;
+
+import java.io.File;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * JShell's execution engine, in this JVM: snippet classes load into a class loader whose parent is
+ * the kernel's, so a snippet sees the very classes (and static state) of rome4j that magics use.
+ * Each snippet runs on a worker thread that {@link #interrupt()} interrupts; the value of a snippet
+ * is kept as an object (not a string) for the kernel to render.
+ */
+final class LocalEngine extends DirectExecutionControl {
+    /** The class name JShell reports for an interrupted snippet. */
+    static final String INTERRUPTED = "Execution interrupted";
+    private static final String THREAD_PREFIX = "rome4j-cell-";
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final SnippetLoader loader;
+    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, THREAD_PREFIX + THREADS.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, Object> values = new ConcurrentHashMap<>();
+    private volatile Future<Object> running;
+    private volatile Throwable lastError;
+
+    private LocalEngine(SnippetLoader loader) {
+        super(loader);
+        this.loader = loader;
+    }
+
+    static LocalEngine create(ClassLoader parent) {
+        return new LocalEngine(new SnippetLoader(parent));
+    }
+
+    /** The class loader of snippets (parent: the kernel's). */
+    ClassLoader classLoader() {
+        return loader.loader;
+    }
+
+    /** The value a snippet returned, by the key JShell reported as its value; removed once taken. */
+    Object take(String key) {
+        return key == null ? null : values.remove(key);
+    }
+
+    /** Forgets values nobody took. */
+    void clearValues() {
+        values.clear();
+    }
+
+    /** The exception the last failing snippet threw, as thrown (JShell only passes its name and message on). */
+    Throwable lastError() {
+        return lastError;
+    }
+
+    void clearError() {
+        lastError = null;
+    }
+
+    /** Interrupts the running snippet's thread; the cell fails at once with {@link #INTERRUPTED}. */
+    void interrupt() {
+        Future<Object> f = running;
+        if (f != null) {
+            f.cancel(true);
+        }
+    }
+
+    @Override
+    protected String invoke(Method doit) throws Exception {
+        Object value;
+        if (Thread.currentThread().getName().startsWith(THREAD_PREFIX)) {
+            value = call(doit);   // a snippet evaluated from inside a running snippet
+        } else {
+            Future<Object> task = executor.submit(() -> call(doit));
+            running = task;
+            try {
+                value = task.get();
+            } catch (CancellationException e) {
+                throw new UserException("interrupted", INTERRUPTED, new StackTraceElement[0]);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause() instanceof InvocationTargetException ite ? ite.getCause() : e.getCause();
+                if (cause instanceof SPIResolutionException re) {
+                    throw new ResolutionException(re.id(), re.getStackTrace());
+                }
+                lastError = cause;
+                throw new UserException(String.valueOf(cause.getMessage()), cause.getClass().getName(), cause.getStackTrace());
+            } finally {
+                running = null;
+            }
+        }
+        String key = UUID.randomUUID().toString();
+        if (value != null) {
+            values.put(key, value);
+        }
+        return key;
+    }
+
+    private static Object call(Method doit) throws Exception {
+        return doit.invoke(null);
+    }
+
+    @Override
+    public void stop() {
+        interrupt();
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        super.close();
+    }
+
+    /** Adds jars or folders (separated by the path separator) to the snippets' class path. */
+    void addToClasspathEntries(String path) {
+        loader.add(path);
+    }
+
+    /** Hands this engine to JShell. */
+    ExecutionControlProvider provider() {
+        LocalEngine self = this;
+        return new ExecutionControlProvider() {
+            @Override
+            public String name() {
+                return "rome4j-local";
+            }
+
+            @Override
+            public ExecutionControl generate(ExecutionEnv env, Map<String, String> parameters) {
+                return self;
+            }
+        };
+    }
+
+    /** Loads snippet classes from their bytes; everything else from the parent and added jars. */
+    private static final class SnippetLoader implements LoaderDelegate {
+        private final Loader loader;
+
+        SnippetLoader(ClassLoader parent) {
+            this.loader = new Loader(parent);
+        }
+
+        @Override
+        public void load(ClassBytecodes[] cbcs) throws ClassInstallException, EngineTerminationException {
+            boolean[] installed = new boolean[cbcs.length];
+            for (ClassBytecodes c : cbcs) {
+                loader.declare(c.name(), c.bytecodes());
+            }
+            int i = 0;
+            for (ClassBytecodes c : cbcs) {
+                try {
+                    Class<?> k = loader.loadClass(c.name());
+                    k.getDeclaredMethods();   // link now: errors belong to this snippet
+                    installed[i++] = true;
+                } catch (Throwable e) {
+                    throw new ClassInstallException("cannot load " + c.name() + ": " + e, installed);
+                }
+            }
+        }
+
+        @Override
+        public void classesRedefined(ClassBytecodes[] cbcs) {
+            for (ClassBytecodes c : cbcs) {
+                loader.declare(c.name(), c.bytecodes());
+            }
+        }
+
+        @Override
+        public void addToClasspath(String path) throws EngineTerminationException, InternalException {
+            add(path);
+        }
+
+        void add(String path) {
+            for (String p : path.split(File.pathSeparator)) {
+                if (p.isBlank()) continue;
+                try {
+                    loader.addUrl(Path.of(p).toAbsolutePath().toUri().toURL());
+                } catch (MalformedURLException e) {
+                    throw new IllegalArgumentException("not a path: " + p);
+                }
+            }
+        }
+
+        @Override
+        public Class<?> findClass(String name) throws ClassNotFoundException {
+            return Class.forName(name, false, loader);
+        }
+    }
+
+    private static final class Loader extends URLClassLoader {
+        private final Map<String, byte[]> declared = new ConcurrentHashMap<>();
+
+        static {
+            registerAsParallelCapable();
+        }
+
+        Loader(ClassLoader parent) {
+            super("rome4j-snippets", new URL[0], parent);
+        }
+
+        void declare(String name, byte[] bytes) {
+            declared.put(name, bytes);
+        }
+
+        void addUrl(URL url) {
+            addURL(url);
+        }
+
+        @Override
+        protected Class<?> findClass(String name) throws ClassNotFoundException {
+            byte[] b = declared.get(name);
+            if (b != null) {
+                return defineClass(name, b, 0, b.length, (CodeSource) null);
+            }
+            return super.findClass(name);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package org.rome4j.kernel;
+
+import org.dflib.jjava.jupyter.kernel.BaseKernel;
+import org.dflib.jjava.jupyter.kernel.magic.MagicsRegistry;
+import org.rome4j.magics.MagicException;
+import org.rome4j.magics.Tokenizer;
+import org.rome4j.model.ModelLoadException;
+
+import java.util.List;
+import java.util.concurrent.CancellationException;
+
+/**
+ * What magic lines turn into (see {@link CellSource}): calls into the running kernel's magics
+ * registry, from inside a cell. Also usable by hand: {@code Notebook.line("generate", "\"Hi\"")}.
+ */
+public final class Notebook {
+    private Notebook() { }
+
+    /** Runs line magic {@code name} with its argument line (split like a shell). */
+    public static Object line(String name, String args) throws Exception {
+        BaseKernel k = kernel();
+        List<String> words = Tokenizer.split(args);
+        try {
+            return k.getMagicsRegistry().evalLineMagic(k, name, words);
+        } catch (CancellationException | MagicException e) {
+            throw e;
+        } catch (ModelLoadException | IllegalArgumentException e) {
+            throw new MagicException("%" + name + ": " + firstLine(e.getMessage()));
+        }
+    }
+
+    /** Runs cell magic {@code name} with its argument line and body. */
+    public static Object cell(String name, String args, String body) throws Exception {
+        BaseKernel k = kernel();
+        List<String> words = Tokenizer.split(args);
+        try {
+            return k.getMagicsRegistry().evalCellMagic(k, name, words, body);
+        } catch (CancellationException | MagicException e) {
+            throw e;
+        } catch (ModelLoadException | IllegalArgumentException e) {
+            throw new MagicException("%%" + name + ": " + firstLine(e.getMessage()));
+        }
+    }
+
+    private static BaseKernel kernel() {
+        BaseKernel k = BaseKernel.notebookKernel();
+        if (k == null) {
+            throw new IllegalStateException("no kernel is running: magics work inside a notebook cell");
+        }
+        return k;
+    }
+
+    /** Names of the line magics the kernel knows. */
+    public static List<String> lineMagics() {
+        MagicsRegistry r = kernel().getMagicsRegistry();
+        return r.getLineMagicNames().stream().sorted().toList();
+    }
+
+    static String firstLine(String s) {
+        return s == null ? "" : s.lines().findFirst().orElse("");
+    }
+}

@@ -1,0 +1,36 @@
+package org.rome4j.kernel;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class KernelSpecTest {
+    @Test
+    void installWritesWhatJupyterExpectsAndUninstallRemovesIt(@TempDir Path prefix) throws Exception {
+        Path kernels = KernelSpec.kernelsDir("prefix", prefix);
+        assertEquals(prefix.resolve("share/jupyter/kernels"), kernels);
+        Path jar = prefix.resolve("rome4j.jar");
+        Path dir = KernelSpec.install(kernels, Path.of("/usr/bin/java"), jar, "6g");
+        JsonNode spec = new ObjectMapper().readTree(dir.resolve("kernel.json").toFile());
+        assertEquals("Java (rome4j)", spec.path("display_name").asText());
+        assertEquals("java", spec.path("language").asText());
+        assertEquals("message", spec.path("interrupt_mode").asText());
+        List<String> argv = new java.util.ArrayList<>();
+        spec.path("argv").forEach(a -> argv.add(a.asText()));
+        assertEquals("/usr/bin/java", argv.get(0));
+        assertTrue(argv.contains("-Dai.djl.offline=true"));
+        assertTrue(argv.contains("-Xmx6g"));
+        assertEquals(List.of("-jar", jar.toString(), "kernel", "{connection_file}"), argv.subList(argv.size() - 4, argv.size()));
+        assertEquals(List.of(dir), KernelSpec.uninstall(List.of(kernels)));
+        assertFalse(Files.exists(dir));
+    }
+}

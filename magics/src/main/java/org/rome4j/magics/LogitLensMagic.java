@@ -1,0 +1,78 @@
+package org.rome4j.magics;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import org.rome4j.intervene.Interventions;
+import org.rome4j.intervene.Site;
+import org.rome4j.model.Batch;
+import org.rome4j.model.Gpt;
+import org.rome4j.model.Output;
+import org.rome4j.model.TextTokenizer;
+
+/**
+ * {@code %logit_lens "prompt"}: one forward that records {@code layer.{i}.out} for every layer, then
+ * the model's own final norm ({@code transformer.ln_f}) and unembedding (the tied {@code wte}, or
+ * {@code lm_head}) applied to each recorded residual.
+ */
+public final class LogitLensMagic implements Magic {
+    private final Spec spec = new Spec("logit_lens",
+            "Top next token at every layer and position: each layer's residual through the final norm and the unembedding.")
+            .positional("prompt", "the text to read (quote it)", true)
+            .example("%logit_lens \"The Eiffel Tower is located in the city of\"");
+
+    @Override
+    public Spec spec() {
+        return spec;
+    }
+
+    @Override
+    public Class<?> resultType() {
+        return LogitLens.class;
+    }
+
+    @Override
+    public Object run(Session session, Spec.Parsed args, String body) {
+        String prompt = args.positional(0);
+        Gpt gpt = session.model();
+        TextTokenizer.Encoded enc = gpt.tokenizer().encode(prompt);
+        if (enc.size() == 0) {
+            throw new MagicException("%logit_lens: the prompt encodes to no tokens; give a non-empty prompt");
+        }
+        return lens(gpt, prompt, enc);
+    }
+
+    /** The logit lens of an encoded prompt. */
+    public static LogitLens lens(Gpt gpt, String prompt, TextTokenizer.Encoded enc) {
+        int layers = gpt.nLayer();
+        int t = enc.size();
+        String[][] top = new String[layers][t];
+        double[][] prob = new double[layers][t];
+        Interventions.Builder rec = Interventions.builder();
+        for (int i = 0; i < layers; i++) rec.record(Site.layerOut(i));
+        try (NDManager scope = gpt.newScope()) {
+            Output out = gpt.forward(scope, Batch.of(enc.ids()), rec.build());
+            NDArray lnW = gpt.parameters().get("transformer.ln_f.weight");
+            NDArray lnB = gpt.parameters().get("transformer.ln_f.bias");
+            NDArray head = gpt.config().tieWordEmbeddings() || !gpt.parameters().has("lm_head.weight")
+                    ? gpt.parameters().get("transformer.wte.weight") : gpt.parameters().get("lm_head.weight");
+            NDArray headT = head.transpose();
+            double eps = gpt.config().layerNormEps();
+            for (int i = 0; i < layers; i++) {
+                Session.checkInterrupted();
+                NDArray x = out.get(Site.layerOut(i)).reshape(t, gpt.config().nEmbd());      // [T, D]
+                NDArray mean = x.mean(new int[]{-1}, true);
+                NDArray centred = x.sub(mean);
+                NDArray var = centred.square().mean(new int[]{-1}, true);                  // biased, as torch LayerNorm
+                NDArray normed = centred.div(var.add(eps).sqrt()).mul(lnW).add(lnB);
+                NDArray probs = normed.dot(headT).softmax(-1);                         // [T, V]
+                long[] arg = probs.argMax(-1).toLongArray();
+                float[] p = probs.max(new int[]{-1}).toFloatArray();
+                for (int j = 0; j < t; j++) {
+                    top[i][j] = gpt.tokenizer().tokenText(arg[j]);
+                    prob[i][j] = p[j];
+                }
+            }
+        }
+        return new LogitLens(prompt, enc.tokens().clone(), top, prob);
+    }
+}

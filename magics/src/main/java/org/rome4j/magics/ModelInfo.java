@@ -1,0 +1,122 @@
+package org.rome4j.magics;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.rome4j.magics.display.Bundles;
+import org.rome4j.model.Gpt;
+import org.rome4j.model.GptConfig;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The model {@code %load_model} made current: its hyper-parameters, and parameter counts per part.
+ *
+ * @param name       the model's name
+ * @param source     what was asked for (name or directory)
+ * @param config     hyper-parameters
+ * @param partCounts parameter count per part (embeddings, each layer, final norm, head), in order
+ * @param loadMillis time to load, ms
+ */
+public record ModelInfo(String name, String source, GptConfig config, Map<String, Long> partCounts, long loadMillis)
+        implements Result {
+    /** Copies the counts. */
+    public ModelInfo {
+        partCounts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(partCounts));
+    }
+
+    /** Reads a loaded model. */
+    public static ModelInfo of(Gpt gpt, String source, long loadMillis) {
+        Map<String, Long> parts = new LinkedHashMap<>();
+        gpt.parameters().all().forEach((n, a) -> {
+            String part;
+            if (n.contains(".h.")) {
+                String rest = n.substring(n.indexOf(".h.") + 3);
+                part = "layer " + rest.substring(0, rest.indexOf('.'));
+            } else if (n.contains("wte") || n.contains("wpe")) {
+                part = "embeddings";
+            } else if (n.contains("ln_f")) {
+                part = "final norm";
+            } else {
+                part = "head";
+            }
+            parts.merge(part, a.getShape().size(), Long::sum);
+        });
+        Map<String, Long> ordered = new LinkedHashMap<>();
+        if (parts.containsKey("embeddings")) ordered.put("embeddings", parts.get("embeddings"));
+        for (int i = 0; i < gpt.nLayer(); i++) {
+            if (parts.containsKey("layer " + i)) ordered.put("layer " + i, parts.get("layer " + i));
+        }
+        parts.forEach(ordered::putIfAbsent);
+        return new ModelInfo(gpt.name(), source, gpt.config(), ordered, loadMillis);
+    }
+
+    /** Total parameter count. */
+    public long parameterCount() {
+        return partCounts.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    @Override
+    public Table table() {
+        StringColumn k = StringColumn.create("property");
+        StringColumn v = StringColumn.create("value");
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("source", source);
+        m.put("layers", config.nLayer());
+        m.put("width", config.nEmbd());
+        m.put("heads", config.nHead());
+        m.put("mlp width", config.nInner());
+        m.put("context", config.nPositions());
+        m.put("vocabulary", config.vocabSize());
+        m.put("parameters", parameterCount());
+        m.forEach((a, b) -> {
+            k.append(a);
+            v.append(String.valueOf(b));
+        });
+        return Table.create("model " + name, k, v);
+    }
+
+    @Override
+    public org.rome4j.display.Figure figure() {
+        ObjectNode fig = Bundles.newFigure();
+        ObjectNode bar = ((ArrayNode) fig.get("data")).addObject();
+        bar.put("type", "bar");
+        bar.put("name", "parameters");
+        ArrayNode x = bar.putArray("x");
+        ArrayNode y = bar.putArray("y");
+        partCounts.forEach((p, c) -> {
+            x.add(p);
+            y.add(c);
+        });
+        ObjectNode layout = (ObjectNode) fig.get("layout");
+        layout.putObject("title").put("text", "Parameters of " + name + " by part");
+        layout.putObject("yaxis").putObject("title").put("text", "parameters");
+        return org.rome4j.display.Figure.of(fig);
+    }
+
+    /** Parameter counts per part as a table. */
+    public Table parts() {
+        StringColumn p = StringColumn.create("part");
+        LongColumn c = LongColumn.create("parameters");
+        partCounts.forEach((a, b) -> {
+            p.append(a);
+            c.append(b);
+        });
+        return Table.create("parameters", p, c);
+    }
+
+    @Override
+    public String summary() {
+        return "loaded " + name + " (" + config.nLayer() + " layers, width " + config.nEmbd() + ", "
+                + String.format("%,d", parameterCount()) + " parameters) in " + loadMillis + " ms";
+    }
+
+    @Override
+    public String toString() {
+        return summary();
+    }
+}

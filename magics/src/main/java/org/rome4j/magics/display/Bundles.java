@@ -1,0 +1,216 @@
+package org.rome4j.magics.display;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import tech.tablesaw.api.Table;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Renders values to MIME bundles. Holds one piece of state: whether plotly.js was already sent to
+ * this kernel's front end, so the 1.5 MB library is inlined into the first figure only.
+ */
+public final class Bundles {
+    /** Rows of a table shown before it is cut (the value keeps every row). */
+    public static final int MAX_ROWS = 100;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PLOTLY_RESOURCE = "/org/rome4j/magics/plotly/plotly-cartesian.min.js";
+
+    private boolean plotlySent;
+
+    /**
+     * The bundles of a value we know how to show ({@link Displayable}, Tablesaw {@link Table}, a
+     * Plotly figure as {@code {data, layout}} JSON), or null for anything else.
+     */
+    public List<MimeBundle> render(Object value) {
+        if (value instanceof Displayable d) {
+            return d.bundles(this);
+        }
+        if (value instanceof org.rome4j.display.Figure f) {
+            return List.of(figure(f.toObjectNode()));
+        }
+        if (value instanceof Table t) {
+            return List.of(table(t));
+        }
+        if (value instanceof JsonNode n && isFigure(n)) {
+            return List.of(figure(n));
+        }
+        return null;
+    }
+
+    /** Whether a JSON value looks like a Plotly figure ({@code data} array). */
+    public static boolean isFigure(JsonNode n) {
+        return n != null && n.isObject() && n.path("data").isArray();
+    }
+
+    /** A table as HTML (first {@value #MAX_ROWS} rows) and text. */
+    public MimeBundle table(Table t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(MimeBundle.HTML, tableHtml(t, MAX_ROWS));
+        m.put(MimeBundle.TEXT, t.rowCount() > MAX_ROWS ? t.first(MAX_ROWS).print() + "\n... " + (t.rowCount() - MAX_ROWS)
+                + " more rows" : t.print());
+        return new MimeBundle(m);
+    }
+
+    /** An HTML table of the first {@code maxRows} rows, text escaped. */
+    public static String tableHtml(Table t, int maxRows) {
+        StringBuilder sb = new StringBuilder("<div class=\"rome4j-table\">");
+        if (t.name() != null && !t.name().isBlank()) {
+            sb.append("<p><b>").append(escape(t.name())).append("</b></p>");
+        }
+        sb.append("<table class=\"dataframe\" border=\"1\"><thead><tr>");
+        for (String c : t.columnNames()) sb.append("<th>").append(escape(c)).append("</th>");
+        sb.append("</tr></thead><tbody>");
+        int rows = Math.min(maxRows, t.rowCount());
+        for (int r = 0; r < rows; r++) {
+            sb.append("<tr>");
+            for (int c = 0; c < t.columnCount(); c++) {
+                sb.append("<td>").append(escape(t.column(c).getString(r))).append("</td>");
+            }
+            sb.append("</tr>");
+        }
+        sb.append("</tbody></table>");
+        if (t.rowCount() > rows) {
+            sb.append("<p>").append(t.rowCount() - rows).append(" more rows (").append(t.rowCount())
+                    .append(" in all)</p>");
+        }
+        return sb.append("</div>").toString();
+    }
+
+    /**
+     * A Plotly figure as one bundle: plotly JSON, HTML (a static PNG the script replaces with the
+     * interactive figure once {@code window.Plotly} exists), PNG and a one-line text.
+     */
+    public MimeBundle figure(JsonNode fig) {
+        if (!isFigure(fig)) {
+            throw new IllegalArgumentException("not a Plotly figure: expected an object with a data array, got "
+                    + (fig == null ? "null" : fig.getNodeType()));
+        }
+        byte[] png = FigurePng.render(fig);
+        String b64 = Base64.getEncoder().encodeToString(png);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(MimeBundle.PLOTLY, JSON.convertValue(fig, Map.class));
+        m.put(MimeBundle.HTML, figureHtml(fig, b64));
+        m.put(MimeBundle.PNG, b64);
+        m.put(MimeBundle.TEXT, describe(fig));
+        return new MimeBundle(m);
+    }
+
+    /** Whether the next figure still has to carry plotly.js. */
+    public synchronized boolean plotlyPending() {
+        return !plotlySent;
+    }
+
+    private synchronized String plotlyScriptOnce() {
+        if (plotlySent) {
+            return "";
+        }
+        plotlySent = true;
+        // RequireJS (classic Notebook) would capture plotly's UMD module instead of window.Plotly: hide define.
+        return "<script type=\"text/javascript\">window.__rome4jDefine = window.define; window.define = undefined;</script>\n"
+                + "<script type=\"text/javascript\">" + scriptSafe(plotlyJs()) + "</script>\n"
+                + "<script type=\"text/javascript\">if (window.__rome4jDefine) { window.define = window.__rome4jDefine; }</script>\n";
+    }
+
+    /** The vendored plotly.js (cartesian bundle), read from the jar. */
+    public static String plotlyJs() {
+        try (InputStream in = Bundles.class.getResourceAsStream(PLOTLY_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("plotly.js missing from the classpath (" + PLOTLY_RESOURCE + "): rebuild rome4j");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String figureHtml(JsonNode fig, String pngBase64) {
+        String id = "rome4j-fig-" + UUID.randomUUID();
+        String json;
+        try {
+            json = JSON.writeValueAsString(fig);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        String alt = escape(describe(fig));
+        return plotlyScriptOnce()
+                + "<div class=\"rome4j-figure\" id=\"" + id + "\"><img alt=\"" + alt + "\" src=\"data:image/png;base64,"
+                + pngBase64 + "\" style=\"max-width:100%\"/></div>\n"
+                + "<script type=\"text/javascript\">(function () {\n"
+                + "  var fig = " + scriptSafe(json) + ";\n"
+                + "  var tries = 0;\n"
+                + "  function draw() {\n"
+                + "    var el = document.getElementById(\"" + id + "\");\n"
+                + "    if (!el) { return; }\n"
+                + "    if (window.Plotly && window.Plotly.newPlot) {\n"
+                + "      el.innerHTML = \"\";\n"
+                + "      window.Plotly.newPlot(el, fig.data, fig.layout || {}, {displaylogo: false, responsive: true});\n"
+                + "    } else if (tries++ < 600) { setTimeout(draw, 50); }\n"
+                + "  }\n"
+                + "  draw();\n"
+                + "})();</script>";
+    }
+
+    /** A short text for a figure: its title and traces. */
+    public static String describe(JsonNode fig) {
+        String title = titleText(fig.path("layout").path("title"));
+        List<String> traces = new ArrayList<>();
+        for (JsonNode tr : fig.path("data")) {
+            String type = tr.path("type").asText("scatter");
+            JsonNode z = tr.path("z");
+            String size = z.isArray() && z.size() > 0 ? " " + z.size() + "x" + z.get(0).size() : "";
+            String name = tr.path("name").asText("");
+            traces.add(type + size + (name.isEmpty() ? "" : " '" + name + "'"));
+        }
+        return "Figure" + (title.isEmpty() ? "" : " '" + title + "'") + ": " + String.join(", ", traces);
+    }
+
+    /** A Plotly title, given as {@code {text: ...}} or a plain string. */
+    static String titleText(JsonNode title) {
+        if (title == null || title.isMissingNode() || title.isNull()) return "";
+        return title.isObject() ? title.path("text").asText("") : title.asText("");
+    }
+
+    /** Escapes text for HTML. */
+    public static String escape(String s) {
+        if (s == null) return "";
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '<' -> sb.append("&lt;");
+                case '>' -> sb.append("&gt;");
+                case '&' -> sb.append("&amp;");
+                case '"' -> sb.append("&quot;");
+                case '\'' -> sb.append("&#39;");
+                default -> sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Makes text safe inside a {@code <script>} element: no {@code </} (closes the element) and no line separators. */
+    public static String scriptSafe(String js) {
+        return js.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+                .replace("<!--", "<\\!--");
+    }
+
+    /** Makes a figure from {@code data} traces and a {@code layout} (helper for results built here). */
+    public static ObjectNode newFigure() {
+        ObjectNode fig = JSON.createObjectNode();
+        fig.putArray("data");
+        fig.putObject("layout");
+        return fig;
+    }
+}

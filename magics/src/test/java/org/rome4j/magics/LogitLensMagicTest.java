@@ -1,0 +1,85 @@
+package org.rome4j.magics;
+
+import ai.djl.ndarray.NDManager;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.rome4j.intervene.Interventions;
+import org.rome4j.model.Batch;
+import org.rome4j.model.Gpt;
+import org.rome4j.model.Models;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Magics on the golden tiny GPT-2 (/work/shared/golden/tiny-gpt2, or -Drome4j.shared). */
+class LogitLensMagicTest {
+    private static Session session;
+
+    static Path golden() {
+        return Path.of(System.getProperty("rome4j.shared", "/work/shared"), "golden", "tiny-gpt2");
+    }
+
+    @BeforeAll
+    static void load() {
+        session = Session.global();
+        session.setModel(Models.load(golden().toString()));
+    }
+
+    @AfterAll
+    static void close() {
+        session.close();
+    }
+
+    @Test
+    void lastLayerOfTheLensIsTheModelsOwnPrediction() throws Exception {
+        String prompt = "The Eiffel Tower is located in the city of";
+        LogitLens lens = (LogitLens) new LogitLensMagic().call(session, Tokenizer.split("\"" + prompt + "\""), null);
+        Gpt gpt = session.model();
+        float[] logits;
+        try (NDManager scope = gpt.newScope()) {
+            logits = gpt.forwardLast(scope, Batch.of(gpt.tokenizer().ids(prompt)), Interventions.NONE).logits().toFloatArray();
+        }
+        NextTokens top = NextTokens.top(gpt, logits, 1);
+        assertEquals(gpt.nLayer(), lens.layers());
+        assertEquals(top.tokens().get(0), lens.lastTop(gpt.nLayer() - 1), "final norm + head applied to layer.L-1.out = logits");
+        assertEquals(top.probs().get(0), lens.topProb()[gpt.nLayer() - 1][lens.tokens().length - 1], 1e-4);
+        assertEquals(gpt.nLayer() * lens.tokens().length, lens.table().rowCount());
+        // unique y labels even when tokens repeat
+        var y = lens.figure().toObjectNode().path("data").get(0).path("y");
+        assertEquals(lens.tokens().length, java.util.stream.StreamSupport.stream(y.spliterator(), false).map(n -> n.asText()).distinct().count());
+        assertTrue(lens.figure().toObjectNode().path("layout").path("title").has("text"));
+    }
+
+    @Test
+    void generateIsGreedyAndReproducible() throws Exception {
+        Generation a = (Generation) new GenerateMagic().call(session, List.of("Hello world", "--max-new-tokens", "4"), null);
+        Generation b = (Generation) new GenerateMagic().call(session, List.of("Hello world", "--max-new-tokens", "4"), null);
+        assertEquals(a.completion(), b.completion());
+        assertTrue(!a.completion().isEmpty());
+        assertEquals(3, a.table().columnCount());
+        assertEquals(10, a.next().tokens().size());
+    }
+
+    @Test
+    void traceOfAllKindsGivesThreeHeatmapsSideBySide() throws Exception {
+        Trace t = (Trace) new TraceMagic().call(session,
+                Tokenizer.split("\"The Space Needle is located in the city of\" --subject \"The Space Needle\" --samples 2"), null);
+        assertEquals(3, t.results().size());
+        var fig = t.figure().toObjectNode();
+        assertEquals(3, fig.path("data").size());
+        assertEquals("x3", fig.path("data").get(2).path("xaxis").asText());
+        assertTrue(fig.path("layout").has("xaxis3"));
+        assertEquals(t.results().stream().mapToInt(r -> r.table().rowCount()).sum(), t.table().rowCount());
+    }
+
+    @Test
+    void subjectMustBeInThePrompt() {
+        MagicException e = org.junit.jupiter.api.Assertions.assertThrows(MagicException.class, () -> new TraceMagic().call(session,
+                Tokenizer.split("\"The Space Needle is in\" --subject Paris"), null));
+        assertEquals("%trace: the subject \"Paris\" does not occur in the prompt \"The Space Needle is in\"", e.getMessage());
+    }
+}
