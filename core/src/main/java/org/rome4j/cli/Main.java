@@ -19,7 +19,10 @@ public final class Main {
             new FactsCommand(),
             new DownloadCommand(),
             new TraceCommand(),
-            new TraceDatasetCommand());
+            new TraceDatasetCommand(),
+            new StatsCommand(),
+            new EditCommand(),
+            new EvalCommand());
 
     private Main() { }
 

@@ -137,6 +137,28 @@ public final class Npy {
         return encode("<f8", shape, b.array());
     }
 
+    /** The bytes of a .npy file holding float32 data. */
+    public static byte[] encodeFloat(long[] shape, float[] data) {
+        ByteBuffer b = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float f : data) b.putFloat(f);
+        return encode("<f4", shape, b.array());
+    }
+
+    /** The bytes of a .npy file holding int64 data ({@code shape} may be empty: a scalar). */
+    public static byte[] encodeLong(long[] shape, long[] data) {
+        ByteBuffer b = ByteBuffer.allocate(data.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (long f : data) b.putLong(f);
+        return encode("<i8", shape, b.array());
+    }
+
+    /** The bytes of a .npy file holding one unicode string (numpy {@code <U}n, UTF-32LE), as numpy saves a str. */
+    public static byte[] encodeString(String s) {
+        int[] cps = s.codePoints().toArray();
+        ByteBuffer b = ByteBuffer.allocate(Math.max(1, cps.length) * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int c : cps) b.putInt(c);
+        return encode("<U" + Math.max(1, cps.length), new long[0], b.array());
+    }
+
     private static void write(Path path, String descr, long[] shape, byte[] payload) throws IOException {
         try (OutputStream os = Files.newOutputStream(path)) {
             os.write(encode(descr, shape, payload));

@@ -1,0 +1,90 @@
+package org.rome4j.cli;
+
+import org.rome4j.eval.CounterFactEval;
+import org.rome4j.eval.CounterFactRecord;
+import org.rome4j.eval.Known1000Benchmark;
+import org.rome4j.eval.TfIdf;
+import org.rome4j.eval.ZsreEval;
+import org.rome4j.model.Gpt;
+import org.rome4j.model.Models;
+import org.rome4j.progress.ProgressListener;
+import org.rome4j.rome.Rome;
+import org.rome4j.rome.RomeHparams;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code eval}: CounterFact or zsRE evaluation (edit, measure, undo per record), resumable. */
+final class EvalCommand implements Command {
+    @Override
+    public String name() { return "eval"; }
+
+    @Override
+    public String usage() {
+        return "eval --model M --dataset FILE|known_1000 [--format counterfact|zsre] [--limit N] --out DIR [--hparams F.json] "
+                + "[--stats F.npz] [--templates F.json] [--gen-tokens N] [--tfidf-vocab F --idf F --snippets F] [--json]";
+    }
+
+    @Override
+    public int run(String[] argv, PrintStream out) throws Exception {
+        Set<String> valued = new java.util.HashSet<>(Set.of("model", "dataset", "format", "limit", "out", "gen-tokens",
+                "tfidf-vocab", "idf", "snippets"));
+        valued.addAll(RomeSetup.VALUED);
+        Set<String> flags = new java.util.HashSet<>(Set.of("json"));
+        flags.addAll(RomeSetup.FLAGS);
+        Args a = Args.parse(name(), argv, valued, flags);
+        String model = a.get("model", Models.DEFAULT);
+        String dataset = a.require("dataset");
+        String format = a.get("format", "counterfact");
+        if (!format.equals("counterfact") && !format.equals("zsre")) {
+            throw new UsageException("eval: --format must be counterfact or zsre, got " + format);
+        }
+        Path outDir = Path.of(a.require("out"));
+        int limit = a.getInt("limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
+        ProgressListener progress = (d, t, m) -> System.err.println("[" + d + "/" + t + "] " + m);
+        try (Gpt gpt = Models.load(model)) {
+            RomeHparams hp = RomeSetup.hparams(a, model, gpt);
+            Rome rome = RomeSetup.session(a, model, gpt, hp, false);
+            Map<String, Double> pre;
+            Map<String, Double> post;
+            String table;
+            int cases;
+            if (format.equals("zsre")) {
+                ZsreEval.Result r = new ZsreEval(rome, outDir, limit, progress, () -> false).run(ZsreEval.read(Path.of(dataset)));
+                pre = r.pre();
+                post = r.post();
+                table = r.table().print();
+                cases = r.cases().size();
+            } else {
+                List<CounterFactRecord> recs = dataset.equals("known_1000")
+                        ? CounterFactRecord.readResource(Known1000Benchmark.RESOURCE) : CounterFactRecord.read(Path.of(dataset));
+                CounterFactEval.Builder b = CounterFactEval.builder(rome).outDir(outDir).limit(limit).listener(progress)
+                        .generationTokens(a.getInt("gen-tokens", 100, 0, 10000));
+                if (a.has("tfidf-vocab") || a.has("idf") || a.has("snippets")) {
+                    b.reference(TfIdf.read(Path.of(a.require("tfidf-vocab")), Path.of(a.require("idf"))), Path.of(a.require("snippets")));
+                }
+                CounterFactEval.Result r = b.build().run(recs);
+                pre = r.pre();
+                post = r.post();
+                table = r.table().print();
+                cases = r.cases().size();
+            }
+            if (a.json()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("format", format);
+                m.put("cases", cases);
+                m.put("pre", pre);
+                m.put("post", post);
+                m.put("out", outDir.toString());
+                Json.print(out, m);
+            } else {
+                out.println(table);
+            }
+            return 0;
+        }
+    }
+}

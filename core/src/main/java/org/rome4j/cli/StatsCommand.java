@@ -1,0 +1,69 @@
+package org.rome4j.cli;
+
+import org.rome4j.model.Gpt;
+import org.rome4j.model.Models;
+import org.rome4j.rome.KeyStats;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code stats}: the second moment of the MLP keys at a layer over a corpus, as a .npz in the original's layout. */
+final class StatsCommand implements Command {
+    @Override
+    public String name() { return "stats"; }
+
+    @Override
+    public String usage() {
+        return "stats --model M --layer L --corpus FILE... [--samples N] [--precision float32|float64] [--tokens-per-batch N] --out F.npz [--json]";
+    }
+
+    @Override
+    public int run(String[] argv, PrintStream out) throws Exception {
+        Args a = Args.parse(name(), argv, Set.of("model", "layer", "corpus", "samples", "precision", "tokens-per-batch", "out"),
+                Set.of("json"));
+        List<Path> corpus = new ArrayList<>();
+        corpus.add(Path.of(a.require("corpus")));
+        for (String p : a.positional()) corpus.add(Path.of(p));
+        Path file = Path.of(a.require("out"));
+        String precision = a.get("precision", "float32");
+        if (!precision.equals("float32") && !precision.equals("float64")) {
+            throw new UsageException("stats: --precision must be float32 or float64, got " + precision);
+        }
+        try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT))) {
+            int layer = a.getInt("layer", -1, Integer.MIN_VALUE, Integer.MAX_VALUE);
+            if (!a.has("layer")) throw new UsageException("stats: --layer is required (0–" + (gpt.nLayer() - 1) + ")");
+            if (layer < 0 || layer >= gpt.nLayer()) {
+                throw new UsageException("stats: layer " + layer + " is out of range: " + gpt.name() + " has layers 0–" + (gpt.nLayer() - 1));
+            }
+            KeyStats.Collector c = KeyStats.collector(gpt, layer).precision(precision)
+                    .listener((d, t, m) -> System.err.print("\r" + d + (t > 0 ? "/" + t : "") + " documents, " + m));
+            if (a.has("samples")) c.samples(a.getLong("samples", 0));
+            if (a.has("tokens-per-batch")) c.tokensPerBatch(a.getInt("tokens-per-batch", 0, 1, Integer.MAX_VALUE));
+            long t0 = System.nanoTime();
+            KeyStats s = c.collect(KeyStats.corpus(corpus));
+            double secs = (System.nanoTime() - t0) / 1e9;
+            System.err.println();
+            s.write(file);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("out", file.toString());
+            m.put("layer", layer);
+            m.put("tokens", s.count());
+            m.put("width", s.width());
+            m.put("precision", precision);
+            m.put("seconds", secs);
+            m.put("tokens_per_second", s.count() / secs);
+            if (a.json()) {
+                Json.print(out, m);
+            } else {
+                out.printf("wrote %s: layer %d, %d tokens, width %d, %s, %.1f tokens/s%n", file, layer, s.count(), s.width(),
+                        precision, s.count() / secs);
+            }
+            return 0;
+        }
+    }
+}

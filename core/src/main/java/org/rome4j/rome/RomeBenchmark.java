@@ -1,0 +1,97 @@
+package org.rome4j.rome;
+
+import org.rome4j.model.Djl;
+import org.rome4j.model.Gpt;
+import org.rome4j.model.ModelLoadException;
+import org.rome4j.model.Models;
+import org.rome4j.model.RandomCheckpoint;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Benchmark (not a test): the time of one ROME edit with fixed C and context templates, on the embedded
+ * model and on a randomly initialised GPT-2-small-shaped model (12×768, written to a temp folder with
+ * the GPT-2 tokenizer), and the throughput of key-statistics collection in tokens per second.
+ *
+ * <p>Run: {@code java -cp CLASSPATH org.rome4j.rome.RomeBenchmark [SHARED_DIR] [WORK_DIR]} (SHARED_DIR
+ * defaults to {@code ../shared}: the golden tiny GPT-2 supplies the tokenizer, the corpus and the fixed
+ * templates; it is also the stand-in when the embedded model is not built in).
+ */
+public final class RomeBenchmark {
+    private RomeBenchmark() { }
+
+    /** Entry point. */
+    public static void main(String[] args) throws Exception {
+        Djl.init();
+        Path shared = Path.of(args.length > 0 ? args[0] : "../shared");
+        Path work = Path.of(args.length > 1 ? args[1] : System.getProperty("java.io.tmpdir"), "rome4j-gpt2-small-random");
+        Path golden = shared.resolve("golden/tiny-gpt2");
+        Path corpus = golden.resolve("rome/corpus.txt");
+        List<String> templates = ContextTemplates.read(golden.resolve("rome/context_templates.json"));
+        Request req = Request.of("{} plays the sport of", "Michael Jordan", "football");
+        int reps = Integer.getInteger("rome4j.bench.reps", 3);
+        System.out.printf("ROME benchmark: one edit (%d templates, fixed C), median of %d after a warm-up; statistics throughput%n",
+                templates.size(), reps);
+
+        Gpt embedded;
+        String label;
+        try {
+            embedded = Models.load(Models.DEFAULT);
+            label = Models.DEFAULT;
+        } catch (ModelLoadException e) {
+            embedded = Gpt.load(golden);
+            label = "tiny-gpt2 (golden; embedded model not built in)";
+        }
+        try (Gpt gpt = embedded) {
+            RomeHparams hp = RomeHparams.preset("tiny-facts").withLayers(List.of(Math.min(1, gpt.nLayer() - 1)));
+            run(label, gpt, hp, templates, corpus, req, reps, true);
+        }
+
+        if (!Files.isRegularFile(work.resolve("model.safetensors"))) {
+            System.out.println("writing random GPT-2-small-shaped checkpoint to " + work + " ...");
+            RandomCheckpoint.write(work, RandomCheckpoint.gpt2Small(), 0, golden);
+        }
+        try (Gpt gpt = Gpt.load(work)) {
+            // gpt2-medium's values at a middle layer; C is the identity (the corpus is too small for a 3072-wide C)
+            RomeHparams hp = RomeHparams.preset("gpt2-medium").withLayers(List.of(5));
+            run("gpt2-small-shaped random (12x768)", gpt, hp, templates, corpus, req, reps, false);
+        }
+    }
+
+    static void run(String label, Gpt gpt, RomeHparams hp, List<String> templates, Path corpus, Request req, int reps,
+                    boolean statsC) throws Exception {
+        int layer = hp.layers().get(0);
+        long t0 = System.nanoTime();
+        KeyStats s = KeyStats.collector(gpt, layer).collect(KeyStats.corpus(List.of(corpus)));
+        double secs = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("%s: statistics at layer %d: %d tokens in %.2f s = %.0f tokens/s%n", label, layer, s.count(), secs,
+                s.count() / secs);
+        Rome.Builder b = Rome.builder(gpt).hparams(hp).templates(templates).measure(false);
+        int f = gpt.config().nInner();
+        if (statsC) {
+            b.stats(layer, s);
+        } else {
+            float[] id = new float[f * f];
+            for (int i = 0; i < f; i++) id[i * f + i] = 1f;
+            b.inverse(layer, id);
+        }
+        Rome rome = b.build();
+        rome.undo(rome.apply(req).id());          // warm-up (also computes C⁻¹ once)
+        List<Double> times = new ArrayList<>();
+        int iters = 0;
+        for (int i = 0; i < reps; i++) {
+            long e0 = System.nanoTime();
+            Edit e = rome.apply(req);
+            times.add((System.nanoTime() - e0) / 1e9);
+            iters = e.updates().get(0).iterations();
+            rome.undo();
+        }
+        double[] t = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        System.out.printf("%s: one edit at layer %d (%d v* iterations): median %.2f s (runs %s)%n", label, layer, iters,
+                t[t.length / 2], Arrays.toString(Arrays.stream(t).map(x -> Math.round(x * 100) / 100.0).toArray()));
+    }
+}

@@ -1,0 +1,131 @@
+package org.rome4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rome4j.Shared;
+import org.rome4j.io.Npy;
+import org.rome4j.io.Npz;
+import org.rome4j.rome.RomeHparams;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** stats / edit / eval in-process: JSON keys, written files, and one-line errors with exit status 2. */
+class RomeCommandsTest {
+    @TempDir
+    static Path tmp;
+    static Path stats;
+    static Path hparams;
+    static Path templates;
+
+    static String model() {
+        return Shared.tinyGpt2().toString();
+    }
+
+    @BeforeAll
+    static void statsFirst() throws Exception {
+        stats = tmp.resolve("stats.npz");
+        CliRun r = CliRun.of("stats", "--model", model(), "--layer", "1", "--corpus",
+                Shared.tinyGpt2().resolve("rome/corpus.txt").toString(), "--out", stats.toString(), "--json");
+        assertEquals(0, r.status(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals(2595, j.get("tokens").asLong());
+        assertEquals(256, j.get("width").asInt());
+        assertTrue(j.get("tokens_per_second").asDouble() > 0);
+        // a cheap edit: 3 v* steps, two templates
+        hparams = tmp.resolve("h.json");
+        Files.writeString(hparams, RomeHparams.read(Shared.tinyGpt2().resolve("rome/hparams.json")).toJson()
+                .put("v_num_grad_steps", 3).toString());
+        templates = tmp.resolve("t.json");
+        Files.writeString(templates, "[\"{}\", \"The first thing I. {}\"]");
+    }
+
+    static CliRun edit(String... extra) {
+        String[] base = {"edit", "--model", model(), "--prompt", "{} plays the sport of", "--subject", "Michael Jordan",
+                "--target", "football", "--true", "basketball", "--hparams", hparams.toString(), "--stats", stats.toString(),
+                "--templates", templates.toString()};
+        String[] all = new String[base.length + extra.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return CliRun.of(all);
+    }
+
+    @Test
+    void editJsonAndSavedFiles() throws Exception {
+        Path delta = tmp.resolve("delta.npy");
+        Path saved = tmp.resolve("edited");
+        CliRun r = edit("--save-delta", delta.toString(), "--save-model", saved.toString(), "--json");
+        assertEquals(0, r.status(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals(1, j.get("layer").asInt());
+        assertEquals(256, j.get("u").size());
+        assertEquals(64, j.get("v").size());
+        assertTrue(j.get("delta_norm").asDouble() > 0);
+        for (String phase : new String[] {"pre", "post"}) {
+            assertTrue(j.get(phase).get("target_prob").asDouble() > 0, phase);
+            assertTrue(j.get(phase).get("true_prob").asDouble() > 0, phase);
+            assertEquals(5, j.get(phase).get("top").size());
+        }
+        assertTrue(j.get("post").get("target_prob").asDouble() > j.get("pre").get("target_prob").asDouble(), "the edit raises P(target)");
+        Npy.Array dw = Npy.read(delta);
+        assertEquals(256, dw.shape()[0]);
+        assertEquals(64, dw.shape()[1]);
+        assertTrue(Files.isRegularFile(saved.resolve("model.safetensors")));
+        assertTrue(Files.isRegularFile(saved.resolve("tokenizer.json")));
+    }
+
+    static void oneLineError(CliRun r, String needle) {
+        assertEquals(2, r.status(), r.out() + r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains(needle), r.err());
+    }
+
+    @Test
+    void badInputGetsOneLine() throws Exception {
+        oneLineError(CliRun.of("edit", "--model", model(), "--prompt", "LeBron James plays the sport of", "--subject", "Michael Jordan",
+                "--target", "golf", "--hparams", hparams.toString(), "--stats", stats.toString()), "is not in the prompt");
+        oneLineError(edit("--target", ""), "empty target");
+        Path badT = tmp.resolve("bad_t.json");
+        Files.writeString(badT, "[\"{}\", \"no field here\"]");
+        oneLineError(edit("--templates", badT.toString()), "exactly once");
+        oneLineError(edit("--layer", "9"), "out of range");
+        Path badH = tmp.resolve("bad_h.json");
+        Files.writeString(badH, RomeHparams.preset("gpt2-xl").toJson().put("v_lrr", 1).toString());
+        oneLineError(edit("--hparams", badH.toString()), "unknown key \"v_lrr\"");
+        Path narrow = tmp.resolve("narrow.npz");
+        Npz.write(narrow, Map.of("count", Npy.encodeLong(new long[0], new long[] {3}),
+                "mom2", Npy.encodeFloat(new long[] {2, 2}, new float[] {1, 0, 0, 1})));
+        oneLineError(edit("--stats", narrow.toString()), "key width 2");
+        oneLineError(CliRun.of("stats", "--model", model(), "--layer", "7", "--corpus", "x.txt", "--out", "y.npz"), "out of range");
+    }
+
+    @Test
+    void evalWritesCasesAndSummary() throws Exception {
+        Path out = tmp.resolve("eval");
+        CliRun r = CliRun.of("eval", "--model", model(), "--dataset", "known_1000", "--limit", "1", "--out", out.toString(),
+                "--hparams", hparams.toString(), "--stats", stats.toString(), "--templates", templates.toString(),
+                "--gen-tokens", "5", "--json");
+        assertEquals(0, r.status(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals(1, j.get("cases").asInt());
+        for (String k : new String[] {"ES", "PS", "NS", "S", "EM", "PM", "NM", "GE"}) {
+            assertTrue(j.get("post").has(k), k);
+        }
+        assertTrue(Files.isRegularFile(out.resolve("case_0.json")));
+        assertTrue(Files.isRegularFile(out.resolve("summary.txt")));
+        CliRun z = CliRun.of("eval", "--model", model(), "--dataset",
+                Shared.root().resolve("data/rome/zsre_mend_eval.first72.json").toString(), "--format", "zsre", "--limit", "1",
+                "--out", tmp.resolve("zsre").toString(), "--hparams", hparams.toString(), "--stats", stats.toString(),
+                "--templates", templates.toString(), "--json");
+        assertEquals(0, z.status(), z.err());
+        JsonNode zj = new ObjectMapper().readTree(z.out());
+        assertTrue(zj.get("pre").has("efficacy") && zj.get("post").has("specificity"));
+    }
+}

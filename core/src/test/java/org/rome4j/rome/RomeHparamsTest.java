@@ -1,0 +1,69 @@
+package org.rome4j.rome;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.rome4j.Shared;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The original hparams schema, the presets, and one-line errors for bad requests. */
+class RomeHparamsTest {
+    @Test
+    void readsTheGoldenFileAsIs() throws Exception {
+        RomeHparams hp = RomeHparams.read(Shared.tinyGpt2().resolve("rome/hparams.json"));
+        assertEquals(List.of(1), hp.layers());
+        assertEquals(3, hp.vLossLayer());
+        assertEquals(0.0625, hp.klFactor());
+        assertEquals(3.0, hp.clampNormFactor());
+        assertEquals(205, hp.mom2NSamples());
+        assertEquals("transformer.h.1.mlp.c_proj.weight", hp.weightName(1));
+        assertEquals(2, hp.contextTemplateLengthParams().size());
+        // round trip through the schema
+        assertEquals(hp.toJson(), RomeHparams.parse(hp.toJson(), "x").toJson());
+    }
+
+    @Test
+    void presetsHaveTheOriginalValues() {
+        RomeHparams xl = RomeHparams.preset("gpt2-xl");
+        assertEquals(List.of(17), xl.layers());
+        assertEquals(47, xl.vLossLayer());
+        assertEquals(0.5, xl.vLr());
+        assertEquals(0.5, xl.vWeightDecay());
+        assertEquals(4.0, xl.clampNormFactor());
+        assertEquals(100000, xl.mom2NSamples());
+        assertEquals("transformer.h.{}.mlp.fc_out", RomeHparams.preset("EleutherAI_gpt-j-6B").rewriteModuleTmp());
+        assertEquals(List.of(8), RomeHparams.preset("gpt2-medium").layers());
+        for (String p : RomeHparams.PRESETS) RomeHparams.preset(p);
+    }
+
+    @Test
+    void unknownKeyIsNamed() throws Exception {
+        var n = RomeHparams.preset("gpt2-xl").toJson().put("v_lrr", 0.1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RomeHparams.parse(n, "h.json"));
+        assertTrue(e.getMessage().contains("unknown key \"v_lrr\""), e.getMessage());
+        var missing = new ObjectMapper().createObjectNode().put("fact_token", "subject_last");
+        missing.putArray("layers").add(1);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> RomeHparams.parse(missing, "h.json"))
+                .getMessage().contains("missing key"));
+    }
+
+    @Test
+    void badRequestsGetOneLineFixes() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Request.of("plays the sport of", "X", "y"))
+                .getMessage().contains("has no {}"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Request.of("{} plays", "X", " "))
+                .getMessage().contains("empty target"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> Request.fromText("LeBron James plays the sport of", "Michael Jordan", "golf", null))
+                .getMessage().contains("is not in the prompt"));
+        Request r = Request.fromText("Michael Jordan plays the sport of", "Michael Jordan", "golf", "basketball");
+        assertEquals("{} plays the sport of", r.prompt());
+        assertEquals(" golf", r.targetWithSpace());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ContextTemplates.validate(List.of("{}", "no field")))
+                .getMessage().contains("exactly once"));
+    }
+}
