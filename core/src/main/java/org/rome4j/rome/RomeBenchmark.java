@@ -36,8 +36,9 @@ public final class RomeBenchmark {
         List<String> templates = ContextTemplates.read(golden.resolve("rome/context_templates.json"));
         Request req = Request.of("{} plays the sport of", "Michael Jordan", "football");
         int reps = Integer.getInteger("rome4j.bench.reps", 3);
-        System.out.printf("ROME benchmark: one edit (%d templates, fixed C), median of %d after a warm-up; statistics throughput%n",
-                templates.size(), reps);
+        boolean warm = Boolean.parseBoolean(System.getProperty("rome4j.bench.warmup", "true"));
+        System.out.printf("ROME benchmark: one edit (%d templates, fixed C), median of %d%s; statistics throughput%n",
+                templates.size(), reps, warm ? " after a warm-up" : ", no warm-up");
 
         String only = System.getProperty("rome4j.bench.only", "");   // "embedded" or "small" runs one part
         Gpt embedded;
