@@ -7,9 +7,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rome4j.Shared;
 import org.rome4j.io.Npy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -18,13 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The CLI in-process: JSON shapes and numbers, exit codes and one-line errors. */
 class CliTest {
-    record Run(int status, String out, String err) { }
-
-    static Run run(String... argv) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int st = Main.run(argv, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(st, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    static CliRun run(String... argv) {
+        return CliRun.of(argv);
     }
 
     static String model() {
@@ -33,7 +25,7 @@ class CliTest {
 
     @Test
     void logitsJsonMatchesTheGolden() throws Exception {
-        Run r = run("logits", "--model", model(), "--prompt", "Michael Jordan plays the sport of", "--json");
+        CliRun r = run("logits", "--model", model(), "--prompt", "Michael Jordan plays the sport of", "--json");
         assertEquals(0, r.status(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertEquals(6, j.get("tokens").size());
@@ -51,9 +43,9 @@ class CliTest {
 
     @Test
     void generateIsReproducible() throws Exception {
-        Run a = run("generate", "--model", model(), "--prompt", "The Eiffel Tower is in", "--max-new-tokens", "5",
+        CliRun a = run("generate", "--model", model(), "--prompt", "The Eiffel Tower is in", "--max-new-tokens", "5",
                 "--top-k", "5", "--seed", "3", "--json");
-        Run b = run("generate", "--model", model(), "--prompt", "The Eiffel Tower is in", "--max-new-tokens", "5",
+        CliRun b = run("generate", "--model", model(), "--prompt", "The Eiffel Tower is in", "--max-new-tokens", "5",
                 "--top-k", "5", "--seed", "3", "--json");
         assertEquals(0, a.status(), a.err());
         assertEquals(a.out(), b.out());
@@ -70,7 +62,7 @@ class CliTest {
                 + "\"prediction\":\"\",\"prompt\":\"Michael Jordan plays the sport of\",\"relation_id\":\"P641\"},"
                 + "{\"known_id\":1,\"subject\":\"Michael Jordan\",\"attribute\":\"basketball\",\"template\":\"{} plays the sport of\","
                 + "\"prediction\":\"\",\"prompt\":\"Michael Jordan plays the sport of\",\"relation_id\":\"P641\"}]");
-        Run r = run("facts", "--model", model(), "--facts", f.toString(), "--json");
+        CliRun r = run("facts", "--model", model(), "--facts", f.toString(), "--json");
         assertEquals(0, r.status(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertEquals(2, j.get("total").asInt());
@@ -80,7 +72,7 @@ class CliTest {
 
     @Test
     void badInputIsOneLineAndStatusTwo(@TempDir Path tmp) {
-        Run r = run("logits", "--model", tmp.resolve("missing").toString(), "--prompt", "x");
+        CliRun r = run("logits", "--model", tmp.resolve("missing").toString(), "--prompt", "x");
         assertEquals(2, r.status());
         assertTrue(r.err().startsWith("rome4j logits: model directory not found"), r.err());
         assertEquals(1, r.err().lines().count());

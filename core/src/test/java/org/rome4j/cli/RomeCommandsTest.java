@@ -32,7 +32,7 @@ class RomeCommandsTest {
     @BeforeAll
     static void statsFirst() throws Exception {
         stats = tmp.resolve("stats.npz");
-        CliTest.Run r = CliTest.run("stats", "--model", model(), "--layer", "1", "--corpus",
+        CliRun r = CliRun.of("stats", "--model", model(), "--layer", "1", "--corpus",
                 Shared.tinyGpt2().resolve("rome/corpus.txt").toString(), "--out", stats.toString(), "--json");
         assertEquals(0, r.status(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());
@@ -47,21 +47,21 @@ class RomeCommandsTest {
         Files.writeString(templates, "[\"{}\", \"The first thing I. {}\"]");
     }
 
-    static CliTest.Run edit(String... extra) {
+    static CliRun edit(String... extra) {
         String[] base = {"edit", "--model", model(), "--prompt", "{} plays the sport of", "--subject", "Michael Jordan",
                 "--target", "football", "--true", "basketball", "--hparams", hparams.toString(), "--stats", stats.toString(),
                 "--templates", templates.toString()};
         String[] all = new String[base.length + extra.length];
         System.arraycopy(base, 0, all, 0, base.length);
         System.arraycopy(extra, 0, all, base.length, extra.length);
-        return CliTest.run(all);
+        return CliRun.of(all);
     }
 
     @Test
     void editJsonAndSavedFiles() throws Exception {
         Path delta = tmp.resolve("delta.npy");
         Path saved = tmp.resolve("edited");
-        CliTest.Run r = edit("--save-delta", delta.toString(), "--save-model", saved.toString(), "--json");
+        CliRun r = edit("--save-delta", delta.toString(), "--save-model", saved.toString(), "--json");
         assertEquals(0, r.status(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertEquals(1, j.get("layer").asInt());
@@ -81,7 +81,7 @@ class RomeCommandsTest {
         assertTrue(Files.isRegularFile(saved.resolve("tokenizer.json")));
     }
 
-    static void oneLineError(CliTest.Run r, String needle) {
+    static void oneLineError(CliRun r, String needle) {
         assertEquals(2, r.status(), r.out() + r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains(needle), r.err());
@@ -89,7 +89,7 @@ class RomeCommandsTest {
 
     @Test
     void badInputGetsOneLine() throws Exception {
-        oneLineError(CliTest.run("edit", "--model", model(), "--prompt", "LeBron James plays the sport of", "--subject", "Michael Jordan",
+        oneLineError(CliRun.of("edit", "--model", model(), "--prompt", "LeBron James plays the sport of", "--subject", "Michael Jordan",
                 "--target", "golf", "--hparams", hparams.toString(), "--stats", stats.toString()), "is not in the prompt");
         oneLineError(edit("--target", ""), "empty target");
         Path badT = tmp.resolve("bad_t.json");
@@ -103,13 +103,13 @@ class RomeCommandsTest {
         Npz.write(narrow, Map.of("count", Npy.encodeLong(new long[0], new long[] {3}),
                 "mom2", Npy.encodeFloat(new long[] {2, 2}, new float[] {1, 0, 0, 1})));
         oneLineError(edit("--stats", narrow.toString()), "key width 2");
-        oneLineError(CliTest.run("stats", "--model", model(), "--layer", "7", "--corpus", "x.txt", "--out", "y.npz"), "out of range");
+        oneLineError(CliRun.of("stats", "--model", model(), "--layer", "7", "--corpus", "x.txt", "--out", "y.npz"), "out of range");
     }
 
     @Test
     void evalWritesCasesAndSummary() throws Exception {
         Path out = tmp.resolve("eval");
-        CliTest.Run r = CliTest.run("eval", "--model", model(), "--dataset", "known_1000", "--limit", "1", "--out", out.toString(),
+        CliRun r = CliRun.of("eval", "--model", model(), "--dataset", "known_1000", "--limit", "1", "--out", out.toString(),
                 "--hparams", hparams.toString(), "--stats", stats.toString(), "--templates", templates.toString(),
                 "--gen-tokens", "5", "--json");
         assertEquals(0, r.status(), r.err());
@@ -120,7 +120,7 @@ class RomeCommandsTest {
         }
         assertTrue(Files.isRegularFile(out.resolve("case_0.json")));
         assertTrue(Files.isRegularFile(out.resolve("summary.txt")));
-        CliTest.Run z = CliTest.run("eval", "--model", model(), "--dataset",
+        CliRun z = CliRun.of("eval", "--model", model(), "--dataset",
                 Shared.root().resolve("data/rome/zsre_mend_eval.first72.json").toString(), "--format", "zsre", "--limit", "1",
                 "--out", tmp.resolve("zsre").toString(), "--hparams", hparams.toString(), "--stats", stats.toString(),
                 "--templates", templates.toString(), "--json");

@@ -7,9 +7,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rome4j.Shared;
 import org.rome4j.io.Npy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,13 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code rome4j trace} and {@code rome4j trace-dataset} on the tiny golden model. */
 class TraceCommandTest {
-    record Run(int status, String out, String err) { }
-
-    static Run run(String... argv) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int s = Main.run(argv, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(s, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    static CliRun run(String... argv) {
+        return CliRun.of(argv);
     }
 
     static String model() {
@@ -36,7 +28,7 @@ class TraceCommandTest {
     @Test
     void traceWithTheGoldenNoiseFileGivesTheGoldenScores() throws Exception {
         Path dir = Shared.tinyGpt2();
-        Run r = run("trace", "--model", model(), "--prompt", "Michael Jordan plays the sport of", "--subject", "Michael Jordan",
+        CliRun r = run("trace", "--model", model(), "--prompt", "Michael Jordan plays the sport of", "--subject", "Michael Jordan",
                 "--kind", "mlp", "--window", "3", "--noise", "1.514000415802002",
                 "--noise-file", dir.resolve("causal_trace/michael_jordan_noise_randn_f64.npy").toString(), "--json");
         assertEquals(0, r.status(), r.err());
@@ -57,7 +49,7 @@ class TraceCommandTest {
 
     @Test
     void textOutputAndFrozen() {
-        Run r = run("trace", "--model", model(), "--prompt", "Michael Jordan plays the sport of", "--subject", "Michael Jordan",
+        CliRun r = run("trace", "--model", model(), "--prompt", "Michael Jordan plays the sport of", "--subject", "Michael Jordan",
                 "--samples", "3", "--noise", "0.5", "--frozen", "mlp", "--tokens", "last_subject", "--expect", "basketball");
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("1: Jordan*"), r.out());
@@ -79,7 +71,7 @@ class TraceCommandTest {
         String[] expect = {"Michael| Jordan| plays", "empty prompt", "--window must be between 1", "--samples must be between 1",
                 "[10, 2, 64]"};
         for (int i = 0; i < cases.size(); i++) {
-            Run r = run(cases.get(i));
+            CliRun r = run(cases.get(i));
             assertEquals(2, r.status(), r.err());
             assertEquals(1, r.err().strip().lines().count(), r.err());
             assertTrue(r.err().contains(expect[i]), r.err());
@@ -93,7 +85,7 @@ class TraceCommandTest {
                 + "\"prompt\": \"Michael Jordan plays the sport of\"}, {\"known_id\": 1, \"subject\": \"Apple\", "
                 + "\"attribute\": \"x\", \"prompt\": \"Apple was founded by\"}]");
         Path out = tmp.resolve("out");
-        Run r = run("trace-dataset", "--model", model(), "--facts", facts.toString(), "--out", out.toString(), "--samples", "2",
+        CliRun r = run("trace-dataset", "--model", model(), "--facts", facts.toString(), "--out", out.toString(), "--samples", "2",
                 "--json", "--quiet");
         assertEquals(0, r.status(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());
@@ -103,7 +95,7 @@ class TraceCommandTest {
         assertEquals(1, j.get("wrong_facts").get(0).get("known_id").asInt());
         assertEquals(4, j.get("kinds").get("mlp").get("roles").get("last").get("mean_indirect_effect").size());
         assertTrue(Files.isRegularFile(out.resolve("cases/0.json")));
-        Run again = run("trace-dataset", "--model", model(), "--facts", facts.toString(), "--out", out.toString(), "--samples",
+        CliRun again = run("trace-dataset", "--model", model(), "--facts", facts.toString(), "--out", out.toString(), "--samples",
                 "2", "--json", "--quiet");
         assertEquals(r.out(), again.out());
         for (String f : List.of("aggregate.json", "averages.csv", "summary.csv", "wrong.csv", "figures/lines_mlp.json")) {
