@@ -10,7 +10,7 @@ if [ ! -f "$JAR" ]; then
   exit 2
 fi
 # The notebooks use the embedded model (tiny-facts); until a build embeds it, use the golden tiny GPT-2.
-if ! unzip -l "$JAR" 'rome4j/models/tiny-facts/model.safetensors' 2>/dev/null | grep -q model.safetensors; then
+if ! "$PY" -c 'import sys, zipfile; sys.exit(0 if "rome4j/models/tiny-facts/model.safetensors" in zipfile.ZipFile(sys.argv[1]).namelist() else 1)' "$JAR"; then
   export ROME4J_MODEL=${ROME4J_MODEL:-$SHARED/golden/tiny-gpt2}
   echo "note: $JAR has no embedded tiny-facts model; notebooks use ROME4J_MODEL=$ROME4J_MODEL" >&2
 fi

@@ -134,8 +134,9 @@ final class Evaluator implements AutoCloseable {
             Snippet.SubKind kind = e.snippet().subKind();
             Object v = e.value() == null ? null : engine.take(e.value());
             value = switch (kind) {
+                // a declaration with an initializer shows its value too: `var t = %trace ...` shows the trace
                 case OTHER_EXPRESSION_SUBKIND, TEMP_VAR_EXPRESSION_SUBKIND, VAR_VALUE_SUBKIND,
-                     ASSIGNMENT_SUBKIND -> v;
+                     ASSIGNMENT_SUBKIND, VAR_DECLARATION_WITH_INITIALIZER_SUBKIND -> v;
                 default -> null;
             };
         }

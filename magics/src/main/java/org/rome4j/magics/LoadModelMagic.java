@@ -41,7 +41,7 @@ public final class LoadModelMagic implements Magic {
         String source = args.positional(0) == null ? Session.defaultModelName() : args.positional(0);
         long t0 = System.nanoTime();
         Gpt gpt = Models.load(source);
-        session.setModel(gpt);
+        session.setModel(gpt, source);
         return ModelInfo.of(gpt, source, (System.nanoTime() - t0) / 1_000_000);
     }
 }

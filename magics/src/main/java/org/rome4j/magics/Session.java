@@ -14,6 +14,8 @@ public final class Session implements AutoCloseable {
     private static final Session GLOBAL = new Session();
 
     private Gpt model;
+    private String modelSource;
+    private final Editing editing = new Editing();
     private Progress.Sink progressSink = (label, total) -> Progress.NONE;
     private final Bundles bundles = new Bundles();
 
@@ -37,7 +39,8 @@ public final class Session implements AutoCloseable {
     /** The current model, loading the default one first if none is loaded. */
     public synchronized Gpt model() {
         if (model == null) {
-            model = Models.load(defaultModelName());
+            modelSource = defaultModelName();
+            model = Models.load(modelSource);
         }
         return model;
     }
@@ -47,8 +50,25 @@ public final class Session implements AutoCloseable {
         return model != null;
     }
 
+    /** What the current model was loaded from (name or folder). */
+    public synchronized String modelSource() {
+        return modelSource == null ? model.name() : modelSource;
+    }
+
+    /** Edits and key statistics of the current model. */
+    Editing editing() {
+        return editing;
+    }
+
+    /** Makes {@code gpt}, loaded from {@code source}, the current model, closing the previous one. */
+    public synchronized void setModel(Gpt gpt, String source) {
+        setModel(gpt);
+        modelSource = source;
+    }
+
     /** Makes {@code gpt} the current model, closing the previous one. */
     public synchronized void setModel(Gpt gpt) {
+        modelSource = null;
         if (model != null && model != gpt) {
             model.close();
         }

@@ -17,7 +17,7 @@ public final class TraceDatasetMagic implements Magic {
     private final Spec spec = new Spec("trace_dataset",
             "Paper Fig. 2: causal traces of many known facts, averaged by token role. Each fact's traces are cached, "
                     + "so an interrupted run resumes where it stopped.")
-            .option("facts", "FILE", null, "facts in known_1000.json format (default: -Drome4j.facts or ROME4J_FACTS)")
+            .option("facts", "FILE", null, "facts in known_1000.json format (default: -Drome4j.facts, ROME4J_FACTS, else the bundled known_1000)")
             .option("limit", "N", "100", "trace only the first N facts")
             .option("window", "W", "10", "MLP/attention layers restored together")
             .option("samples", "N", "10", "corrupted runs averaged per fact")
@@ -46,14 +46,19 @@ public final class TraceDatasetMagic implements Magic {
     @Override
     public Object run(Session session, Spec.Parsed args, String body) throws IOException {
         String file = args.has("facts") ? args.get("facts") : defaultFacts();
+        List<KnownFact> facts;
         if (file == null) {
-            throw new MagicException("%trace_dataset: give --facts FILE (known_1000.json format), or set ROME4J_FACTS");
+            try (java.io.InputStream in = TraceDatasetMagic.class.getResourceAsStream("/rome4j/data/known_1000.json")) {
+                if (in == null) throw new MagicException("%trace_dataset: give --facts FILE (known_1000.json format)");
+                facts = KnownFacts.parse(new com.fasterxml.jackson.databind.ObjectMapper().readTree(in), "known_1000.json (bundled)");
+            }
+        } else {
+            Path path = Path.of(file);
+            if (!Files.isRegularFile(path)) {
+                throw new MagicException("%trace_dataset: facts file not found: " + path.toAbsolutePath());
+            }
+            facts = KnownFacts.read(path);
         }
-        Path path = Path.of(file);
-        if (!Files.isRegularFile(path)) {
-            throw new MagicException("%trace_dataset: facts file not found: " + path.toAbsolutePath());
-        }
-        List<KnownFact> facts = KnownFacts.read(path);
         int limit = args.getInt("limit", 1, 1_000_000);
         Noise noise;
         try {

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Re-executes every notebook in place (to commit them executed, so static viewers show the figures).
+#   environment/run-notebooks.sh [notebooks/NN-name.ipynb ...]
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+export JUPYTER_DATA_DIR="$WORK/data" JUPYTER_RUNTIME_DIR="$WORK/runtime" JUPYTER_CONFIG_DIR="$WORK/config"
+java -jar "$JAR" install --prefix "$WORK/prefix" >/dev/null
+export JUPYTER_PATH="$WORK/prefix/share/jupyter"
+if [ $# -eq 0 ]; then set -- "$ROOT"/notebooks/*.ipynb; fi
+for nb in "$@"; do
+  s=$SECONDS
+  "$PY" -m nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=300 \
+      --ExecutePreprocessor.kernel_name=rome4j "$nb"
+  echo "executed $(basename "$nb") in $((SECONDS - s)) s"
+done

@@ -1,0 +1,91 @@
+package org.rome4j.magics;
+
+import org.rome4j.model.Gpt;
+import org.rome4j.rome.KeyStats;
+import org.rome4j.rome.Rome;
+import org.rome4j.rome.RomeHparams;
+import org.rome4j.train.FactData;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The editing state of a session: one {@link Rome} per current model (its undo stack) and the key
+ * statistics computed so far, by layer. For the embedded tiny-facts model the statistics default to its
+ * own training sentences; other models need {@code %stats --corpus FILE} or {@code --stats F.npz}.
+ */
+final class Editing {
+    private Gpt model;
+    private Rome rome;
+    private RomeHparams hparams;
+    private final Map<Integer, KeyStats> stats = new HashMap<>();
+
+    /** The session's Rome for {@code gpt} with {@code hp}, built on first use. */
+    synchronized Rome rome(Session session, Gpt gpt, RomeHparams hp) {
+        if (model != gpt) {
+            model = gpt;
+            rome = null;
+            stats.clear();
+        }
+        if (rome != null && !hp.equals(hparams)) {
+            if (!rome.edits().isEmpty()) {
+                throw new MagicException("%rome_edit: other hyper-parameters (layers " + hp.layers() + ") while edits made with "
+                        + hparams.layers() + " are active; undo them first with %rome_undo --all");
+            }
+            rome = null;
+        }
+        if (rome == null) {
+            hparams = hp;
+            rome = Rome.builder(gpt).hparams(hp).measure(true).statsSource(layer -> stats(session, gpt, layer, null, hp.mom2NSamples())).build();
+        }
+        return rome;
+    }
+
+    /** The Rome of the current model, if edits were made on it. */
+    synchronized Rome current(Gpt gpt) {
+        return model == gpt ? rome : null;
+    }
+
+    /** Key statistics of a layer: given, cached, or collected from {@code corpus} (default: the model's own sentences). */
+    synchronized KeyStats stats(Session session, Gpt gpt, int layer, List<String> corpus, long samples) {
+        if (model != gpt) {
+            model = gpt;
+            rome = null;
+            stats.clear();
+        }
+        if (corpus == null && stats.containsKey(layer)) return stats.get(layer);
+        List<String> docs = corpus != null ? corpus : defaultCorpus(gpt);
+        KeyStats.Collector c = KeyStats.collector(gpt, layer);
+        if (samples > 0) c.samples(samples);
+        KeyStats s;
+        long n = samples > 0 ? Math.min(samples, docs.size()) : docs.size();
+        try (Progress p = session.progress("key statistics at layer " + layer, n)) {
+            s = c.listener((done, total, message) -> {
+                Session.checkInterrupted();
+                p.update(done, message);
+            }).collect(docs.iterator());
+        }
+        stats.put(layer, s);
+        return s;
+    }
+
+    /** Remembers statistics read from a file. */
+    synchronized void putStats(int layer, KeyStats s) {
+        stats.put(layer, s);
+    }
+
+    private static List<String> defaultCorpus(Gpt gpt) {
+        if (!gpt.name().equals("tiny-facts")) {
+            throw new MagicException("no key statistics for " + gpt.name() + ": compute them with %stats --layer L --corpus FILE "
+                    + "(text, one document per line), or pass --stats F.npz");
+        }
+        try {
+            return FactData.loadBundled().corpus();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

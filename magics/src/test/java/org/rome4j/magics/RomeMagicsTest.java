@@ -1,0 +1,38 @@
+package org.rome4j.magics;
+
+import org.junit.jupiter.api.Test;
+import org.rome4j.model.Gpt;
+import org.rome4j.model.Models;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** ROME magics on the embedded tiny-facts model. */
+class RomeMagicsTest {
+    @Test
+    void editRaisesTheTargetAndUndoRestoresTheBytes() throws Exception {
+        Session s = Session.global();
+        s.setModel(Models.load("tiny-facts"), "tiny-facts");
+        try {
+            Gpt gpt = s.model();
+            String w = "transformer.h.1.mlp.c_proj.weight";
+            float[] before = gpt.parameters().get(w).toFloatArray();
+            EditResult e = (EditResult) new RomeMagics.EditMagic().call(s, Tokenizer.split(
+                    "\"{} professionally plays the sport of\" --subject \"Megan Rapinoe\" --target basketball --true soccer"), null);
+            assertTrue(e.edit().post().targetProb() > e.edit().pre().targetProb(), e.summary());
+            assertEquals(2, e.table().rowCount());
+            assertEquals(1, ((Edits) new RomeMagics.ListMagic().call(s, List.of(), null)).edits().size());
+            Edits left = (Edits) new RomeMagics.UndoMagic().call(s, List.of(), null);
+            assertEquals(0, left.edits().size());
+            assertArrayEquals(before, gpt.parameters().get(w).toFloatArray(), "undo is bit-exact");
+            MagicException none = assertThrows(MagicException.class, () -> new RomeMagics.UndoMagic().call(s, List.of(), null));
+            assertEquals("%rome_undo: no active edits", none.getMessage());
+        } finally {
+            s.close();
+        }
+    }
+}
