@@ -27,7 +27,7 @@ import java.util.Map;
  * {@code " " + attribute}) are counted and listed, not traced. Each known fact is traced for resid,
  * MLP and attention with every token restored; its three results go to
  * {@code cacheDir/cases/<known_id>.json}, so an interrupted run resumes where it stopped. The noise
- * level {@code s<k>} uses the subjects of the given facts, as the original does.
+ * level {@code s<k>} uses the subjects of every fact of the file (before any limit), as the original does.
  *
  * <pre>{@code
  * DatasetResult avg = DatasetTrace.builder(gpt).setFacts(KnownFacts.read(path)).optCacheDir(Path.of("traces"))
@@ -42,6 +42,7 @@ public final class DatasetTrace {
 
     private final Gpt gpt;
     private final List<KnownFact> facts;
+    private final List<String> subjects;
     private final Path cacheDir;
     private final int window;
     private final int samples;
@@ -52,6 +53,7 @@ public final class DatasetTrace {
     private DatasetTrace(Builder b) {
         this.gpt = b.gpt;
         this.facts = b.limit >= 0 && b.limit < b.facts.size() ? List.copyOf(b.facts.subList(0, b.limit)) : List.copyOf(b.facts);
+        this.subjects = b.facts.stream().map(KnownFact::subject).toList();   // the noise level uses the whole file, limit or not
         this.cacheDir = b.cacheDir;
         this.window = b.window;
         this.samples = b.samples;
@@ -72,7 +74,6 @@ public final class DatasetTrace {
      */
     public DatasetResult run() {
         cancel.check("dataset trace");
-        List<String> subjects = facts.stream().map(KnownFact::subject).toList();
         double std = EmbeddingStd.of(gpt, subjects);
         double scale = noise.scaleFor(std);
         listener.update(0, facts.size(), "checking which facts " + gpt.name() + " knows");
