@@ -41,7 +41,7 @@ public final class HookOverheadBenchmark {
         Path small = ensureSmall(work);
         System.out.println("hook overhead: Gpt.forward with no interventions vs a plain forward with no sites");
         try (Gpt gpt = Models.load(System.getProperty("rome4j.bench.model", Models.DEFAULT))) {
-            overhead(gpt, "The Eiffel Tower is located in the city of", 300);
+            overhead(gpt, "Vinson Massif is located in the continent of", 300);
         }
         try (Gpt gpt = Gpt.load(small)) {
             overhead(gpt, "The Space Needle is located in the city of Seattle, which lies in the state of Washington, and", 30);

@@ -44,9 +44,6 @@ final class EditCommand implements Command {
         } catch (IllegalArgumentException e) {
             throw new UsageException("edit: " + e.getMessage());
         }
-        if (!Request.fill(req.prompt(), subject).contains(subject)) {
-            throw new UsageException("edit: subject \"" + subject + "\" is not in the prompt");
-        }
         try (Gpt gpt = Models.load(model)) {
             RomeHparams hp = RomeSetup.hparams(a, model, gpt);
             Rome rome = RomeSetup.session(a, model, gpt, hp, true);

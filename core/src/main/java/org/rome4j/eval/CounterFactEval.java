@@ -99,7 +99,10 @@ public final class CounterFactEval {
             return this;
         }
 
-        /** Length of the generation-entropy texts in tokens (the original: 100 including the prompt); 0 skips generation. */
+        /**
+         * New tokens per generation-entropy text, top-5 sampled (the original generates up to 100 tokens
+         * including the prompt); 0 skips generation.
+         */
         public Builder generationTokens(int n) {
             this.genTokens = n;
             return this;

@@ -102,9 +102,21 @@ public final class Generator {
         List<long[]> out = generateIds(gpt, ids);
         List<Result> results = new ArrayList<>();
         for (int r = 0; r < prompts.size(); r++) {
-            results.add(new Result(prompts.get(r), ids.get(r), out.get(r), gpt.tokenizer().decode(out.get(r))));
+            results.add(new Result(prompts.get(r), ids.get(r), out.get(r), continuation(gpt.tokenizer(), ids.get(r), out.get(r))));
         }
         return results;
+    }
+
+    /**
+     * The text the new tokens add to the prompt: decoded together with the prompt, since decoders
+     * may strip a leading space from a lone token (word-level tokenizers with an added prefix space).
+     */
+    static String continuation(TextTokenizer tok, long[] prompt, long[] added) {
+        long[] all = java.util.Arrays.copyOf(prompt, prompt.length + added.length);
+        System.arraycopy(added, 0, all, prompt.length, added.length);
+        String head = tok.decode(prompt);
+        String full = tok.decode(all);
+        return full.startsWith(head) ? full.substring(head.length()) : tok.decode(added);
     }
 
     /** Generates new token ids for each prompt's ids. */

@@ -90,9 +90,14 @@ public final class Models {
      * also looked up under {@code openai-community/}.
      */
     public static Optional<Path> hubCache(String id) {
+        return hubCache(id, hubCacheRoot());
+    }
+
+    /** {@link #hubCache(String)} under a given cache root. */
+    public static Optional<Path> hubCache(String id, Path root) {
         List<String> candidates = id.contains("/") ? List.of(id) : List.of(id, "openai-community/" + id);
         for (String c : candidates) {
-            Path repo = hubCacheRoot().resolve("models--" + c.replace("/", "--"));
+            Path repo = root.resolve("models--" + c.replace("/", "--"));
             Path snaps = repo.resolve("snapshots");
             if (!Files.isDirectory(snaps)) continue;
             try {

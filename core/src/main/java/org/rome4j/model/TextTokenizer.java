@@ -22,6 +22,17 @@ public final class TextTokenizer implements AutoCloseable {
         public int size() {
             return ids.length;
         }
+
+        /** The words of the text that map to the unknown token (small vocabularies such as tiny-facts'). */
+        public java.util.List<String> unknownWords() {
+            java.util.List<String> out = new java.util.ArrayList<>();
+            for (int i = 0; i < ids.length; i++) {
+                if (("<unk>".equals(tokens[i]) || "[UNK]".equals(tokens[i])) && starts[i] >= 0) {
+                    out.add(text.substring(starts[i], ends[i]).trim());
+                }
+            }
+            return out;
+        }
     }
 
     private final HuggingFaceTokenizer hf;

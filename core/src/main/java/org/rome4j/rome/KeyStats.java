@@ -152,8 +152,8 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
     // ---------------------------------------------------------------- corpus
 
     /**
-     * Documents of text files, streamed: plain text (one document per line, blank lines skipped) or
-     * JSONL ({@code .jsonl} or lines starting with {@code {}) with a {@code text} field.
+     * Documents of text files, streamed: plain text (one document per line, blank lines skipped) or,
+     * for files named {@code *.jsonl} / {@code *.json}, JSON lines with a {@code text} field.
      */
     public static Iterator<String> corpus(List<Path> files) {
         for (Path f : files) {
@@ -180,7 +180,8 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
                             continue;
                         }
                         if (line.isBlank()) continue;
-                        if (line.stripLeading().startsWith("{")) {
+                        String fname = files.get(fileIdx).getFileName().toString();
+                        if (fname.endsWith(".jsonl") || fname.endsWith(".json")) {
                             JsonNode n = JSON.readTree(line);
                             if (!n.hasNonNull("text")) {
                                 throw new IllegalArgumentException(files.get(fileIdx) + ": JSONL line without a \"text\" field");

@@ -17,7 +17,9 @@ import java.util.List;
  * model and on a randomly initialised GPT-2-small-shaped model (12×768, written to a temp folder with
  * the GPT-2 tokenizer), and the throughput of key-statistics collection in tokens per second.
  *
- * <p>Run: {@code java -cp CLASSPATH org.rome4j.rome.RomeBenchmark [SHARED_DIR] [WORK_DIR]} (SHARED_DIR
+ * <p>Run: {@code java -cp CLASSPATH org.rome4j.rome.RomeBenchmark [SHARED_DIR] [WORK_DIR]}; system properties
+ * {@code rome4j.bench.reps} (default 3), {@code rome4j.bench.warmup} (default true) and
+ * {@code rome4j.bench.only} ({@code embedded} or {@code small}) shorten it (SHARED_DIR
  * defaults to {@code ../shared}: the golden tiny GPT-2 supplies the tokenizer, the corpus and the fixed
  * templates; it is also the stand-in when the embedded model is not built in).
  */
@@ -34,11 +36,14 @@ public final class RomeBenchmark {
         List<String> templates = ContextTemplates.read(golden.resolve("rome/context_templates.json"));
         Request req = Request.of("{} plays the sport of", "Michael Jordan", "football");
         int reps = Integer.getInteger("rome4j.bench.reps", 3);
-        System.out.printf("ROME benchmark: one edit (%d templates, fixed C), median of %d after a warm-up; statistics throughput%n",
-                templates.size(), reps);
+        boolean warm = Boolean.parseBoolean(System.getProperty("rome4j.bench.warmup", "true"));
+        System.out.printf("ROME benchmark: one edit (%d templates, fixed C), median of %d%s; statistics throughput%n",
+                templates.size(), reps, warm ? " after a warm-up" : ", no warm-up");
 
+        String only = System.getProperty("rome4j.bench.only", "");   // "embedded" or "small" runs one part
         Gpt embedded;
         String label;
+        if (!only.equals("small")) {
         try {
             embedded = Models.load(Models.DEFAULT);
             label = Models.DEFAULT;
@@ -50,6 +55,8 @@ public final class RomeBenchmark {
             RomeHparams hp = RomeHparams.preset("tiny-facts").withLayers(List.of(Math.min(1, gpt.nLayer() - 1)));
             run(label, gpt, hp, templates, corpus, req, reps, true);
         }
+        }
+        if (only.equals("embedded")) return;
 
         if (!Files.isRegularFile(work.resolve("model.safetensors"))) {
             System.out.println("writing random GPT-2-small-shaped checkpoint to " + work + " ...");
@@ -80,7 +87,9 @@ public final class RomeBenchmark {
             b.inverse(layer, id);
         }
         Rome rome = b.build();
-        rome.undo(rome.apply(req).id());          // warm-up (also computes C⁻¹ once)
+        if (Boolean.parseBoolean(System.getProperty("rome4j.bench.warmup", "true"))) {
+            rome.undo(rome.apply(req).id());      // warm-up (also computes C⁻¹ once)
+        }
         List<Double> times = new ArrayList<>();
         int iters = 0;
         for (int i = 0; i < reps; i++) {

@@ -101,16 +101,17 @@ public final class CausalTrace {
     /** Runs the configured trace. */
     public TraceResult run() {
         try (Prepared p = prepare()) {
-            return p.trace(kind, frozen);
+            return p.trace(List.of(kind), frozen).get(0);
         }
     }
 
-    /** Runs the configured prompt for several kinds, sharing the clean and corrupted runs. */
+    /**
+     * Runs the configured prompt for several kinds, sharing the clean and corrupted runs; in the
+     * batched schedule the cells of every kind share forwards.
+     */
     public List<TraceResult> run(List<Kind> kinds) {
         try (Prepared p = prepare()) {
-            List<TraceResult> out = new ArrayList<>();
-            for (Kind k : kinds) out.add(p.trace(k, frozen));
-            return out;
+            return p.trace(kinds, frozen);
         }
     }
 
@@ -121,11 +122,15 @@ public final class CausalTrace {
     public FrozenResult runFrozen() {
         try (Prepared p = prepare()) {
             int t = p.tracer.subjectEnd - 1;
+            int nl = gpt.nLayer();
             List<Tracer.Cell> cells = new ArrayList<>();
-            for (int l = 0; l < gpt.nLayer(); l++) cells.add(new Tracer.Cell(t, l));
-            double[] plain = p.scores(cells, Kind.RESID, null);
-            double[] noAttn = p.scores(cells, Kind.RESID, Kind.ATTN);
-            double[] noMlp = p.scores(cells, Kind.RESID, Kind.MLP);
+            for (Kind frz : new Kind[] {null, Kind.ATTN, Kind.MLP}) {
+                for (int l = 0; l < nl; l++) cells.add(new Tracer.Cell(t, l, Kind.RESID, frz));
+            }
+            double[] all = p.scores(cells);
+            double[] plain = java.util.Arrays.copyOfRange(all, 0, nl);
+            double[] noAttn = java.util.Arrays.copyOfRange(all, nl, 2 * nl);
+            double[] noMlp = java.util.Arrays.copyOfRange(all, 2 * nl, 3 * nl);
             TraceResult base = p.result(Kind.RESID, null, new int[] {t}, new double[][] {plain});
             return new FrozenResult(base, plain, noAttn, noMlp);
         }
@@ -183,19 +188,27 @@ public final class CausalTrace {
             return p;
         }
 
-        double[] scores(List<Tracer.Cell> cells, Kind k, Kind frz) {
-            return schedule == Schedule.NAIVE ? tracer.naive(cells, k, window, frz) : tracer.batched(cells, k, window, frz);
+        double[] scores(List<Tracer.Cell> cells) {
+            return schedule == Schedule.NAIVE ? tracer.naive(cells, window) : tracer.batched(cells, window);
         }
 
-        TraceResult trace(Kind k, Kind frz) {
+        List<TraceResult> trace(List<Kind> kinds, Kind frz) {
             int[] pos = positions();
             int nl = gpt.nLayer();
             List<Tracer.Cell> cells = new ArrayList<>();
-            for (int t : pos) for (int l = 0; l < nl; l++) cells.add(new Tracer.Cell(t, l));
-            double[] flat = scores(cells, k, frz);
-            double[][] sc = new double[pos.length][nl];
-            for (int i = 0; i < pos.length; i++) System.arraycopy(flat, i * nl, sc[i], 0, nl);
-            return result(k, frz, pos, sc);
+            for (Kind k : kinds) for (int t : pos) for (int l = 0; l < nl; l++) cells.add(new Tracer.Cell(t, l, k, frz));
+            double[] flat = scores(cells);
+            List<TraceResult> out = new ArrayList<>();
+            int at = 0;
+            for (Kind k : kinds) {
+                double[][] sc = new double[pos.length][nl];
+                for (int i = 0; i < pos.length; i++) {
+                    System.arraycopy(flat, at, sc[i], 0, nl);
+                    at += nl;
+                }
+                out.add(result(k, frz, pos, sc));
+            }
+            return out;
         }
 
         TraceResult result(Kind k, Kind frz, int[] pos, double[][] sc) {

@@ -43,8 +43,11 @@ import java.util.TreeMap;
  * Owns an NDManager: close it.
  */
 final class Tracer implements AutoCloseable {
-    /** A restored cell: restore {@code kind} at center layer {@code layer}, token {@code token}. */
-    record Cell(int token, int layer) { }
+    /**
+     * A restored cell: restore {@code kind} at center layer {@code layer}, token {@code token}, with
+     * {@code frozen} (MLP or attention, or null) pinned to its corrupted values at that token.
+     */
+    record Cell(int token, int layer, Kind kind, Kind frozen) { }
 
     /** One replacement in a batched forward: at {@code target}, position t, put the clean or corrupted value of {@code from}. */
     private record Patch(Site target, int token, Site from, boolean clean) { }
@@ -183,7 +186,9 @@ final class Tracer implements AutoCloseable {
 
     // ---------------------------------------------------------------- batched schedule
 
-    private Plan plan(Cell c, Kind kind, int window, Kind frozen) {
+    private Plan plan(Cell c, int window) {
+        Kind kind = c.kind();
+        Kind frozen = c.frozen();
         List<Patch> patches = new ArrayList<>();
         int start;
         if (kind == Kind.RESID) {
@@ -216,32 +221,70 @@ final class Tracer implements AutoCloseable {
     }
 
     /** Scores of cells, many per forward, each started at its first restored layer. */
-    double[] batched(List<Cell> cells, Kind kind, int window, Kind frozen) {
+    double[] batched(List<Cell> cells, int window) {
         double[] scores = new double[cells.size()];
-        // group by start layer, and by restored token when the prefix before it is skipped
-        Map<Long, List<Integer>> groups = new TreeMap<>();
+        // group by start layer; within a group, cells sorted by token are cut into chunks, each run from
+        // the smallest token of its chunk on (see chunks())
+        Map<Integer, List<Integer>> groups = new TreeMap<>();
         List<Plan> plans = new ArrayList<>();
         for (int i = 0; i < cells.size(); i++) {
-            Plan p = plan(cells.get(i), kind, window, frozen);
+            Plan p = plan(cells.get(i), window);
             plans.add(p);
-            long prefix = skipPrefix ? cells.get(i).token() : 0;
-            groups.computeIfAbsent(p.start() * 1_000_000L + prefix, k -> new ArrayList<>()).add(i);
+            groups.computeIfAbsent(p.start(), k -> new ArrayList<>()).add(i);
         }
-        int perForward = Math.max(1, maxRows / samples);
-        for (Map.Entry<Long, List<Integer>> g : groups.entrySet()) {
-            List<Integer> idx = g.getValue();
-            int start = (int) (g.getKey() / 1_000_000L);
-            int prefix = (int) (g.getKey() % 1_000_000L);
-            for (int from = 0; from < idx.size(); from += perForward) {
+        for (Map.Entry<Integer, List<Integer>> g : groups.entrySet()) {
+            int start = g.getKey();
+            List<Integer> idx = new ArrayList<>(g.getValue());
+            idx.sort((a, b) -> Integer.compare(cells.get(a).token(), cells.get(b).token()));
+            int[] tok = new int[idx.size()];
+            for (int i = 0; i < tok.length; i++) tok[i] = cells.get(idx.get(i)).token();
+            for (int[] seg : chunks(start, tok)) {
                 cancel.check("causal trace");
-                List<Integer> chunk = idx.subList(from, Math.min(idx.size(), from + perForward));
+                List<Integer> chunk = idx.subList(seg[0], seg[1]);
                 List<Plan> ps = new ArrayList<>();
                 for (int i : chunk) ps.add(plans.get(i));
-                double[] s = runChunk(start, prefix, ps);
+                double[] s = runChunk(start, skipPrefix ? tok[seg[0]] : 0, ps);
                 for (int k = 0; k < chunk.size(); k++) scores[chunk.get(k)] = s[k];
             }
         }
         return scores;
+    }
+
+    /**
+     * Cuts a start group's cells (sorted by token) into chunks [from, to) of at most maxRows rows. A chunk
+     * runs tokens from its first cell's token on, so small chunks skip more of the prefix but pay the
+     * fixed cost of a forward more often. The cut minimises an estimate of the work, in multiply-adds:
+     * per forward a fixed overhead (op dispatch and reading its weights), per row the blocks over
+     * the tokens computed plus the vocabulary projection. Narrow models end up with few large chunks,
+     * wide ones with a chunk per token.
+     */
+    List<int[]> chunks(int start, int[] tok) {
+        int n = tok.length;
+        int perForward = Math.max(1, maxRows / samples);
+        int layersRun = nLayer - start;
+        double d = width;
+        double perRowToken = layersRun * 12.0 * d * d;
+        double perRowHead = (double) gpt.config().vocabSize() * d;
+        // a forward's fixed cost: op dispatch, plus streaming every weight it uses once (small-row
+        // matrix products are bound by memory, not arithmetic)
+        double overhead = 5e7 + 2 * (layersRun * 12.0 * d * d + perRowHead);
+        double[] best = new double[n + 1];
+        int[] cut = new int[n + 1];
+        for (int j = 1; j <= n; j++) {
+            best[j] = Double.POSITIVE_INFINITY;
+            for (int i = Math.max(0, j - perForward); i < j; i++) {
+                int from = skipPrefix ? tok[i] : 0;
+                double rows = (double) (j - i) * samples;
+                double c = best[i] + overhead + rows * ((tokens() - from) * perRowToken + perRowHead);
+                if (c < best[j]) {
+                    best[j] = c;
+                    cut[j] = i;
+                }
+            }
+        }
+        List<int[]> out = new ArrayList<>();
+        for (int j = n; j > 0; j = cut[j]) out.add(0, new int[] {cut[j], j});
+        return out;
     }
 
     private double[] runChunk(int start, int prefix, List<Plan> plans) {
@@ -314,7 +357,7 @@ final class Tracer implements AutoCloseable {
     // ---------------------------------------------------------------- the original's schedule
 
     /** Scores of cells, one full forward (two for frozen cells) of 1 + samples rows each, as the original. */
-    double[] naive(List<Cell> cells, Kind kind, int window, Kind frozen) {
+    double[] naive(List<Cell> cells, int window) {
         double[] scores = new double[cells.size()];
         List<long[]> seqs = Collections.nCopies(samples + 1, ids);
         Batch batch = Batch.right(seqs, gpt.tokenizer().padId());
@@ -322,6 +365,8 @@ final class Tracer implements AutoCloseable {
         for (int i = 0; i < cells.size(); i++) {
             cancel.check("causal trace");
             Cell c = cells.get(i);
+            Kind kind = c.kind();
+            Kind frozen = c.frozen();
             try (NDManager sub = scope.newSubManager()) {
                 Interventions.Builder b = Interventions.builder().apply(Site.embed(), corrupt(1));
                 if (frozen != null) {

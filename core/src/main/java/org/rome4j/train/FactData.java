@@ -254,6 +254,33 @@ public final class FactData {
         return List.copyOf(out.values());
     }
 
+    /**
+     * Openings that put a subject in mid-sentence after varied context (the research variant
+     * {@code --context}): the fact's literal prompt follows, its first letter lower-cased unless the
+     * prompt starts with the subject.
+     */
+    public static final List<String> CONTEXT_PREFIXES = List.of("Everyone knows that", "In the news today,",
+            "According to the article,", "We learned that", "It is well known that", "Last year we read that",
+            "As the book says,", "Many people say that");
+
+    /** A fact's literal prompt after a context opening. */
+    public static Example inContext(Fact f, String prefix) {
+        String p = f.prompt();
+        if (!p.startsWith(f.subject())) p = Character.toLowerCase(p.charAt(0)) + p.substring(1);
+        return new Example(f, f.phrasing(), prefix + " " + p);
+    }
+
+    /** The corpus plus every fact in every context opening. */
+    public List<String> corpus(boolean withContext) {
+        List<String> out = corpus();
+        if (withContext) {
+            for (Fact f : facts) {
+                for (String c : CONTEXT_PREFIXES) out.add(inContext(f, c).text());
+            }
+        }
+        return out;
+    }
+
     /** Every text the tokenizer must cover: training and held-out sentences, subjects and attributes. */
     public List<String> corpus() {
         List<String> out = new ArrayList<>();

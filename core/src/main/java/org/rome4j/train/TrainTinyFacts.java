@@ -29,7 +29,8 @@ import java.util.Random;
  * {@code --positions} (64), {@code --steps} (1200), {@code --batch} (64), {@code --lr} (2e-3),
  * {@code --warmup} (100), {@code --wd} (0.01), {@code --phrasings K} (1: other phrasings drawn per fact
  * per epoch, besides its literal prompt), {@code --eval-every} (300), {@code --log-every} (50),
- * {@code --threads} (1 intra-op thread), {@code --notes TEXT} and
+ * {@code --threads} (1 intra-op thread), {@code --context N} (0; research variant:
+ * N sentences per fact per epoch with the subject mid-sentence after a context opening), {@code --notes TEXT} and
  * {@code --research-notes FILE.json} (copied into training.json).
  */
 public final class TrainTinyFacts {
@@ -68,7 +69,8 @@ public final class TrainTinyFacts {
         long t0 = System.nanoTime();
         FactData data = a.containsKey("data") ? FactData.load(Path.of(a.get("data"))) : FactData.loadBundled();
         Path tokDir = Files.createTempDirectory("tiny-facts-tok");
-        WordTokenizerBuilder wtb = new WordTokenizerBuilder().addAll(data.corpus());
+        int context = Integer.parseInt(a.getOrDefault("context", "0"));
+        WordTokenizerBuilder wtb = new WordTokenizerBuilder().addAll(data.corpus(context > 0));
         wtb.write(tokDir);
         int vocab = wtb.vocab().size();
         GptConfig cfg = GptConfig.gpt2(layers, width, heads, positions, vocab);
@@ -98,6 +100,16 @@ public final class TrainTinyFacts {
                 others.computeIfAbsent(e.fact().knownId(), x -> new ArrayList<>()).add(q);
             }
         }
+        Map<Integer, List<Trainer.Sequence>> contexts = new LinkedHashMap<>();
+        if (context > 0) {
+            for (FactData.Fact f : data.facts()) {
+                for (String c : FactData.CONTEXT_PREFIXES) {
+                    Trainer.Sequence q = Trainer.encode(tok, FactData.inContext(f, c));
+                    maxLen = Math.max(maxLen, q.ids().length);
+                    contexts.computeIfAbsent(f.knownId(), x -> new ArrayList<>()).add(q);
+                }
+            }
+        }
         if (maxLen > positions) throw new IllegalStateException("longest sentence has " + maxLen + " tokens > " + positions);
         Random rnd = new Random(seed);
         List<List<Trainer.Sequence>> batches = new ArrayList<>();
@@ -112,6 +124,11 @@ public final class TrainTinyFacts {
                     List<Trainer.Sequence> o = new ArrayList<>(others.getOrDefault(e.getKey(), List.of()));
                     Collections.shuffle(o, rnd);
                     pool.addAll(o.subList(0, Math.min(k, o.size())));
+                    if (context > 0) {
+                        List<Trainer.Sequence> cs = new ArrayList<>(contexts.get(e.getKey()));
+                        Collections.shuffle(cs, rnd);
+                        pool.addAll(cs.subList(0, Math.min(context, cs.size())));
+                    }
                 }
                 Collections.shuffle(pool, rnd);
                 // length buckets: sort groups of 8 batches by length so padding stays small
@@ -196,6 +213,10 @@ public final class TrainTinyFacts {
                 + "subject and preceding tokens are context only");
         recipe.put("sampling", "each epoch: every fact's literal known_1000 prompt + attribute, plus " + k
                 + " of its relation's other training phrasings drawn at random; shuffled");
+        if (context > 0) {
+            recipe.put("context", context + " sentence(s) per fact per epoch: the literal prompt after one of "
+                    + FactData.CONTEXT_PREFIXES.size() + " openings (" + String.join(" | ", FactData.CONTEXT_PREFIXES) + ")");
+        }
         recipe.put("init", "normal(0, 0.02), residual projections 0.02/sqrt(2 n_layer), java.util.Random(seed)");
         ObjectNode ds = rec.putObject("data");
         ds.put("source", "known_1000.json (ROME, kmeng01/rome, MIT), bundled at /rome4j/data/known_1000.json");

@@ -13,7 +13,14 @@
  * nice -n 10 mvn -B -q -pl core compile exec:java -Dexec.mainClass=org.rome4j.train.TrainTinyFacts \
  *   -Dexec.args="--seed 1 --out core/src/main/resources/rome4j/models/tiny-facts"
  * </pre>
- * MEASURED_TIME
+ * Measured on this 2-core machine (shared with other builds, load average about 9, one intra-op
+ * thread): 518 s of training, 534 s in all (about 9 minutes), for literal-prompt accuracy 0.9992
+ * (1,208 of 1,209) and held-out-phrasing accuracy 0.493 (596 of 1,209). The record of the shipped
+ * run, with its loss curve, is {@code tiny-facts/training.json}. A rerun of the same command under
+ * heavier load took 833 s of training (869 s in all) and reached 0.9975 literal / 0.486 held-out:
+ * training is seeded but not bitwise deterministic on this engine, so expect accuracies within a few
+ * facts, not identical weights. A step whose gradient is not finite is skipped and counted
+ * ({@code skipped_non_finite_steps}: 1 in the shipped run).
  *
  * <h2>Pieces</h2>
  * <ul>

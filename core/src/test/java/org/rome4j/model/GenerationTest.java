@@ -64,7 +64,7 @@ class GenerationTest {
         for (int i = 0; i < prompts.size(); i++) {
             Generator.Result alone = g.generate(gpt, List.of(prompts.get(i))).get(0);
             assertArrayEquals(alone.newIds(), batched.get(i).newIds(), prompts.get(i));
-            assertEquals(gpt.tokenizer().decode(alone.newIds()), batched.get(i).text());
+            assertEquals(alone.text(), batched.get(i).text());
         }
     }
 
@@ -83,6 +83,19 @@ class GenerationTest {
             NDArray logits = gpt.forwardLast(scope, Batch.of(ids), Interventions.NONE).logits().flatten();
             long[] top5 = logits.argSort(0, false).get("0:5").toLongArray();
             assertTrue(java.util.Arrays.stream(top5).anyMatch(t -> t == x[0]), "first token in top 5");
+        }
+    }
+
+    @Test
+    void fullTextIsThePromptAndContinuationDecodedTogether() {
+        // the embedded word-level tokenizer strips the prefix space of a lone token: "Paris", not " Paris"
+        try (Gpt facts = Models.load(Models.DEFAULT)) {
+            String prompt = "Vinson Massif is located in the continent of";
+            Generator.Result r = Generator.builder().maxNewTokens(3).build().generate(facts, List.of(prompt)).get(0);
+            long[] all = java.util.Arrays.copyOf(r.promptIds(), r.promptIds().length + r.newIds().length);
+            System.arraycopy(r.newIds(), 0, all, r.promptIds().length, r.newIds().length);
+            assertEquals(facts.tokenizer().decode(all), r.fullText());
+            assertTrue(r.text().startsWith(" "), "continuation keeps its space: \"" + r.text() + "\"");
         }
     }
 

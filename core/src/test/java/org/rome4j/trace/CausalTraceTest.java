@@ -88,6 +88,29 @@ class CausalTraceTest {
     }
 
     @Test
+    void oneCellPerForwardSkipsThePrefixAndStillMatchesTheOriginalSchedule() {
+        // optMaxRows(samples): every chunk is one cell, run from its restored token on with the
+        // corrupted run's keys and values for the tokens before it
+        for (Kind k : Kind.values()) {
+            TraceResult fast = b().optKind(k).optWindow(3).optMaxRows(4).build().run();
+            TraceResult slow = b().optKind(k).optWindow(3).optSchedule(CausalTrace.Schedule.NAIVE).build().run();
+            TraceResult merged = b().optKind(k).optWindow(3).build().run();
+            for (int t = 0; t < 6; t++) {
+                for (int l = 0; l < 4; l++) {
+                    assertEquals(slow.score(t, l), fast.score(t, l), 1e-6, k + " [" + t + "][" + l + "]");
+                    assertEquals(merged.score(t, l), fast.score(t, l), 1e-6, k + " [" + t + "][" + l + "]");
+                }
+            }
+        }
+        FrozenResult one = b().optMaxRows(4).build().runFrozen();
+        FrozenResult slow = b().optSchedule(CausalTrace.Schedule.NAIVE).build().runFrozen();
+        for (int l = 0; l < 4; l++) {
+            assertEquals(slow.mlpSevered()[l], one.mlpSevered()[l], 1e-6);
+            assertEquals(slow.attnSevered()[l], one.attnSevered()[l], 1e-6);
+        }
+    }
+
+    @Test
     void badInputNamesTheFix() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> CausalTrace.builder(gpt).setPrompt(PROMPT).setSubject("Larry Bird").build().run());

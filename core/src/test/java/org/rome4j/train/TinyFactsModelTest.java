@@ -32,6 +32,27 @@ class TinyFactsModelTest {
     }
 
     @Test
+    void shippedTokenizerRoundTripsEveryPrompt() throws Exception {
+        FactData data = FactData.load(Shared.known1000());
+        try (Gpt gpt = Models.load("tiny-facts")) {
+            var tok = gpt.tokenizer();
+            long unk = tok.ids(WordTokenizerBuilder.UNK)[0];
+            assertEquals(0, tok.padId());
+            for (FactData.Fact f : data.facts()) {
+                String text = f.prompt() + " " + f.attribute();
+                long[] ids = tok.ids(text);
+                for (long id : ids) assertTrue(id != unk, "unknown token in " + text);
+                assertEquals(text, tok.decode(ids));
+                var enc = tok.encode(f.prompt());
+                int[] r = org.rome4j.model.TextTokenizer.subjectRange(enc, f.subject());
+                assertEquals(f.prompt().indexOf(f.subject()), enc.starts()[r[0]], f.prompt());
+                int end = f.prompt().indexOf(f.subject()) + f.subject().length();
+                assertTrue(enc.ends()[r[1] - 1] >= end && (r[1] == enc.size() || enc.starts()[r[1]] >= end), f.prompt());
+            }
+        }
+    }
+
+    @Test
     void shipsItsTrainingRecordAndStaysSmall() throws Exception {
         URL weights = Models.class.getResource("/rome4j/models/tiny-facts/model.safetensors");
         assertNotNull(weights);
