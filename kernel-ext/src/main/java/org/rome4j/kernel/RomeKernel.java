@@ -16,7 +16,6 @@ import org.dflib.jjava.jupyter.kernel.magic.MagicsRegistry;
 import org.dflib.jjava.jupyter.kernel.util.StringStyler;
 import org.rome4j.magics.Magic;
 import org.rome4j.magics.MagicException;
-import org.rome4j.magics.Session;
 import org.rome4j.model.ModelLoadException;
 
 import java.io.File;
@@ -271,8 +270,9 @@ public final class RomeKernel extends BaseKernel {
     @Override
     public void onShutdown(boolean isRestarting) {
         super.onShutdown(isRestarting);
-        Session.global().close();
-        evaluator.close();
+        // the model is not closed here: an interrupted cell may still be inside libtorch with it, and the
+        // process ends right after shutdown, which frees everything
+        evaluator.interrupt();
     }
 
     @Override

@@ -30,7 +30,7 @@ final class Editing {
             rome = null;
             stats.clear();
         }
-        if (rome != null && !hp.equals(hparams)) {
+        if (rome != null && !hp.toJson().equals(hparams.toJson())) {
             if (!rome.edits().isEmpty()) {
                 throw new MagicException("%rome_edit: other hyper-parameters (layers " + hp.layers() + ") while edits made with "
                         + hparams.layers() + " are active; undo them first with %rome_undo --all");
