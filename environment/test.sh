@@ -4,6 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q package
-if [ -x environment/test-notebooks.sh ]; then
-  bash environment/test-notebooks.sh
-fi
+bash environment/test-notebooks.sh
