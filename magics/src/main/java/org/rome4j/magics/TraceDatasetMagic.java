@@ -67,15 +67,32 @@ public final class TraceDatasetMagic implements Magic {
             throw new MagicException("%trace_dataset: --noise: " + e.getMessage());
         }
         Gpt gpt = session.model();
+        int window = args.getInt("window", 1, 1000);
+        int samples = args.getInt("samples", 1, 10_000);
         Path cache = args.has("cache") ? Path.of(args.get("cache"))
-                : Path.of(System.getProperty("user.home"), ".cache", "rome4j", "traces", gpt.name());
+                : Path.of(System.getProperty("user.home"), ".cache", "rome4j", "traces",
+                        gpt.name() + "-" + fingerprint(gpt, window, samples, noise));
         int n = Math.min(limit, facts.size());
         try (Progress p = session.progress("tracing " + n + " facts", n)) {
             return new DatasetTraceResult(DatasetTrace.builder(gpt).setFacts(facts).optLimit(limit)
-                    .optWindow(args.getInt("window", 1, 1000)).optSamples(args.getInt("samples", 1, 10_000))
+                    .optWindow(window).optSamples(samples)
                     .optNoise(noise).optCacheDir(cache)
                     .optListener((done, total, message) -> p.update(done, message))
                     .optCancellation(new CancellationToken()).build().run());
         }
+    }
+
+    /**
+     * The default cache folder's key: the settings and a fingerprint of the weights, so a retrained
+     * model or other settings never meet an old cache.
+     */
+    private static String fingerprint(Gpt gpt, int window, int samples, Noise noise) {
+        float[] head;
+        try (ai.djl.ndarray.NDArray row = gpt.parameters().get("transformer.wte.weight").get("0:2")) {
+            head = row.toFloatArray();
+        }
+        int h = java.util.Objects.hash(window, samples, String.valueOf(noise), java.util.Arrays.hashCode(head),
+                gpt.config().toString());
+        return Integer.toHexString(h);
     }
 }
