@@ -172,29 +172,10 @@ public final class CounterFactEval {
 
     /** Evaluates records (edit, measure, undo each); resumes from case files in the output folder. */
     public Result run(List<CounterFactRecord> records) throws IOException {
-        if (outDir != null) Files.createDirectories(outDir);
         int n = Math.min(limit, records.size());
-        List<ObjectNode> cases = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            if (cancelled.getAsBoolean() || Thread.currentThread().isInterrupted()) {
-                throw new CancellationException("evaluation cancelled after " + i + " cases; run again to resume");
-            }
-            CounterFactRecord r = records.get(i);
-            Path file = outDir == null ? null : outDir.resolve("case_" + r.caseId() + ".json");
-            ObjectNode c;
-            if (file != null && Files.isRegularFile(file)) {
-                c = (ObjectNode) JSON.readTree(file.toFile());
-            } else {
-                c = evaluate(r);
-                if (file != null) {
-                    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-                    JSON.writeValue(tmp.toFile(), c);
-                    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-            cases.add(c);
-            listener.update(i + 1, n, "case " + r.caseId() + ": " + r.request().text() + " -> " + r.request().targetNew());
-        }
+        List<ObjectNode> cases = CaseFiles.run(records, n, outDir, CounterFactRecord::caseId,
+                r -> "case " + r.caseId() + ": " + r.request().text() + " -> " + r.request().targetNew(),
+                this::evaluate, cancelled, listener);
         Result res = new Result(List.copyOf(cases), summarize(cases, "pre"), summarize(cases, "post"));
         if (outDir != null) {
             ObjectNode s = JSON.createObjectNode();

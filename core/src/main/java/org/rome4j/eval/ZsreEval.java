@@ -96,38 +96,28 @@ public final class ZsreEval {
 
     /** Evaluates records. */
     public Result run(List<Record> records) throws IOException {
-        if (outDir != null) Files.createDirectories(outDir);
         int n = Math.min(limit, records.size());
-        List<ObjectNode> cases = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            if (cancelled.getAsBoolean() || Thread.currentThread().isInterrupted()) {
-                throw new CancellationException("evaluation cancelled after " + i + " cases; run again to resume");
-            }
-            Record r = records.get(i);
-            Path file = outDir == null ? null : outDir.resolve("case_" + r.caseId() + ".json");
-            ObjectNode c;
-            if (file != null && Files.isRegularFile(file)) {
-                c = (ObjectNode) JSON.readTree(file.toFile());
-            } else {
-                c = JSON.createObjectNode();
-                c.put("case_id", r.caseId());
-                c.put("src", r.src());
-                c.put("answer", r.answer());
-                c.set("pre", metrics(r));
-                Edit e = rome.apply(r.request());
-                try {
-                    c.set("post", metrics(r));
-                } finally {
-                    rome.undo(e.id());
-                }
-                if (file != null) JSON.writeValue(file.toFile(), c);
-            }
-            cases.add(c);
-            listener.update(i + 1, n, "case " + r.caseId() + ": " + r.src());
-        }
+        List<ObjectNode> cases = CaseFiles.run(records, n, outDir, Record::caseId, r -> "case " + r.caseId() + ": " + r.src(),
+                this::evaluate, cancelled, listener);
         Result res = new Result(List.copyOf(cases), summarize(cases, "pre"), summarize(cases, "post"));
         if (outDir != null) Files.writeString(outDir.resolve("summary.txt"), res.table().print());
         return res;
+    }
+
+    /** Measure, edit, measure, undo for one record. */
+    private ObjectNode evaluate(Record r) {
+        ObjectNode c = JSON.createObjectNode();
+        c.put("case_id", r.caseId());
+        c.put("src", r.src());
+        c.put("answer", r.answer());
+        c.set("pre", metrics(r));
+        Edit e = rome.apply(r.request());
+        try {
+            c.set("post", metrics(r));
+        } finally {
+            rome.undo(e.id());
+        }
+        return c;
     }
 
     private ObjectNode metrics(Record r) {
