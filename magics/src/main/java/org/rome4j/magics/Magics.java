@@ -19,6 +19,7 @@ public final class Magics {
         m.add(new TraceMagic());
         m.add(new FrozenTraceMagic());
         m.add(new TraceDatasetMagic());
+        m.add(new CounterFactEvalMagic());
         m.add(new RomeMagics.EditMagic());
         m.add(new RomeMagics.UndoMagic());
         m.add(new RomeMagics.ListMagic());
