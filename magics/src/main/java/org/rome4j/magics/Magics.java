@@ -20,6 +20,7 @@ public final class Magics {
         m.add(new FrozenTraceMagic());
         m.add(new TraceDatasetMagic());
         m.add(new CounterFactEvalMagic());
+        m.add(new StatsMagic());
         m.add(new RomeMagics.EditMagic());
         m.add(new RomeMagics.UndoMagic());
         m.add(new RomeMagics.ListMagic());
