@@ -22,6 +22,7 @@ public final class Magics {
         m.add(new CounterFactEvalMagic());
         m.add(new StatsMagic());
         m.add(new RomeMagics.EditMagic());
+        m.add(new RomeBatchMagic());
         m.add(new RomeMagics.UndoMagic());
         m.add(new RomeMagics.ListMagic());
         m.add(new RomeMagics.SaveMagic());
