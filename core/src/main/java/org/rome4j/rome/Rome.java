@@ -271,6 +271,24 @@ public final class Rome {
         return undo();
     }
 
+    /**
+     * Runs {@code work} with the original (unedited) weights swapped in, then swaps the edited weights
+     * back; nothing is copied or closed, so the edits stay exactly as they were.
+     */
+    public <T> T withOriginalWeights(java.util.function.Supplier<T> work) {
+        Map<String, NDArray> originals = new LinkedHashMap<>();
+        stack.descendingIterator().forEachRemaining(a -> a.oldWeights().forEach(originals::putIfAbsent));   // oldest first
+        Map<String, NDArray> edited = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, NDArray> e : originals.entrySet()) {
+                edited.put(e.getKey(), gpt.parameters().replace(e.getKey(), e.getValue()));
+            }
+            return work.get();
+        } finally {
+            edited.forEach((name, w) -> gpt.parameters().replace(name, w));
+        }
+    }
+
     /** Undoes every edit, newest first; returns how many. */
     public int undoAll() {
         int n = 0;

@@ -72,6 +72,21 @@ final class Editing {
         return s;
     }
 
+    /**
+     * Collects statistics afresh (as {@code %stats}) and makes later edits use them: an unedited Rome is
+     * dropped so that its cached inverses are rebuilt; with active edits they are refused.
+     */
+    synchronized KeyStats recompute(Session session, Gpt gpt, int layer, List<String> corpus, long samples) {
+        if (model == gpt && rome != null) {
+            if (!rome.edits().isEmpty()) {
+                throw new MagicException("%stats: edits are active; undo them first with %rome_undo --all");
+            }
+            rome = null;
+        }
+        stats.remove(layer);
+        return stats(session, gpt, layer, corpus, samples);
+    }
+
     /** Remembers statistics read from a file. */
     synchronized void putStats(int layer, KeyStats s) {
         stats.put(layer, s);

@@ -35,11 +35,19 @@ public final class GenerateMagic implements Magic {
         int n = args.getInt("max-new-tokens", 1, 2048);
         Generator g = Generator.builder().maxNewTokens(n).topK(args.getInt("top-k", 0, 1_000_000))
                 .seed(Long.parseLong(String.valueOf(args.getInt("seed", Integer.MIN_VALUE, Integer.MAX_VALUE)))).build();
-        if (args.flag("compare")) {
-            throw new MagicException("%generate: --compare needs an active edit, and none is applied; "
-                    + "apply one with %rome_edit, or drop --compare");
-        }
         Gpt gpt = session.model();
+        if (args.flag("compare")) {
+            org.rome4j.rome.Rome rome = session.editing().current(gpt);
+            if (rome == null || rome.edits().isEmpty()) {
+                throw new MagicException("%generate: --compare needs an active edit, and none is applied; "
+                        + "apply one with %rome_edit, or drop --compare");
+            }
+            Session.checkInterrupted();
+            String edited = g.generate(gpt, List.of(prompt)).get(0).text();
+            Session.checkInterrupted();
+            String original = rome.withOriginalWeights(() -> g.generate(gpt, List.of(prompt)).get(0).text());
+            return new Generation(prompt, List.of("edited", "original"), List.of(edited, original), NextTokens.of(gpt, prompt, 10), n);
+        }
         Session.checkInterrupted();
         String completion = g.generate(gpt, List.of(prompt)).get(0).text();
         return new Generation(prompt, List.of("current"), List.of(completion), NextTokens.of(gpt, prompt, 10), n);

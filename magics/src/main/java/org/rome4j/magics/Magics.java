@@ -19,7 +19,10 @@ public final class Magics {
         m.add(new TraceMagic());
         m.add(new FrozenTraceMagic());
         m.add(new TraceDatasetMagic());
+        m.add(new CounterFactEvalMagic());
+        m.add(new StatsMagic());
         m.add(new RomeMagics.EditMagic());
+        m.add(new RomeBatchMagic());
         m.add(new RomeMagics.UndoMagic());
         m.add(new RomeMagics.ListMagic());
         m.add(new RomeMagics.SaveMagic());

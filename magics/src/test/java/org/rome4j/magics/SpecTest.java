@@ -79,7 +79,7 @@ class SpecTest {
     void everyStandardMagicHasHelpAndRejectsUnknownOptions() throws Exception {
         for (Magic m : Magics.standard().all()) {
             Object help = m.call(Session.global(), List.of("--help"), null);
-            assertTrue(help instanceof Help h && h.text().startsWith("usage: %" + m.spec().name()), m.spec().name());
+            assertTrue(help instanceof Help h && h.text().startsWith("usage: " + m.spec().invocation()), m.spec().name());
             assertThrows(MagicException.class, () -> m.call(Session.global(), List.of("x", "--no-such-option"), null));
         }
     }
