@@ -23,21 +23,26 @@ public record Edits(List<Edit> edits, String note) implements Result {
 
     @Override
     public Table table() {
+        LongColumn ms = LongColumn.create("ms");
+        for (Edit e : edits) ms.append(e.millis());
+        return requests("active edits", edits).addColumns(ms);
+    }
+
+    /** One row per edit: id, prompt, subject, target and layers (other edit tables add their columns). */
+    static Table requests(String name, List<Edit> edits) {
         IntColumn id = IntColumn.create("id");
         StringColumn prompt = StringColumn.create("prompt");
         StringColumn subject = StringColumn.create("subject");
         StringColumn target = StringColumn.create("target");
         StringColumn layers = StringColumn.create("layers");
-        LongColumn ms = LongColumn.create("ms");
         for (Edit e : edits) {
             id.append(e.id());
             prompt.append(e.request().prompt());
             subject.append(e.request().subject());
             target.append(e.request().targetNew().strip());
             layers.append(e.layers().toString());
-            ms.append(e.millis());
         }
-        return Table.create("active edits", id, prompt, subject, target, layers, ms);
+        return Table.create(name, id, prompt, subject, target, layers);
     }
 
     @Override

@@ -9,8 +9,6 @@ import org.rome4j.rome.Request;
 import org.rome4j.rome.Rome;
 import org.rome4j.rome.RomeHparams;
 import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.IntColumn;
-import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 import java.io.IOException;
@@ -38,23 +36,13 @@ public final class RomeBatchMagic implements Magic {
 
         @Override
         public Table table() {
-            IntColumn id = IntColumn.create("id");
-            StringColumn prompt = StringColumn.create("prompt");
-            StringColumn subject = StringColumn.create("subject");
-            StringColumn target = StringColumn.create("target");
-            StringColumn layers = StringColumn.create("layers");
             DoubleColumn pre = DoubleColumn.create("p_target_before");
             DoubleColumn post = DoubleColumn.create("p_target_after");
             for (Edit e : applied) {
-                id.append(e.id());
-                prompt.append(e.request().prompt());
-                subject.append(e.request().subject());
-                target.append(e.request().targetNew().strip());
-                layers.append(e.layers().toString());
                 pre.append(e.pre() == null ? Double.NaN : e.pre().targetProb());
                 post.append(e.post() == null ? Double.NaN : e.post().targetProb());
             }
-            return Table.create("batch edits", id, prompt, subject, target, layers, pre, post);
+            return Edits.requests("batch edits", applied).addColumns(pre, post);
         }
 
         @Override
