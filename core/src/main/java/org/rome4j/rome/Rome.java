@@ -203,6 +203,17 @@ public final class Rome {
         return templates;
     }
 
+    /**
+     * Makes later edits at {@code layer} use these key statistics (their C⁻¹ replaces any cached one).
+     * Edits already made keep the update they computed, so undo stays exact.
+     */
+    public void useStats(int layer, KeyStats s) {
+        if (layer < 0 || layer >= gpt.nLayer()) {
+            throw new IllegalArgumentException("layer " + layer + " is not in 0.." + (gpt.nLayer() - 1));
+        }
+        inverses.put(layer, s.checkWidth(gpt, null).inverse());
+    }
+
     /** C⁻¹ of a layer, cached. */
     float[] inverse(int layer) {
         return inverses.computeIfAbsent(layer, l -> statsSource.apply(l).checkWidth(gpt, null).inverse());

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -26,8 +27,20 @@ final class KernelSpec {
 
     private KernelSpec() { }
 
-    /** The kernel.json that starts {@code jar} with {@code java}. */
+    /** The class-data archive's file name inside the kernelspec folder. */
+    static final String ARCHIVE = "rome4j.jsa";
+
+    /** The kernel.json that starts {@code jar} with {@code java} (no class-data archive). */
     static ObjectNode json(Path java, Path jar, String xmx) {
+        return json(java, jar, xmx, null);
+    }
+
+    /**
+     * The kernel.json that starts {@code jar} with {@code java}, mapping the class-data archive
+     * {@code archive} when there is one. A stale archive (the jar rebuilt since) is ignored by the JVM;
+     * its warning is switched off because the kernel's stdout is the Jupyter log.
+     */
+    static ObjectNode json(Path java, Path jar, String xmx, Path archive) {
         ObjectNode n = JSON.createObjectNode();
         ArrayNode argv = n.putArray("argv");
         argv.add(java.toString());
@@ -35,6 +48,11 @@ final class KernelSpec {
         argv.add("-Djava.awt.headless=true");
         argv.add(xmx == null ? "-XX:MaxRAMPercentage=60" : "-Xmx" + xmx);
         argv.add("-XX:+UseParallelGC");
+        if (archive != null) {
+            argv.add("-XX:SharedArchiveFile=" + archive);
+            argv.add("-Xlog:cds=off");
+            argv.add("-Xlog:cds+dynamic=off");
+        }
         argv.add("-jar");
         argv.add(jar.toString());
         argv.add("kernel");
@@ -56,12 +74,42 @@ final class KernelSpec {
         };
     }
 
-    /** Writes the kernelspec; returns its folder. */
+    /** Writes the kernelspec without a class-data archive; returns its folder. */
     static Path install(Path kernels, Path java, Path jar, String xmx) throws IOException {
+        return install(kernels, java, jar, xmx, false);
+    }
+
+    /**
+     * Writes the kernelspec; returns its folder. With {@code archive}, first records the classes a
+     * kernel start and a first cell load (JShell, javac, jjava) into a class-data archive beside
+     * kernel.json, which makes start-up about 0.7 s faster (JDK 13+; skipped with a note if it fails).
+     */
+    static Path install(Path kernels, Path java, Path jar, String xmx, boolean archive) throws IOException {
         Path dir = kernels.resolve(NAME);
         Files.createDirectories(dir);
-        JSON.writeValue(dir.resolve("kernel.json").toFile(), json(java, jar, xmx));
+        Path jsa = archive ? dumpArchive(java, jar, dir.resolve(ARCHIVE)) : null;
+        JSON.writeValue(dir.resolve("kernel.json").toFile(), json(java, jar, xmx, jsa));
         return dir;
+    }
+
+    /** Runs {@code rome4j warmup} in a child JVM that writes the archive at exit; null if that failed. */
+    static Path dumpArchive(Path java, Path jar, Path jsa) throws IOException {
+        Files.deleteIfExists(jsa);
+        Process p = new ProcessBuilder(java.toString(), "-Dai.djl.offline=true", "-Djava.awt.headless=true",
+                "-XX:+UseParallelGC", "-XX:ArchiveClassesAtExit=" + jsa, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+                "-jar", jar.toString(), "warmup")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return null;
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        return p.exitValue() == 0 && Files.isRegularFile(jsa) && Files.size(jsa) > 0 ? jsa : null;
     }
 
     /** Removes the kernelspec from every given kernels folder; returns what was removed. */

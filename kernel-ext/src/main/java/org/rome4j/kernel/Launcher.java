@@ -8,6 +8,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The main class of {@code rome4j.jar}: {@code install}, {@code uninstall} and {@code kernel} here,
@@ -21,7 +22,9 @@ import java.util.List;
  */
 public final class Launcher {
     private static final String USAGE = """
-            usage: rome4j install [--user | --prefix DIR | --sys-prefix] [--xmx SIZE]   install the Jupyter kernelspec "Java (rome4j)"
+            usage: rome4j install [--user | --prefix DIR | --sys-prefix] [--xmx SIZE] [--no-cds]
+                                                                               install the Jupyter kernelspec "Java (rome4j)"
+                                                                               (--no-cds: no class-data archive for fast start-up)
                    rome4j uninstall [--user | --prefix DIR | --sys-prefix]              remove it
                    rome4j kernel CONNECTION_FILE                                       run the kernel (Jupyter does this)
             """;
@@ -38,6 +41,10 @@ public final class Launcher {
                 System.exit(2);
             }
             runKernel(Path.of(argv[1]));
+            System.exit(0);
+        }
+        if (argv.length == 1 && argv[0].equals("warmup")) {
+            warmUp();
             System.exit(0);
         }
         System.exit(run(argv, System.out, System.err));
@@ -62,12 +69,13 @@ public final class Launcher {
         return org.rome4j.cli.Main.run(argv, out, err);
     }
 
-    private record Where(String kind, Path prefix, String xmx) { }
+    private record Where(String kind, Path prefix, String xmx, boolean cds) { }
 
     private static Where where(String[] argv, boolean allowXmx) {
         String kind = "system";
         Path prefix = null;
         String xmx = null;
+        boolean cds = true;
         int chosen = 0;
         for (int i = 1; i < argv.length; i++) {
             switch (argv[i]) {
@@ -84,11 +92,15 @@ public final class Launcher {
                     xmx = argv[++i];
                     if (!xmx.matches("\\d+[kKmMgG]?")) throw new IllegalArgumentException("--xmx must look like 8g or 4096m, got " + xmx);
                 }
+                case "--no-cds" -> {
+                    if (!allowXmx) throw new IllegalArgumentException("--no-cds is an install option");
+                    cds = false;
+                }
                 default -> throw new IllegalArgumentException("unknown option " + argv[i] + "\n" + USAGE);
             }
         }
         if (chosen > 1) throw new IllegalArgumentException("give at most one of --user, --prefix DIR, --sys-prefix");
-        return new Where(chosen == 0 ? null : kind, prefix, xmx);
+        return new Where(chosen == 0 ? null : kind, prefix, xmx, cds);
     }
 
     private static int install(String[] argv, PrintStream out) throws Exception {
@@ -96,8 +108,14 @@ public final class Launcher {
         Path jar = ownJar();
         Path java = ProcessHandle.current().info().command().map(Path::of)
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java"));
-        Path dir = KernelSpec.install(KernelSpec.kernelsDir(w.kind() == null ? "system" : w.kind(), w.prefix()), java, jar, w.xmx());
+        Path dir = KernelSpec.install(KernelSpec.kernelsDir(w.kind() == null ? "system" : w.kind(), w.prefix()), java, jar, w.xmx(),
+                w.cds());
         out.println("installed kernelspec " + KernelSpec.NAME + " (\"" + KernelSpec.DISPLAY_NAME + "\") in " + dir);
+        if (w.cds()) {
+            out.println(Files.isRegularFile(dir.resolve(KernelSpec.ARCHIVE))
+                    ? "with a class-data archive for fast start-up (rerun install after rebuilding the jar)"
+                    : "note: could not write a class-data archive (needs a HotSpot JDK 13+); the kernel starts without it");
+        }
         if ("prefix".equals(w.kind())) {
             out.println("Jupyter finds it with: JUPYTER_PATH=" + w.prefix().resolve("share/jupyter") + " jupyter notebook");
         }
@@ -128,6 +146,30 @@ public final class Launcher {
             return p.toAbsolutePath();
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** What the class-data archive records: a kernel built and a first cell evaluated, with no connection. */
+    static void warmUp() throws Exception {
+        RomeKernel kernel = RomeKernel.create();
+        // the protocol classes too (jeromq, message handling): bind to free local ports, then close
+        String connection = String.format(Locale.ROOT, """
+                {"transport": "tcp", "ip": "127.0.0.1", "control_port": %d, "shell_port": %d, "stdin_port": %d,
+                 "hb_port": %d, "iopub_port": %d, "key": "warmup", "signature_scheme": "hmac-sha256"}""",
+                freePort(), freePort(), freePort(), freePort(), freePort());
+        JupyterConnection conn = new JupyterConnection(KernelConnectionProperties.parse(connection));
+        kernel.becomeHandlerForConnection(conn);
+        conn.connect();
+        conn.close();
+        Object v = kernel.evalRaw("int x = 1; x + 1");
+        if (!Integer.valueOf(2).equals(v)) throw new IllegalStateException("warm-up cell gave " + v);
+        kernel.getRenderer().render(v);
+        kernel.complete("Str", 3);
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
         }
     }
 

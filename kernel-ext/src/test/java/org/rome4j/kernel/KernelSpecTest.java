@@ -30,6 +30,16 @@ class KernelSpecTest {
         assertTrue(argv.contains("-Dai.djl.offline=true"));
         assertTrue(argv.contains("-Xmx6g"));
         assertEquals(List.of("-jar", jar.toString(), "kernel", "{connection_file}"), argv.subList(argv.size() - 4, argv.size()));
+        assertFalse(argv.stream().anyMatch(a -> a.startsWith("-XX:SharedArchiveFile")), "no archive asked for");
+
+        // with a class-data archive: mapped before -jar, its warnings off (stdout is the Jupyter log)
+        Path jsa = dir.resolve(KernelSpec.ARCHIVE);
+        List<String> withCds = new java.util.ArrayList<>();
+        KernelSpec.json(Path.of("/usr/bin/java"), jar, null, jsa).path("argv").forEach(a -> withCds.add(a.asText()));
+        int at = withCds.indexOf("-XX:SharedArchiveFile=" + jsa);
+        assertTrue(at > 0 && at < withCds.indexOf("-jar"), withCds.toString());
+        assertTrue(withCds.containsAll(List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off")), withCds.toString());
+        Files.writeString(jsa, "archive");
         assertEquals(List.of(dir), KernelSpec.uninstall(List.of(kernels)));
         assertFalse(Files.exists(dir));
     }

@@ -25,11 +25,7 @@ final class Editing {
 
     /** The session's Rome for {@code gpt} with {@code hp}, built on first use. */
     synchronized Rome rome(Session session, Gpt gpt, RomeHparams hp) {
-        if (model != gpt) {
-            model = gpt;
-            rome = null;
-            stats.clear();
-        }
+        forget(gpt);
         if (rome != null && !hp.toJson().equals(hparams.toJson())) {
             if (!rome.edits().isEmpty()) {
                 throw new MagicException("%rome_edit: other hyper-parameters (layers " + hp.layers() + ") while edits made with "
@@ -39,7 +35,7 @@ final class Editing {
         }
         if (rome == null) {
             hparams = hp;
-            rome = Rome.builder(gpt).hparams(hp).measure(true).statsSource(layer -> stats(session, gpt, layer, null, hp.mom2NSamples())).build();
+            rome = Rome.builder(gpt).hparams(hp).measure(true).statsSource(layer -> stats(session, gpt, layer, hp.mom2NSamples())).build();
         }
         return rome;
     }
@@ -49,15 +45,23 @@ final class Editing {
         return model == gpt ? rome : null;
     }
 
-    /** Key statistics of a layer: given, cached, or collected from {@code corpus} (default: the model's own sentences). */
-    synchronized KeyStats stats(Session session, Gpt gpt, int layer, List<String> corpus, long samples) {
-        if (model != gpt) {
-            model = gpt;
-            rome = null;
-            stats.clear();
-        }
-        if (corpus == null && stats.containsKey(layer)) return stats.get(layer);
-        List<String> docs = corpus != null ? corpus : defaultCorpus(gpt);
+    /** Key statistics of a layer: cached, else collected from the model's own sentences. */
+    synchronized KeyStats stats(Session session, Gpt gpt, int layer, long samples) {
+        forget(gpt);
+        KeyStats s = stats.get(layer);
+        return s != null ? s : collect(session, gpt, layer, defaultCorpus(gpt), samples, false);
+    }
+
+    /**
+     * Collects statistics from {@code corpus} (as {@code %stats}) and makes later edits at the layer use
+     * them; earlier edits keep their updates.
+     */
+    synchronized KeyStats collect(Session session, Gpt gpt, int layer, List<String> corpus, long samples) {
+        forget(gpt);
+        return collect(session, gpt, layer, corpus != null ? corpus : defaultCorpus(gpt), samples, true);
+    }
+
+    private KeyStats collect(Session session, Gpt gpt, int layer, List<String> docs, long samples, boolean use) {
         KeyStats.Collector c = KeyStats.collector(gpt, layer);
         if (samples > 0) c.samples(samples);
         KeyStats s;
@@ -68,28 +72,29 @@ final class Editing {
                 p.update(done, message);
             }).collect(docs.iterator());
         }
-        stats.put(layer, s);
+        if (use) {
+            use(gpt, layer, s);
+        } else {
+            stats.put(layer, s);
+        }
         return s;
     }
 
-    /**
-     * Collects statistics afresh (as {@code %stats}) and makes later edits use them: an unedited Rome is
-     * dropped so that its cached inverses are rebuilt; with active edits they are refused.
-     */
-    synchronized KeyStats recompute(Session session, Gpt gpt, int layer, List<String> corpus, long samples) {
-        if (model == gpt && rome != null) {
-            if (!rome.edits().isEmpty()) {
-                throw new MagicException("%stats: edits are active; undo them first with %rome_undo --all");
-            }
-            rome = null;
-        }
-        stats.remove(layer);
-        return stats(session, gpt, layer, corpus, samples);
+    /** Makes later edits at the layer use {@code s} (from {@code --stats F.npz} or {@code %stats}). */
+    synchronized void use(Gpt gpt, int layer, KeyStats s) {
+        forget(gpt);
+        stats.put(layer, s);
+        if (rome != null) rome.useStats(layer, s);
     }
 
-    /** Remembers statistics read from a file. */
-    synchronized void putStats(int layer, KeyStats s) {
-        stats.put(layer, s);
+    /** Drops what belongs to another model. */
+    private void forget(Gpt gpt) {
+        if (model != gpt) {
+            model = gpt;
+            rome = null;
+            hparams = null;
+            stats.clear();
+        }
     }
 
     private static List<String> defaultCorpus(Gpt gpt) {

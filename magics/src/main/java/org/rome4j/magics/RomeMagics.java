@@ -76,7 +76,7 @@ final class RomeMagics {
                 Path f = Path.of(a.get("stats"));
                 if (!Files.isRegularFile(f)) throw new MagicException("%rome_edit: --stats file not found: " + f.toAbsolutePath());
                 KeyStats s = KeyStats.read(f).checkWidth(gpt, f);
-                for (int l : hp.layers()) session.editing().putStats(l, s);
+                for (int l : hp.layers()) session.editing().use(gpt, l, s);
             }
             Request r = new Request(prompt, a.get("subject"), a.get("target"), a.has("true") ? a.get("true") : null);
             Session.checkInterrupted();

@@ -50,7 +50,7 @@ public final class StatsMagic implements Magic {
             if (corpus.isEmpty()) throw new MagicException("%stats: the corpus has no documents");
             source = String.join(", ", files.stream().map(Path::toString).toList());
         }
-        KeyStats s = session.editing().recompute(session, gpt, layer, corpus, samples);
+        KeyStats s = session.editing().collect(session, gpt, layer, corpus, samples);
         return new StatsResult(layer, s, source);
     }
 }

@@ -48,23 +48,68 @@ class StatsMagicTest {
             double share = t.doubleColumn("top_share").get(0);
             assertTrue(Double.isFinite(trace) && trace > 0, "trace " + trace);
             assertTrue(share > 0 && share <= 1 + 1e-9, "top share " + share);
-            KeyStats stored = s.editing().stats(s, s.model(), 1, null, 0);
+            KeyStats stored = s.editing().stats(s, s.model(), 1, 0);
             assertSame(r.stats(), stored, "stored for %rome_edit");
 
             StatsResult def = (StatsResult) new StatsMagic().call(s, Tokenizer.split("--layer 1"), null);
             assertTrue(def.stats().count() > r.stats().count(), "the model's own sentences give more tokens");
-            assertSame(def.stats(), s.editing().stats(s, s.model(), 1, null, 0));
+            assertSame(def.stats(), s.editing().stats(s, s.model(), 1, 0));
 
             EditResult e = (EditResult) new RomeMagics.EditMagic().call(s, Tokenizer.split(
-                    "\"{} professionally plays the sport of\" --subject \"Megan Rapinoe\" --target basketball"), null);
+                    "\"{} professionally plays the sport of\" --subject \"Megan Rapinoe\" --target basketball --layer 1"), null);
             assertTrue(e.edit().post().targetProb() > e.edit().pre().targetProb(), e.summary());
-            MagicException busy = assertThrows(MagicException.class, () -> new StatsMagic().call(s, Tokenizer.split("--layer 1"), null));
-            assertTrue(busy.getMessage().contains("undo"), busy.getMessage());
+            assertCosineOne(e.edit().updates().get(0).u(), inverseTimes(def.stats(), e.edit().updates().get(0).kMean()),
+                    "the first edit used the statistics %stats stored");
+
+            // with an edit active and C⁻¹ cached, --stats F.npz still takes over for the next edit
+            Path npz = dir.resolve("small.npz");
+            r.stats().write(npz);
+            EditResult e2 = (EditResult) new RomeMagics.EditMagic().call(s, Tokenizer.split(
+                    "\"{} is a native speaker of\" --subject \"Danielle Darrieux\" --target English --layer 1 --stats " + npz), null);
+            float[] k2 = e2.edit().updates().get(0).kMean();
+            assertCosineOne(e2.edit().updates().get(0).u(), inverseTimes(r.stats(), k2), "the second edit used --stats");
+            assertTrue(cosine(inverseTimes(def.stats(), k2), inverseTimes(r.stats(), k2)) < 0.99,
+                    "the two statistics give different directions, so the check above can fail");
+
+            // and %stats with edits active: later edits use the new statistics, undo stays exact
+            StatsResult again = (StatsResult) new StatsMagic().call(s, Tokenizer.split("--layer 1"), null);
+            assertSame(again.stats(), s.editing().stats(s, s.model(), 1, 0));
+            assertEquals(2, s.editing().current(s.model()).edits().size());
             new RomeMagics.UndoMagic().call(s, List.of("--all"), null);
             assertThrows(MagicException.class, () -> new StatsMagic().call(s, List.of(), null));
         } finally {
             s.setProgressSink(null);
             s.close();
         }
+    }
+
+    /** C⁻¹k in double precision, from the statistics' own inverse. */
+    private static double[] inverseTimes(KeyStats st, float[] k) {
+        float[] inv = st.inverse();
+        int n = k.length;
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            double acc = 0;
+            for (int j = 0; j < n; j++) acc += (double) inv[i * n + j] * k[j];
+            out[i] = acc;
+        }
+        return out;
+    }
+
+    private static double cosine(double[] a, double[] b) {
+        double ab = 0, aa = 0, bb = 0;
+        for (int i = 0; i < a.length; i++) {
+            ab += a[i] * b[i];
+            aa += a[i] * a[i];
+            bb += b[i] * b[i];
+        }
+        return ab / Math.sqrt(aa * bb);
+    }
+
+    private static void assertCosineOne(float[] u, double[] expected, String what) {
+        double[] ud = new double[u.length];
+        for (int i = 0; i < u.length; i++) ud[i] = u[i];
+        double c = cosine(ud, expected);
+        assertTrue(c > 0.9999, what + ": cosine " + c);
     }
 }

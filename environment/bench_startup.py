@@ -1,0 +1,55 @@
+#!/usr/bin/python3
+"""Start-up benchmark: kernel ready and first cell answered, with and without the class-data archive.
+
+    bash environment/bench-startup.sh [RUNS]
+
+Both kernelspecs are installed by the script (one with `install`, one with `install --no-cds`) and are
+started alternately, RUNS times each; prints the medians and the ratio archive / no archive.
+The issue's target is the first cell answered within 3 s of launch, model not loaded.
+"""
+import os
+import statistics
+import sys
+import time
+
+from jupyter_client.manager import KernelManager
+
+
+def once(path):
+    os.environ["JUPYTER_PATH"] = path
+    km = KernelManager(kernel_name="rome4j")
+    t0 = time.time()
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=60)
+    ready = time.time() - t0
+    msg_id = kc.execute("1 + 1")
+    while True:
+        r = kc.get_shell_msg(timeout=60)
+        if r["parent_header"].get("msg_id") == msg_id:
+            break
+    first = time.time() - t0
+    assert r["content"]["status"] == "ok", r["content"]
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)
+    return ready, first
+
+
+def main():
+    with_cds, without, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    res = {"archive": [], "no archive": []}
+    for _ in range(runs):
+        res["no archive"].append(once(without))
+        res["archive"].append(once(with_cds))
+    for k, v in res.items():
+        print("%-11s ready %.2f s, first cell %.2f s (medians of %d; first cells %s)" % (
+            k, statistics.median(r for r, _ in v), statistics.median(f for _, f in v), runs,
+            " ".join("%.2f" % f for _, f in v)))
+    ratio = statistics.median(f for _, f in res["archive"]) / statistics.median(f for _, f in res["no archive"])
+    print("ratio first cell, archive / no archive: %.3f   (load per core %.2f)" % (
+        ratio, os.getloadavg()[0] / (os.cpu_count() or 1)))
+
+
+if __name__ == "__main__":
+    main()
