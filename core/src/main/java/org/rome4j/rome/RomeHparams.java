@@ -166,6 +166,13 @@ public record RomeHparams(List<Integer> layers, String factToken, int vNumGradSt
                 lnFModule, lmHeadModule, mom2Dataset, mom2NSamples, mom2Dtype);
     }
 
+    /** The same values with another token to edit at ({@code subject_last}, {@code subject_first}, {@code last}, ...). */
+    public RomeHparams withFactToken(String token) {
+        return new RomeHparams(layers, token, vNumGradSteps, vLr, vLossLayer, vWeightDecay, clampNormFactor, klFactor,
+                mom2Adjustment, contextTemplateLengthParams, rewriteModuleTmp, layerModuleTmp, mlpModuleTmp, attnModuleTmp,
+                lnFModule, lmHeadModule, mom2Dataset, mom2NSamples, mom2Dtype);
+    }
+
     /** The same values with another statistics sample count. */
     public RomeHparams withMom2NSamples(long n) {
         return new RomeHparams(layers, factToken, vNumGradSteps, vLr, vLossLayer, vWeightDecay, clampNormFactor, klFactor,

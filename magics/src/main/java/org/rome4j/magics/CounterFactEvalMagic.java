@@ -23,8 +23,7 @@ public final class CounterFactEvalMagic implements Magic {
             .option("dataset", "F", "known_1000", "CounterFact JSON file, or known_1000 (the bundled benchmark built from known_1000)")
             .option("limit", "N", "5", "evaluate only the first N records")
             .option("tokens", "N", "20", "new tokens per generation-entropy text (0 skips generation)")
-            .option("layer", "L", null, "the layer to edit (default: the hyper-parameters')")
-            .option("hparams", "F", null, "a preset name or hparams JSON (default: the preset named like the model)")
+            .with(RomeMagics::romeOptions)
             .option("out", "DIR", null, "where per-case results are written (an interrupted run resumes from them)")
             .example("%counterfact_eval --limit 3");
 

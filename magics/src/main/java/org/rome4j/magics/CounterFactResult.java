@@ -1,10 +1,14 @@
 package org.rome4j.magics;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rome4j.display.Figure;
 import org.rome4j.eval.CounterFactEval;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 import java.util.List;
@@ -34,6 +38,57 @@ public record CounterFactResult(CounterFactEval.Result result, String dataset) i
             case "post" -> result.post();
             default -> throw new IllegalArgumentException("phase is pre or post, got " + phase);
         };
+    }
+
+    /**
+     * One row per case: the request, P(new) and P(true) on the rewrite prompt before and after the
+     * edit (the first token's probability is not what CounterFact scores: these are exp(−mean NLL) of the
+     * whole target), and the case's ES, PS and NS after the edit (the share of its prompts that
+     * prefer the new object, or for NS the true one).
+     */
+    public Table casesTable() {
+        IntColumn id = IntColumn.create("case");
+        StringColumn subject = StringColumn.create("subject");
+        StringColumn prompt = StringColumn.create("prompt");
+        StringColumn trueObj = StringColumn.create("true");
+        StringColumn newObj = StringColumn.create("new");
+        DoubleColumn preNew = DoubleColumn.create("p_new_pre");
+        DoubleColumn postNew = DoubleColumn.create("p_new_post");
+        DoubleColumn preTrue = DoubleColumn.create("p_true_pre");
+        DoubleColumn postTrue = DoubleColumn.create("p_true_post");
+        DoubleColumn es = DoubleColumn.create("ES_post");
+        DoubleColumn ps = DoubleColumn.create("PS_post");
+        DoubleColumn ns = DoubleColumn.create("NS_post");
+        for (ObjectNode c : result.cases()) {
+            JsonNode rw = c.path("requested_rewrite");
+            id.append(c.path("case_id").asInt());
+            subject.append(rw.path("subject").asText());
+            prompt.append(rw.path("prompt").asText().replace("{}", rw.path("subject").asText()));
+            trueObj.append(rw.path("target_true").path("str").asText());
+            newObj.append(rw.path("target_new").path("str").asText());
+            JsonNode pre = c.path("pre").path("rewrite_prompts_probs").path(0);
+            JsonNode post = c.path("post").path("rewrite_prompts_probs").path(0);
+            preNew.append(Math.exp(-pre.path("target_new").asDouble(Double.NaN)));
+            postNew.append(Math.exp(-post.path("target_new").asDouble(Double.NaN)));
+            preTrue.append(Math.exp(-pre.path("target_true").asDouble(Double.NaN)));
+            postTrue.append(Math.exp(-post.path("target_true").asDouble(Double.NaN)));
+            es.append(share(c.path("post").path("rewrite_prompts_probs"), true));
+            ps.append(share(c.path("post").path("paraphrase_prompts_probs"), true));
+            ns.append(share(c.path("post").path("neighborhood_prompts_probs"), false));
+        }
+        return Table.create("counterfact cases").addColumns(id, subject, prompt, trueObj, newObj, preNew, postNew, preTrue, postTrue,
+                es, ps, ns);
+    }
+
+    /** Percent of prompts where the new object is more likely than the true one (or the reverse). */
+    private static double share(JsonNode probs, boolean newWins) {
+        if (!probs.isArray() || probs.isEmpty()) return Double.NaN;
+        int wins = 0;
+        for (JsonNode p : probs) {
+            double n = p.path("target_new").asDouble(), t = p.path("target_true").asDouble();
+            if (newWins ? t > n : n > t) wins++;
+        }
+        return 100.0 * wins / probs.size();
     }
 
     /** Number of evaluated cases. */

@@ -22,8 +22,7 @@ import java.util.List;
  */
 public final class RomeBatchMagic implements Magic {
     private final Spec spec = new Spec("rome_batch", "Apply several ROME edits in order, from a JSON list in the cell body.")
-            .option("layer", "L", null, "the layer to edit (default: the hyper-parameters')")
-            .option("hparams", "F", null, "a preset name or hparams JSON (default: the preset named like the model)")
+            .with(RomeMagics::romeOptions)
             .cellBody("a JSON list of {\"prompt\": \"{} plays the sport of\", \"subject\": S, \"target\": T, \"true\": O (optional)}")
             .example("%%rome_batch\n[{\"prompt\": \"{} plays the sport of\", \"subject\": \"Megan Rapinoe\", \"target\": \"basketball\"}]");
 

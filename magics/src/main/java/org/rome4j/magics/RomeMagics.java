@@ -17,6 +17,14 @@ import java.util.List;
 final class RomeMagics {
     private RomeMagics() { }
 
+    /** The options every editing magic takes, read by {@link #hparams}: --layer, --fact-token, --hparams. */
+    static Spec romeOptions(Spec s) {
+        return s.option("layer", "L", null, "the layer to edit (default: the hyper-parameters')")
+                .option("fact-token", "T", null, "where the key is read: subject_last (ROME), subject_first or last "
+                        + "(default: the hyper-parameters')")
+                .option("hparams", "F", null, "a preset name or hparams JSON (default: the preset named like the model)");
+    }
+
     static RomeHparams hparams(String magic, Gpt gpt, Spec.Parsed a) throws IOException {
         RomeHparams hp;
         if (a.has("hparams")) {
@@ -31,6 +39,14 @@ final class RomeMagics {
             int l = a.getInt("layer", 0, gpt.nLayer() - 1);
             hp = hp.withLayers(List.of(l));
         }
+        if (a.has("fact-token")) {
+            try {
+                hp = hp.withFactToken(a.get("fact-token"));
+            } catch (IllegalArgumentException e) {
+                throw new MagicException(magic + ": --fact-token is subject_last (ROME's choice), subject_first or last, got "
+                        + a.get("fact-token"));
+            }
+        }
         return hp;
     }
 
@@ -42,8 +58,7 @@ final class RomeMagics {
                 .option("subject", "S", null, "the subject (required)")
                 .option("target", "T", null, "the new object (required)")
                 .option("true", "O", null, "the current object, to report its probability")
-                .option("layer", "L", null, "the layer to edit (default: the hyper-parameters')")
-                .option("hparams", "F", null, "a preset name or hparams JSON (default: the preset named like the model)")
+                .with(RomeMagics::romeOptions)
                 .option("stats", "F.npz", null, "key statistics for the layer (default: computed, see %stats)")
                 .example("%rome_edit \"{} professionally plays the sport of\" --subject \"Megan Rapinoe\" --target basketball");
 

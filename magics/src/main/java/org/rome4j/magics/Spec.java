@@ -58,6 +58,11 @@ public final class Spec {
         return this;
     }
 
+    /** Adds a group of options shared by several magics. */
+    public Spec with(java.util.function.UnaryOperator<Spec> options) {
+        return options.apply(this);
+    }
+
     /** An example line shown in the help. */
     public Spec example(String line) {
         examples.add(line);

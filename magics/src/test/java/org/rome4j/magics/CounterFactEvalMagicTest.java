@@ -41,6 +41,20 @@ class CounterFactEvalMagicTest {
                 assertTrue(t.columnNames().contains(c), c);
                 for (int i = 0; i < 2; i++) assertTrue(Double.isFinite(t.doubleColumn(c).get(i)), c + " row " + i);
             }
+            // per case: the summary's post scores are the means of the per-case shares
+            Table cases = r.casesTable();
+            assertEquals(2, cases.rowCount());
+            for (String c : List.of("ES", "PS", "NS")) {
+                assertEquals(t.doubleColumn(c).get(1), cases.doubleColumn(c + "_post").mean(), 1e-9, c);
+            }
+            for (String c : List.of("p_new_pre", "p_new_post", "p_true_pre", "p_true_post")) {
+                for (int i = 0; i < 2; i++) {
+                    double p = cases.doubleColumn(c).get(i);
+                    assertTrue(p > 0 && p <= 1, c + " " + p);
+                }
+            }
+            assertTrue(cases.doubleColumn("p_true_pre").get(0) > cases.doubleColumn("p_new_pre").get(0),
+                    "the model knows case 0's true object before the edit");
             assertNotNull(r.figure());
             assertEquals(2, r.figure().toObjectNode().get("data").size());
             assertFalse(r.summary().isBlank());
