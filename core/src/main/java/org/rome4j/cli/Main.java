@@ -41,6 +41,10 @@ public final class Main {
         }
         for (Command c : COMMANDS) {
             if (c.name().equals(argv[0])) {
+                if (Arrays.asList(argv).subList(1, argv.length).stream().anyMatch(a -> a.equals("--help") || a.equals("-h"))) {
+                    out.println("usage: rome4j " + c.usage());
+                    return 0;
+                }
                 try {
                     return c.run(Arrays.copyOfRange(argv, 1, argv.length), out);
                 } catch (UsageException | ModelLoadException | IllegalArgumentException e) {

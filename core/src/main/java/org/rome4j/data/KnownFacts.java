@@ -12,6 +12,8 @@ import java.util.List;
 
 /** Reads known_1000-format fact files. */
 public final class KnownFacts {
+    /** Where the bundled known_1000.json lives on the class path. */
+    public static final String RESOURCE = "/rome4j/data/known_1000.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private KnownFacts() { }
@@ -28,6 +30,14 @@ public final class KnownFacts {
         }
         try (InputStream in = Files.newInputStream(file)) {
             return parse(JSON.readTree(in), file.toString());
+        }
+    }
+
+    /** The paper's {@code known_1000.json}, as shipped in the jar ({@value #RESOURCE}). */
+    public static List<KnownFact> bundled() throws IOException {
+        try (InputStream in = KnownFacts.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) throw new IOException(RESOURCE + " is missing from the class path: rebuild rome4j-core");
+            return parse(JSON.readTree(in), "known_1000.json (bundled)");
         }
     }
 

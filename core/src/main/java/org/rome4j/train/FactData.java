@@ -160,9 +160,9 @@ public final class FactData {
 
     /** Reads the copy of {@code known_1000.json} shipped in the jar ({@code /rome4j/data/known_1000.json}). */
     public static FactData loadBundled() throws IOException {
-        try (InputStream in = FactData.class.getResourceAsStream("/rome4j/data/known_1000.json")) {
+        try (InputStream in = FactData.class.getResourceAsStream(org.rome4j.data.KnownFacts.RESOURCE)) {
             if (in == null) {
-                throw new IOException("/rome4j/data/known_1000.json is missing from the classpath: rebuild rome4j-core");
+                throw new IOException(org.rome4j.data.KnownFacts.RESOURCE + " is missing from the classpath: rebuild rome4j-core");
             }
             return read(in);
         }

@@ -89,6 +89,12 @@ class CliTest {
         assertEquals(2, r.status());
         assertTrue(r.err().contains("unknown option --temperature"), r.err());
 
+        for (Command c : Main.COMMANDS) {
+            r = run(c.name(), "--help");
+            assertEquals(0, r.status(), c.name());
+            assertTrue(r.out().startsWith("usage: rome4j " + c.name()), r.out());
+        }
+
         r = run("frobnicate");
         assertEquals(2, r.status());
         assertTrue(r.err().contains("unknown command frobnicate"), r.err());

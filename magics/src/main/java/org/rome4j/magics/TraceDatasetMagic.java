@@ -48,10 +48,7 @@ public final class TraceDatasetMagic implements Magic {
         String file = args.has("facts") ? args.get("facts") : defaultFacts();
         List<KnownFact> facts;
         if (file == null) {
-            try (java.io.InputStream in = TraceDatasetMagic.class.getResourceAsStream("/rome4j/data/known_1000.json")) {
-                if (in == null) throw new MagicException("%trace_dataset: give --facts FILE (known_1000.json format)");
-                facts = KnownFacts.parse(new com.fasterxml.jackson.databind.ObjectMapper().readTree(in), "known_1000.json (bundled)");
-            }
+            facts = KnownFacts.bundled();
         } else {
             Path path = Path.of(file);
             if (!Files.isRegularFile(path)) {
