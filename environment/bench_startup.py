@@ -12,25 +12,16 @@ import statistics
 import sys
 import time
 
-from jupyter_client.manager import KernelManager
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "kernel-ext", "src", "test", "python"))
+from protocol_test import execute, start  # noqa: E402  (the protocol test's own start-up and execute)
 
 
 def once(path):
     os.environ["JUPYTER_PATH"] = path
-    km = KernelManager(kernel_name="rome4j")
-    t0 = time.time()
-    km.start_kernel()
-    kc = km.client()
-    kc.start_channels()
-    kc.wait_for_ready(timeout=60)
-    ready = time.time() - t0
-    msg_id = kc.execute("1 + 1")
-    while True:
-        r = kc.get_shell_msg(timeout=60)
-        if r["parent_header"].get("msg_id") == msg_id:
-            break
+    km, kc, t0, ready = start()
+    reply, _ = execute(kc, "1 + 1", timeout=60)
     first = time.time() - t0
-    assert r["content"]["status"] == "ok", r["content"]
+    assert reply["status"] == "ok", reply
     kc.stop_channels()
     km.shutdown_kernel(now=True)
     return ready, first

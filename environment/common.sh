@@ -8,3 +8,13 @@ if [ ! -f "$JAR" ]; then
   echo "no $JAR: build first with  mvn -B -q -DskipTests package" >&2
   exit 2
 fi
+
+# A throw-away Jupyter home in $WORK (removed on exit) with the kernelspec installed there:
+#   jupyter_sandbox [install options...]
+jupyter_sandbox() {
+  WORK=$(mktemp -d)
+  trap 'rm -rf "$WORK"' EXIT
+  export JUPYTER_DATA_DIR="$WORK/data" JUPYTER_RUNTIME_DIR="$WORK/runtime" JUPYTER_CONFIG_DIR="$WORK/config"
+  java -jar "$JAR" install --prefix "$WORK/prefix" "$@" >/dev/null
+  export JUPYTER_PATH="$WORK/prefix/share/jupyter"
+}

@@ -3,11 +3,7 @@
 #   environment/run-notebooks.sh [notebooks/NN-name.ipynb ...]
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-export JUPYTER_DATA_DIR="$WORK/data" JUPYTER_RUNTIME_DIR="$WORK/runtime" JUPYTER_CONFIG_DIR="$WORK/config"
-java -jar "$JAR" install --prefix "$WORK/prefix" >/dev/null
-export JUPYTER_PATH="$WORK/prefix/share/jupyter"
+jupyter_sandbox
 if [ $# -eq 0 ]; then set -- "$ROOT"/notebooks/*.ipynb; fi
 for nb in "$@"; do
   s=$SECONDS

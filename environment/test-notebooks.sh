@@ -6,13 +6,9 @@
 # Needs: apt-get install -y jupyter-notebook jupyter-nbconvert python3-nbclient python3-jupyter-client chromium
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-export JUPYTER_DATA_DIR="$WORK/data" JUPYTER_RUNTIME_DIR="$WORK/runtime" JUPYTER_CONFIG_DIR="$WORK/config"
-java -jar "$JAR" install --prefix "$WORK/prefix" --xmx 3g
+jupyter_sandbox --xmx 3g
 # install also writes a class-data archive (faster start-up); the protocol test below starts the kernel with it
 [ -s "$WORK/prefix/share/jupyter/kernels/rome4j/rome4j.jsa" ] || { echo "FAIL install wrote no class-data archive" >&2; exit 1; }
-export JUPYTER_PATH="$WORK/prefix/share/jupyter"
 t0=$SECONDS
 
 echo "== protocol test"

@@ -59,14 +59,19 @@ def shell_request(kc, method, *args, **kw):
             return r["content"]
 
 
-def main():
+def start():
+    """Starts the rome4j kernel; returns (manager, client, launch time, seconds until ready)."""
     km = KernelManager(kernel_name="rome4j")
     t0 = time.time()
     km.start_kernel()
     kc = km.client()
     kc.start_channels()
     kc.wait_for_ready(timeout=60)
-    ready = time.time() - t0
+    return km, kc, t0, time.time() - t0
+
+
+def main():
+    km, kc, t0, ready = start()
     reply, outs = execute(kc, "1 + 1")
     first = time.time() - t0
     print("kernel ready in %.2f s, first cell answered at %.2f s (load per core %.1f)" % (ready, first, LOAD), flush=True)
