@@ -38,10 +38,10 @@ final class Attention {
         }
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
         if (cfg.scaleAttnWeights()) {
-            scores = scores.div((float) Math.sqrt(hd));
+            scores = scores.div(Layers.scalar(scores, (float) Math.sqrt(hd)));
         }
         if (cfg.scaleAttnByInverseLayerIdx()) {
-            scores = scores.div((float) (layer + 1));
+            scores = scores.div(Layers.scalar(scores, (float) (layer + 1)));
         }
         NDArray probs = scores.add(pass.attnMask).softmax(-1);
         NDArray merged = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, cfg.nEmbd());

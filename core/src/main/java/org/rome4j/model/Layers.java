@@ -30,18 +30,34 @@ final class Layers {
         return Linear.linear(x, w).singletonOrThrow();
     }
 
+    /**
+     * A scalar operand for an op on {@code x}, made in x's manager so that it lives until that scope
+     * closes. Never write {@code x.mul(0.5f)} in code that autograd may run through: DJL makes such a
+     * scalar over a Java direct buffer and closes it right after the op, but autograd keeps the tensor
+     * for the backward pass, which then reads freed memory once the buffer is collected (wrong or
+     * infinite gradients, rarely, depending on GC timing; {@code GradientLifetimeTest}).
+     */
+    static NDArray scalar(NDArray x, float v) {
+        return x.getManager().create(v);
+    }
+
+    /** {@link #scalar(NDArray, float)} for an integer (same dtype DJL would use, so the same results). */
+    static NDArray scalar(NDArray x, int v) {
+        return x.getManager().create(v);
+    }
+
     /** The MLP activation by its HF name. gelu_new is composed: the engine has no tanh-GELU op. */
     static NDArray activation(String name, NDArray x) {
         switch (name) {
             case "gelu_new":
             case "gelu_pytorch_tanh": {
-                NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul(SQRT_2_OVER_PI);
-                return x.mul(0.5f).mul(inner.tanh().add(1f));
+                NDArray inner = x.add(x.pow(scalar(x, 3)).mul(scalar(x, 0.044715f))).mul(scalar(x, SQRT_2_OVER_PI));
+                return x.mul(scalar(x, 0.5f)).mul(inner.tanh().add(scalar(x, 1f)));
             }
             case "gelu":
-                return x.mul(0.5f).mul(x.mul(INV_SQRT_2).erf().add(1f));
+                return x.mul(scalar(x, 0.5f)).mul(x.mul(scalar(x, INV_SQRT_2)).erf().add(scalar(x, 1f)));
             case "relu":
-                return x.maximum(0f);
+                return x.maximum(scalar(x, 0f));
             default:
                 throw new IllegalArgumentException("unsupported activation " + name);
         }

@@ -541,7 +541,7 @@ public final class Rome {
         return out;
     }
 
-    /** Whether an iteration's loss and gradient are finite (a rare engine NaN is retried once). */
+    /** Whether an iteration's loss and gradient are finite. */
     private static boolean finite(Object[] res) {
         if (!Double.isFinite((Double) res[2])) return false;
         float[] g = (float[]) res[4];
@@ -609,9 +609,8 @@ public final class Rome {
             final boolean first = targetInit == null;
             final double tiN = tiNorm;
             final int iter = it;
-            Object[] res = null;
-            for (int attempt = 0; attempt < 2 && (res == null || !finite(res)); attempt++) {
-            res = Autograd.run(gc -> {
+            // scalar operands come from scope.create, not x.mul(0.5f): see Layers.scalar for why
+            Object[] res = Autograd.run(gc -> {
                 try (NDManager scope = gpt.newScope()) {
                     NDArray dl = scope.create(deltaNow);
                     dl.setRequiresGradient(true);
@@ -629,17 +628,17 @@ public final class Rome {
                     NDArray logp = hs.matMul(head.transpose()).logSoftmax(-1);                               // [M, V]
                     NDArray tgt = logp.get(new NDIndex("0:" + nRew * nT));
                     NDArray picked = tgt.gather(scope.create(lossTok).reshape(nRew * nT, 1), 1).reshape(nRew, nT);
-                    NDArray nllEach = picked.sum(new int[] {1}).neg().div((float) nT);                            // [nRew]
+                    NDArray nllEach = picked.sum(new int[] {1}).neg().div(scope.create((float) nT));                            // [nRew]
                     NDArray nll = nllEach.mean();
                     NDArray klLogp = logp.get(new NDIndex(nRew * nT + ":"));                                // [1, V]
                     float[] klNow = first ? klLogp.toFloatArray() : klRef;
                     NDArray init = scope.create(klNow).reshape(1, klNow.length);
-                    NDArray kl = klLogp.exp().mul(klLogp.sub(init)).sum().mul((float) hp.klFactor());
+                    NDArray kl = klLogp.exp().mul(klLogp.sub(init)).sum().mul(scope.create((float) hp.klFactor()));
                     double tn = first ? Update.norm(ti) : tiN;
                     float tn2 = (float) tn * (float) tn;
                     NDArray loss = nll.add(kl);
                     if (Update.norm(deltaNow) > 0) {
-                        loss = loss.add(dl.norm().div(tn2).mul((float) hp.vWeightDecay()));
+                        loss = loss.add(dl.norm().div(scope.create(tn2)).mul(scope.create((float) hp.vWeightDecay())));
                     }
                     double lossV = loss.getFloat();
                     double prob = nllEach.neg().exp().mean().getFloat();
@@ -651,7 +650,6 @@ public final class Rome {
                     return new Object[] {ti, klNow, lossV, prob, grad};
                 }
             });
-            }
             if (!finite(res)) {
                 throw new IllegalStateException("v* search at layer " + layer + " produced a non-finite loss or gradient at iteration "
                         + it + " (loss " + res[2] + "); lower v_lr or check the key statistics");

@@ -148,7 +148,8 @@ public final class Trainer {
         }
         double norm = Math.sqrt(sq);
         if (!Double.isFinite(norm)) {
-            // a non-finite gradient: skip this step (zero the gradients, keep weights and moments)
+            // a non-finite gradient (a diverging step; before Layers.scalar, also freed scalars): skip this step,
+            // zero the gradients, keep weights and moments
             for (NDArray g : grads.values()) g.set(new NDIndex(":"), 0f);
             skipped++;
             return;
