@@ -71,7 +71,7 @@ public final class Launcher {
 
     private record Where(String kind, Path prefix, String xmx, boolean cds) { }
 
-    private static Where where(String[] argv, boolean allowXmx) {
+    private static Where where(String[] argv, boolean install) {
         String kind = "system";
         Path prefix = null;
         String xmx = null;
@@ -88,12 +88,12 @@ public final class Launcher {
                     chosen++;
                 }
                 case "--xmx" -> {
-                    if (!allowXmx || i + 1 >= argv.length) throw new IllegalArgumentException("--xmx needs a size such as 8g");
+                    if (!install || i + 1 >= argv.length) throw new IllegalArgumentException("--xmx needs a size such as 8g");
                     xmx = argv[++i];
                     if (!xmx.matches("\\d+[kKmMgG]?")) throw new IllegalArgumentException("--xmx must look like 8g or 4096m, got " + xmx);
                 }
                 case "--no-cds" -> {
-                    if (!allowXmx) throw new IllegalArgumentException("--no-cds is an install option");
+                    if (!install) throw new IllegalArgumentException("--no-cds is an install option");
                     cds = false;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + argv[i] + "\n" + USAGE);
@@ -149,7 +149,7 @@ public final class Launcher {
         }
     }
 
-    /** What the class-data archive records: a kernel built and a first cell evaluated, with no connection. */
+    /** What the class-data archive records: a kernel built, bound to local ports and closed, a first cell evaluated. */
     static void warmUp() throws Exception {
         RomeKernel kernel = RomeKernel.create();
         // the protocol classes too (jeromq, message handling): bind to free local ports, then close
