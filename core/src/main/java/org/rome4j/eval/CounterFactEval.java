@@ -327,7 +327,17 @@ public final class CounterFactEval {
     }
 
     private static void add(List<Double> to, JsonNode probs, boolean newWins, boolean magnitude) {
-        if (probs == null || probs.isEmpty()) return;
+        double v = caseScore(probs, newWins, magnitude);
+        if (!Double.isNaN(v)) to.add(v);
+    }
+
+    /**
+     * One case's score over a group of prompts ({@code *_prompts_probs} of a case JSON), as a fraction:
+     * the share of prompts where the new object beats the true one ({@code newWins}; otherwise the
+     * reverse), or with {@code magnitude} the mean probability difference. NaN when the group is empty.
+     */
+    public static double caseScore(JsonNode probs, boolean newWins, boolean magnitude) {
+        if (probs == null || probs.isEmpty()) return Double.NaN;
         double s = 0;
         int n = 0;
         for (JsonNode x : probs) {
@@ -339,6 +349,6 @@ public final class CounterFactEval {
             s += v;
             n++;
         }
-        if (n > 0) to.add(s / n);
+        return n > 0 ? s / n : Double.NaN;
     }
 }

@@ -72,23 +72,17 @@ public record CounterFactResult(CounterFactEval.Result result, String dataset) i
             postNew.append(Math.exp(-post.path("target_new").asDouble(Double.NaN)));
             preTrue.append(Math.exp(-pre.path("target_true").asDouble(Double.NaN)));
             postTrue.append(Math.exp(-post.path("target_true").asDouble(Double.NaN)));
-            es.append(share(c.path("post").path("rewrite_prompts_probs"), true));
-            ps.append(share(c.path("post").path("paraphrase_prompts_probs"), true));
-            ns.append(share(c.path("post").path("neighborhood_prompts_probs"), false));
+            es.append(percent(c.path("post").get("rewrite_prompts_probs"), true));
+            ps.append(percent(c.path("post").get("paraphrase_prompts_probs"), true));
+            ns.append(percent(c.path("post").get("neighborhood_prompts_probs"), false));
         }
         return Table.create("counterfact cases").addColumns(id, subject, prompt, trueObj, newObj, preNew, postNew, preTrue, postTrue,
                 es, ps, ns);
     }
 
-    /** Percent of prompts where the new object is more likely than the true one (or the reverse). */
-    private static double share(JsonNode probs, boolean newWins) {
-        if (!probs.isArray() || probs.isEmpty()) return Double.NaN;
-        int wins = 0;
-        for (JsonNode p : probs) {
-            double n = p.path("target_new").asDouble(), t = p.path("target_true").asDouble();
-            if (newWins ? t > n : n > t) wins++;
-        }
-        return 100.0 * wins / probs.size();
+    /** A case's success score in percent, as the summary counts it. */
+    private static double percent(JsonNode probs, boolean newWins) {
+        return 100 * CounterFactEval.caseScore(probs, newWins, false);
     }
 
     /** Number of evaluated cases. */
