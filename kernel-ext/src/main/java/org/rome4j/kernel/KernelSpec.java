@@ -30,11 +30,6 @@ final class KernelSpec {
     /** The class-data archive's file name inside the kernelspec folder. */
     static final String ARCHIVE = "rome4j.jsa";
 
-    /** The kernel.json that starts {@code jar} with {@code java} (no class-data archive). */
-    static ObjectNode json(Path java, Path jar, String xmx) {
-        return json(java, jar, xmx, null);
-    }
-
     /**
      * The kernel.json that starts {@code jar} with {@code java}, mapping the class-data archive
      * {@code archive} when there is one. A stale archive (the jar rebuilt since) is ignored by the JVM;
@@ -72,11 +67,6 @@ final class KernelSpec {
             case "sys-prefix" -> sysPrefix().resolve("share/jupyter/kernels");
             default -> systemDataDir().resolve("kernels");
         };
-    }
-
-    /** Writes the kernelspec without a class-data archive; returns its folder. */
-    static Path install(Path kernels, Path java, Path jar, String xmx) throws IOException {
-        return install(kernels, java, jar, xmx, false);
     }
 
     /**

@@ -19,7 +19,7 @@ class KernelSpecTest {
         Path kernels = KernelSpec.kernelsDir("prefix", prefix);
         assertEquals(prefix.resolve("share/jupyter/kernels"), kernels);
         Path jar = prefix.resolve("rome4j.jar");
-        Path dir = KernelSpec.install(kernels, Path.of("/usr/bin/java"), jar, "6g");
+        Path dir = KernelSpec.install(kernels, Path.of("/usr/bin/java"), jar, "6g", false);
         JsonNode spec = new ObjectMapper().readTree(dir.resolve("kernel.json").toFile());
         assertEquals("Java (rome4j)", spec.path("display_name").asText());
         assertEquals("java", spec.path("language").asText());

@@ -49,7 +49,12 @@ final class Editing {
     synchronized KeyStats stats(Session session, Gpt gpt, int layer, long samples) {
         forget(gpt);
         KeyStats s = stats.get(layer);
-        return s != null ? s : collect(session, gpt, layer, defaultCorpus(gpt), samples, false);
+        if (s == null) {
+            // only cached here: this runs inside Rome's own C⁻¹ lookup, which then inverts it
+            s = collectFrom(session, gpt, layer, defaultCorpus(gpt), samples);
+            stats.put(layer, s);
+        }
+        return s;
     }
 
     /**
@@ -58,26 +63,21 @@ final class Editing {
      */
     synchronized KeyStats collect(Session session, Gpt gpt, int layer, List<String> corpus, long samples) {
         forget(gpt);
-        return collect(session, gpt, layer, corpus != null ? corpus : defaultCorpus(gpt), samples, true);
+        KeyStats s = collectFrom(session, gpt, layer, corpus != null ? corpus : defaultCorpus(gpt), samples);
+        use(gpt, layer, s);
+        return s;
     }
 
-    private KeyStats collect(Session session, Gpt gpt, int layer, List<String> docs, long samples, boolean use) {
+    private static KeyStats collectFrom(Session session, Gpt gpt, int layer, List<String> docs, long samples) {
         KeyStats.Collector c = KeyStats.collector(gpt, layer);
         if (samples > 0) c.samples(samples);
-        KeyStats s;
         long n = samples > 0 ? Math.min(samples, docs.size()) : docs.size();
         try (Progress p = session.progress("key statistics at layer " + layer, n)) {
-            s = c.listener((done, total, message) -> {
+            return c.listener((done, total, message) -> {
                 Session.checkInterrupted();
                 p.update(done, message);
             }).collect(docs.iterator());
         }
-        if (use) {
-            use(gpt, layer, s);
-        } else {
-            stats.put(layer, s);
-        }
-        return s;
     }
 
     /** Makes later edits at the layer use {@code s} (from {@code --stats F.npz} or {@code %stats}). */
