@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
 
 /**
  * Downloads a model from the HuggingFace hub into the local HF cache layout
@@ -31,6 +32,10 @@ import java.util.function.BiConsumer;
 public final class HubDownloader {
     private static final List<String> SMALL_FILES = List.of("config.json", "tokenizer.json", "tokenizer_config.json",
             "special_tokens_map.json", "generation_config.json");
+
+    private static final Pattern COMMIT = Pattern.compile("[0-9a-fA-F]{6,64}");
+    private static final Pattern REPO_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?");
+    private static final Pattern REVISION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,127}");
 
     private final String endpoint;
     private final Path cacheRoot;
@@ -56,6 +61,12 @@ public final class HubDownloader {
      */
     public Path download(String repo, String revision, BiConsumer<String, Long> progress) throws IOException, InterruptedException {
         String id = repo.contains("/") ? repo : (repo.startsWith("gpt2") ? "openai-community/" + repo : repo);
+        if (!REPO_ID.matcher(id).matches() || id.contains("..")) {
+            throw new ModelLoadException("not a hub model id: \"" + repo + "\": use org/name (letters, digits, '-', '_', '.')");
+        }
+        if (!REVISION.matcher(revision).matches() || revision.contains("..")) {
+            throw new ModelLoadException("not a revision: \"" + revision + "\": use a branch, tag or commit hash");
+        }
         Path repoDir = cacheRoot.resolve("models--" + id.replace("/", "--"));
         Path staging = Files.createDirectories(repoDir.resolve("staging-" + ProcessHandle.current().pid()));
         String commit = null;
@@ -63,7 +74,7 @@ public final class HubDownloader {
             Set<String> files = new LinkedHashSet<>();
             for (String f : SMALL_FILES) {
                 Optional<String> c = fetch(id, revision, f, staging.resolve(f), f.equals("config.json") || f.equals("tokenizer.json"), progress);
-                if (c.isPresent() && commit == null) commit = c.get();
+                if (c.isPresent() && commit == null) commit = checkCommit(c.get());
                 if (Files.exists(staging.resolve(f))) files.add(f);
             }
             Optional<String> single = fetch(id, revision, "model.safetensors", staging.resolve("model.safetensors"), false, progress);
@@ -78,15 +89,17 @@ public final class HubDownloader {
                 Set<String> shards = new LinkedHashSet<>();
                 map.elements().forEachRemaining(v -> shards.add(v.asText()));
                 for (String s : shards) {
-                    fetch(id, revision, s, staging.resolve(s), true, progress);
+                    checkFileName(s, "a shard name in model.safetensors.index.json");
+                    fetch(id, revision, s, inside(staging, s, "a shard name"), true, progress);
                     files.add(s);
                 }
             }
             String rev = commit != null ? commit : revision;
-            Path snap = repoDir.resolve("snapshots").resolve(rev);
+            Path snapshots = repoDir.resolve("snapshots");
+            Path snap = inside(snapshots, rev, "the revision folder");
             Files.createDirectories(snap);
             for (String f : files) {
-                Files.move(staging.resolve(f), snap.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+                Files.move(staging.resolve(f), inside(snap, f, "a file name"), StandardCopyOption.REPLACE_EXISTING);
             }
             Files.createDirectories(repoDir.resolve("refs"));
             if (revision.equals("main")) {
@@ -96,6 +109,41 @@ public final class HubDownloader {
         } finally {
             deleteTree(staging);
         }
+    }
+
+    /** A commit hash as the hub sends it in {@code X-Repo-Commit}: 40 (or 64) hex digits, nothing that could be a path. */
+    static String checkCommit(String c) {
+        if (!COMMIT.matcher(c).matches()) {
+            throw new ModelLoadException("the server sent an invalid commit hash \"" + abbreviate(c)
+                    + "\" (X-Repo-Commit): refusing to use it as a folder name; check HF_ENDPOINT");
+        }
+        return c;
+    }
+
+    /** A file name from the repository listing or index: relative, no "..", no backslash, no control characters. */
+    static String checkFileName(String f, String what) {
+        boolean bad = f.isEmpty() || f.startsWith("/") || f.contains("\\") || f.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f);
+        for (String part : f.split("/", -1)) bad |= part.isEmpty() || part.equals(".") || part.equals("..");
+        if (bad) {
+            throw new ModelLoadException("the server sent an unsafe name for " + what + ": \"" + abbreviate(f)
+                    + "\"; refusing to write it");
+        }
+        return f;
+    }
+
+    /** {@code dir/name}, refused unless it stays inside {@code dir}. */
+    private static Path inside(Path dir, String name, String what) {
+        checkFileName(name, what);
+        Path p = dir.resolve(name).normalize();
+        if (!p.startsWith(dir.normalize()) || p.equals(dir.normalize())) {
+            throw new ModelLoadException("the server sent an unsafe name for " + what + ": \"" + abbreviate(name) + "\"");
+        }
+        return p;
+    }
+
+    private static String abbreviate(String s) {
+        String t = s.replaceAll("\\p{Cntrl}", "?");
+        return t.length() > 80 ? t.substring(0, 80) + "..." : t;
     }
 
     /** Fetches one file; empty when it does not exist and is optional. Returns the commit the hub reports. */
@@ -128,6 +176,7 @@ public final class HubDownloader {
             resp.body().close();
             throw new ModelLoadException("download of " + id + "/" + file + " failed with HTTP " + resp.statusCode());
         }
+        Files.createDirectories(dest.getParent());
         Path part = dest.resolveSibling(dest.getFileName() + ".part");
         long total = 0;
         try (InputStream in = resp.body(); OutputStream out = Files.newOutputStream(part)) {

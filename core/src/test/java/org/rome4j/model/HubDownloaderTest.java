@@ -57,4 +57,57 @@ class HubDownloaderTest {
             server.stop(0);
         }
     }
+
+    /** A hostile server: X-Repo-Commit or a shard name that climbs out of the cache is refused and nothing is written outside. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"commit:../../../../outside", "commit:abc/../../x", "commit:",
+            "shard:../../outside.safetensors", "shard:/tmp/abs.safetensors", "shard:a/../../b.safetensors"})
+    void refusesNamesFromTheServerThatLeaveTheCache(String attack, @TempDir Path tmp) throws Exception {
+        Path src = Shared.tinyGpt2();
+        Path cache = Files.createDirectories(tmp.resolve("cache"));
+        String kind = attack.substring(0, attack.indexOf(':'));
+        String value = attack.substring(attack.indexOf(':') + 1);
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", ex -> {
+            String p = ex.getRequestURI().getPath();
+            String file = p.substring(p.lastIndexOf("/resolve/main/") + "/resolve/main/".length());
+            byte[] body;
+            if (kind.equals("shard") && file.equals("model.safetensors.index.json")) {
+                body = ("{\"weight_map\": {\"w\": \"" + value + "\"}}").getBytes();
+            } else if (kind.equals("shard") && file.equals("model.safetensors")) {
+                body = null;
+            } else {
+                Path f = src.resolve(file);
+                body = Files.isRegularFile(f) ? Files.readAllBytes(f) : null;
+            }
+            if (body == null) {
+                ex.sendResponseHeaders(404, -1);
+            } else {
+                ex.getResponseHeaders().add("X-Repo-Commit", kind.equals("commit") ? value : "abc1234");
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
+            }
+            ex.close();
+        });
+        server.start();
+        try {
+            HubDownloader d = new HubDownloader("http://127.0.0.1:" + server.getAddress().getPort(), cache);
+            ModelLoadException e = assertThrows(ModelLoadException.class, () -> d.download("org/tiny", "main", (f, n) -> { }));
+            assertTrue(e.getMessage().contains("unsafe name") || e.getMessage().contains("invalid commit"), e.getMessage());
+            try (var all = Files.walk(tmp)) {
+                List<Path> outside = all.filter(Files::isRegularFile).filter(f -> !f.startsWith(cache)).toList();
+                assertEquals(List.of(), outside);
+            }
+            assertFalse(Files.exists(cache.resolve("models--org--tiny/refs/main")), "refs/main must not point at a refused revision");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void refusesRepoIdsAndRevisionsThatAreNotNames(@TempDir Path tmp) {
+        HubDownloader d = new HubDownloader("http://127.0.0.1:9", tmp);
+        assertThrows(ModelLoadException.class, () -> d.download("../../etc", "main", (f, n) -> { }));
+        assertThrows(ModelLoadException.class, () -> d.download("org/tiny", "../../x", (f, n) -> { }));
+    }
 }
