@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -77,9 +80,25 @@ final class KernelSpec {
     static Path install(Path kernels, Path java, Path jar, String xmx, boolean archive) throws IOException {
         Path dir = kernels.resolve(NAME);
         Files.createDirectories(dir);
+        restrict(dir, "rwxr-xr-x");
         Path jsa = archive ? dumpArchive(java, jar, dir.resolve(ARCHIVE)) : null;
-        JSON.writeValue(dir.resolve("kernel.json").toFile(), json(java, jar, xmx, jsa));
+        if (jsa != null) restrict(jsa, "rw-r--r--");
+        Path spec = dir.resolve("kernel.json");
+        Path tmp = dir.resolve("kernel.json.tmp");
+        JSON.writeValue(tmp.toFile(), json(java, jar, xmx, jsa));
+        restrict(tmp, "rw-r--r--");
+        Files.move(tmp, spec, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return dir;
+    }
+
+    /**
+     * Sets 0644/0755 whatever the umask: under umask 000 files would be world-writable, and anyone could
+     * change the command Jupyter runs (no-op where the file system has no POSIX permissions).
+     */
+    private static void restrict(Path p, String perms) throws IOException {
+        if (Files.getFileAttributeView(p, PosixFileAttributeView.class) != null) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(perms));
+        }
     }
 
     /** Runs {@code rome4j warmup} in a child JVM that writes the archive at exit; null if that failed. */

@@ -176,11 +176,18 @@ public final class Launcher {
     /** Connects a kernel to Jupyter and serves until shutdown. */
     static void runKernel(Path connectionFile) throws Exception {
         KernelConnectionProperties props = KernelConnectionProperties.parse(Files.readString(connectionFile));
-        JupyterConnection conn = new JupyterConnection(props);
         RomeKernel kernel = RomeKernel.create();
-        kernel.becomeHandlerForConnection(conn);
-        conn.connect();
+        JupyterConnection conn = connect(kernel, props, System.err);
         kernel.onStartup();
         conn.waitUntilClose();
+    }
+
+    /** Binds the kernel's sockets, with badly signed or unreadable messages dropped rather than fatal. */
+    static JupyterConnection connect(RomeKernel kernel, KernelConnectionProperties props, PrintStream log) throws Exception {
+        JupyterConnection conn = new JupyterConnection(props);
+        kernel.becomeHandlerForConnection(conn);
+        conn.connect();
+        SocketGuard.install(conn, log);
+        return conn;
     }
 }

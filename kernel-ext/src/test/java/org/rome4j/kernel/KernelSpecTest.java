@@ -43,4 +43,25 @@ class KernelSpecTest {
         assertEquals(List.of(dir), KernelSpec.uninstall(List.of(kernels)));
         assertFalse(Files.exists(dir));
     }
+
+    /** Under umask 000 the kernelspec is still 0755/0644: no one else can change the command Jupyter runs. */
+    @Test
+    void installIgnoresAPermissiveUmask(@TempDir Path prefix) throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder("sh", "-c", "umask 000 && exec \"$0\" -cp \"$1\" " + KernelSpecTest.class.getName() + " \"$2\"",
+                javaBin, System.getProperty("java.class.path"), prefix.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+        Path dir = prefix.resolve("share/jupyter/kernels/rome4j");
+        assertEquals("rwxr-xr-x", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve("kernel.json"))));
+        assertFalse(Files.exists(dir.resolve("kernel.json.tmp")));
+    }
+
+    /** Child-process entry of {@link #installIgnoresAPermissiveUmask}: installs into the prefix given. */
+    public static void main(String[] args) throws Exception {
+        Path prefix = Path.of(args[0]);
+        KernelSpec.install(KernelSpec.kernelsDir("prefix", prefix), Path.of("/usr/bin/java"), prefix.resolve("rome4j.jar"), null, false);
+    }
 }
