@@ -1,6 +1,7 @@
 package org.rome4j.cli;
 
 import org.rome4j.io.Npy;
+import org.rome4j.io.Outputs;
 import org.rome4j.model.Gpt;
 import org.rome4j.model.Models;
 import org.rome4j.rome.Edit;
@@ -23,14 +24,14 @@ final class EditCommand implements Command {
     @Override
     public String usage() {
         return "edit --model M --prompt \"{} plays the sport of\" --subject S --target T [--true T] [--hparams F.json] "
-                + "[--stats F.npz] [--templates F.json] [--layer L] [--r-rome] [--save-delta F.npy] [--save-model DIR] [--json]";
+                + "[--stats F.npz] [--templates F.json] [--layer L] [--r-rome] [--save-delta F.npy] [--save-model DIR] [--overwrite] [--json]";
     }
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
         Set<String> valued = new java.util.HashSet<>(Set.of("model", "prompt", "subject", "target", "true", "save-delta", "save-model"));
         valued.addAll(RomeSetup.VALUED);
-        Set<String> flags = new java.util.HashSet<>(Set.of("json"));
+        Set<String> flags = new java.util.HashSet<>(Set.of("json", "overwrite"));
         flags.addAll(RomeSetup.FLAGS);
         Args a = Args.parse(name(), argv, valued, flags);
         String model = a.get("model", Models.DEFAULT);
@@ -57,11 +58,12 @@ final class EditCommand implements Command {
                     }
                     String f = a.require("save-delta");
                     if (e.updates().size() > 1) f = f.replaceFirst("(\\.npy)?$", "_layer" + x.layer() + ".npy");
-                    Npy.writeFloat(Path.of(f), new long[] {x.u().length, x.v().length}, dw);
+                    Outputs.file(Path.of(f), a.has("overwrite"), "--overwrite",
+                            tmp -> Npy.writeFloat(tmp, new long[] {x.u().length, x.v().length}, dw));
                 }
             }
             if (a.has("save-model")) {
-                rome.save(Path.of(a.require("save-model")), Models.resolve(model));
+                rome.save(Path.of(a.require("save-model")), Models.resolve(model), a.has("overwrite"));
             }
             if (a.json()) {
                 Map<String, Object> m = new LinkedHashMap<>();

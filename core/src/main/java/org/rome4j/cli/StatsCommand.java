@@ -1,5 +1,6 @@
 package org.rome4j.cli;
 
+import org.rome4j.io.Outputs;
 import org.rome4j.model.Gpt;
 import org.rome4j.model.Models;
 import org.rome4j.rome.KeyStats;
@@ -19,17 +20,18 @@ final class StatsCommand implements Command {
 
     @Override
     public String usage() {
-        return "stats --model M --layer L --corpus FILE... [--samples N] [--precision float32|float64] [--tokens-per-batch N] --out F.npz [--json]";
+        return "stats --model M --layer L --corpus FILE... [--samples N] [--precision float32|float64] [--tokens-per-batch N] --out F.npz [--overwrite] [--json]";
     }
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
         Args a = Args.parse(name(), argv, Set.of("model", "layer", "corpus", "samples", "precision", "tokens-per-batch", "out"),
-                Set.of("json"));
+                Set.of("json", "overwrite"));
         List<Path> corpus = new ArrayList<>();
         corpus.add(Path.of(a.require("corpus")));
         for (String p : a.positional()) corpus.add(Path.of(p));
         Path file = Path.of(a.require("out"));
+        Outputs.checkFile(file, a.has("overwrite"), "--overwrite");
         String precision = a.get("precision", "float32");
         if (!precision.equals("float32") && !precision.equals("float64")) {
             throw new UsageException("stats: --precision must be float32 or float64, got " + precision);
@@ -48,7 +50,7 @@ final class StatsCommand implements Command {
             KeyStats s = c.collect(KeyStats.corpus(corpus));
             double secs = (System.nanoTime() - t0) / 1e9;
             System.err.println();
-            s.write(file);
+            Outputs.file(file, a.has("overwrite"), "--overwrite", s::write);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("out", file.toString());
             m.put("layer", layer);

@@ -11,6 +11,7 @@ import org.rome4j.intervene.Site;
 import org.rome4j.model.Batch;
 import org.rome4j.model.Generator;
 import org.rome4j.model.Gpt;
+import org.rome4j.model.ModelSave;
 import org.rome4j.model.TextTokenizer;
 
 import java.io.IOException;
@@ -308,17 +309,17 @@ public final class Rome {
     }
 
     /**
-     * Saves the model with its active edits as a new HF directory (safetensors).
+     * Saves the model with its active edits as a new HF directory (safetensors), refusing an existing one.
      *
-     * @throws IllegalArgumentException when {@code dir} is where the model was loaded from
+     * @throws IllegalArgumentException when {@code dir} is (or overlaps) where the model was loaded from, or exists
      */
     public void save(Path dir, Path modelSource) throws IOException {
-        if (modelSource != null && Files.exists(dir) && Files.exists(modelSource)
-                && Files.isSameFile(dir.toAbsolutePath(), modelSource.toAbsolutePath())) {
-            throw new IllegalArgumentException("refusing to overwrite the source model in " + dir
-                    + ": save the edited model to a new directory");
-        }
-        gpt.save(dir);
+        save(dir, modelSource, false);
+    }
+
+    /** As {@link #save(Path, Path)}; with {@code overwrite} an existing model folder (not the source) is replaced. */
+    public void save(Path dir, Path modelSource, boolean overwrite) throws IOException {
+        ModelSave.save(gpt, dir, modelSource, overwrite);
     }
 
     private void restore(Map<String, NDArray> old) {

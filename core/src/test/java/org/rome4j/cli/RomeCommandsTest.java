@@ -128,4 +128,39 @@ class RomeCommandsTest {
         JsonNode zj = new ObjectMapper().readTree(z.out());
         assertTrue(zj.get("pre").has("efficacy") && zj.get("post").has("specificity"));
     }
+
+    /** stats --out and edit --save-model / --save-delta never replace an existing file or folder without --overwrite. */
+    @Test
+    void outputsNeedOverwriteAndNeverReplaceAFolderWithAFile() throws Exception {
+        byte[] before = Files.readAllBytes(stats);
+        CliRun again = CliRun.of("stats", "--model", model(), "--layer", "1", "--corpus",
+                Shared.tinyGpt2().resolve("rome/corpus.txt").toString(), "--out", stats.toString());
+        assertEquals(2, again.status(), again.err());
+        assertTrue(again.err().contains("--overwrite"), again.err());
+        assertEquals(1, again.err().lines().count(), again.err());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(stats)), "stats file unchanged");
+
+        Path folder = Files.createDirectories(tmp.resolve("empty-folder"));
+        CliRun onFolder = CliRun.of("stats", "--model", model(), "--layer", "1", "--corpus",
+                Shared.tinyGpt2().resolve("rome/corpus.txt").toString(), "--out", folder.toString(), "--overwrite");
+        assertEquals(2, onFolder.status(), onFolder.err());
+        assertTrue(Files.isDirectory(folder), "the folder is still a folder");
+
+        Path model = Files.createDirectories(tmp.resolve("a-model"));
+        Files.writeString(model.resolve("config.json"), "{}");
+        Files.writeString(model.resolve("model.safetensors"), "not replaced");
+        CliRun save = edit("--save-model", model.toString());
+        assertEquals(2, save.status(), save.err());
+        assertTrue(save.err().contains("--overwrite"), save.err());
+        assertEquals("not replaced", Files.readString(model.resolve("model.safetensors")));
+        CliRun onSource = edit("--save-model", model(), "--overwrite");
+        assertEquals(2, onSource.status(), onSource.err());
+        assertTrue(onSource.err().contains("loaded from"), onSource.err());
+
+        Path delta = tmp.resolve("delta.npy");
+        Files.writeString(delta, "keep");
+        CliRun d = edit("--save-delta", delta.toString());
+        assertEquals(2, d.status(), d.err());
+        assertEquals("keep", Files.readString(delta));
+    }
 }

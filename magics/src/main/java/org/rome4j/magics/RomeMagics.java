@@ -1,6 +1,7 @@
 package org.rome4j.magics;
 
 import org.rome4j.model.Gpt;
+import org.rome4j.model.ModelSave;
 import org.rome4j.model.Models;
 import org.rome4j.rome.Edit;
 import org.rome4j.rome.KeyStats;
@@ -164,7 +165,8 @@ final class RomeMagics {
     /** {@code %rome_save DIR}. */
     static final class SaveMagic implements Magic {
         private final Spec spec = new Spec("rome_save", "Save the edited model (weights, config, tokenizer, edit log) to a new folder.")
-                .positional("dir", "the folder to write (not the one the model came from)", true);
+                .positional("dir", "the folder to write (not the one the model came from)", true)
+                .flag("overwrite", "replace DIR if it already holds a model (never the folder the model was loaded from)");
 
         @Override
         public Spec spec() {
@@ -181,11 +183,12 @@ final class RomeMagics {
             Gpt gpt = session.model();
             Rome rome = session.editing().current(gpt);
             Path dir = Path.of(a.positional(0));
+            Path source = Models.resolve(session.modelSource());
             if (rome == null) {
-                gpt.save(dir);
+                ModelSave.save(gpt, dir, source, a.flag("overwrite"));
                 return new Edits(List.of(), "saved the unedited model to " + dir.toAbsolutePath());
             }
-            rome.save(dir, Models.resolve(session.modelSource()));
+            rome.save(dir, source, a.flag("overwrite"));
             return new Edits(rome.edits(), "saved the model with " + rome.edits().size() + " edits to " + dir.toAbsolutePath());
         }
     }
