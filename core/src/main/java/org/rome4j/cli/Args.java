@@ -28,6 +28,19 @@ public final class Args {
      * @param flagNames options that take none
      */
     public static Args parse(String command, String[] argv, Set<String> valued, Set<String> flagNames) {
+        Args a = parse(command, argv, valued, flagNames, null);
+        if (!a.positional.isEmpty()) {
+            throw new UsageException(command + ": unexpected word \"" + a.positional.get(0) + "\": " + command
+                    + " takes only --options (quote text that contains spaces)");
+        }
+        return a;
+    }
+
+    /**
+     * Parses arguments of a command that also takes plain words ({@code positionalName}, e.g. "corpus files");
+     * the others reject them, so a stray word is an error rather than silently ignored.
+     */
+    public static Args parse(String command, String[] argv, Set<String> valued, Set<String> flagNames, String positionalName) {
         Args a = new Args(command);
         for (int i = 0; i < argv.length; i++) {
             String s = argv[i];

@@ -16,7 +16,7 @@ final class DownloadCommand implements Command {
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args a = Args.parse(name(), argv, Set.of("revision"), Set.of("json"));
+        Args a = Args.parse(name(), argv, Set.of("revision"), Set.of("json"), "the model id");
         if (a.positional().size() != 1) {
             throw new UsageException("download: give exactly one model id, e.g. rome4j download gpt2-xl");
         }

@@ -1,7 +1,7 @@
 package org.rome4j.cli;
 
 import org.rome4j.model.Djl;
-import org.rome4j.model.ModelLoadException;
+import org.rome4j.io.Problems;
 
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -47,12 +47,10 @@ public final class Main {
                 }
                 try {
                     return c.run(Arrays.copyOfRange(argv, 1, argv.length), out);
-                } catch (UsageException | ModelLoadException | IllegalArgumentException e) {
-                    err.println("rome4j " + c.name() + ": " + firstLine(e.getMessage()));
+                } catch (Exception | StackOverflowError e) {
+                    // bad input of any kind (options, files, permissions): one line in words, status 2
+                    err.println("rome4j " + c.name() + ": " + withoutCommand(c.name(), Problems.oneLine(e)));
                     return 2;
-                } catch (Exception e) {
-                    err.println("rome4j " + c.name() + ": " + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()));
-                    return 1;
                 }
             }
         }
@@ -61,7 +59,10 @@ public final class Main {
         return 2;
     }
 
-    private static String firstLine(String s) {
-        return s == null ? "" : s.lines().findFirst().orElse("");
+    /** The message without a leading "name: " the thrower already added (no "rome4j logits: logits: ..."). */
+    static String withoutCommand(String name, String message) {
+        String m = message;
+        while (m.startsWith(name + ": ")) m = m.substring(name.length() + 2);
+        return m;
     }
 }

@@ -26,7 +26,7 @@ final class StatsCommand implements Command {
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
         Args a = Args.parse(name(), argv, Set.of("model", "layer", "corpus", "samples", "precision", "tokens-per-batch", "out"),
-                Set.of("json", "overwrite"));
+                Set.of("json", "overwrite"), "more corpus files");
         List<Path> corpus = new ArrayList<>();
         corpus.add(Path.of(a.require("corpus")));
         for (String p : a.positional()) corpus.add(Path.of(p));

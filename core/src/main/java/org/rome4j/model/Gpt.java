@@ -137,6 +137,7 @@ public final class Gpt implements AutoCloseable {
             manager.close();
             tok.close();
             throw new ModelLoadException(e instanceof org.rome4j.io.CorruptFileException ? e.getMessage()
+                    : e instanceof java.nio.file.FileSystemException ? "cannot read weights in " + dir + ": " + org.rome4j.io.Problems.oneLine(e)
                     : "cannot read weights in " + dir + ": " + e.getMessage() + "; the file is corrupt or truncated, download it again");
         } catch (RuntimeException e) {
             close(opened);
