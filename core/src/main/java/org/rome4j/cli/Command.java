@@ -11,6 +11,14 @@ public interface Command {
     String usage();
 
     /**
+     * What {@code <command> --help} prints after the usage line: each option with its default and the
+     * formats of the files it reads and writes, one per line.
+     */
+    default String help() {
+        return "";
+    }
+
+    /**
      * Runs the command.
      *
      * @param argv the arguments after the command word

@@ -15,6 +15,14 @@ final class DownloadCommand implements Command {
     public String usage() { return "download MODEL_ID [--revision main] [--json]   (needs internet; HF_ENDPOINT, HF_TOKEN honoured)"; }
 
     @Override
+    public String help() {
+        return "  MODEL_ID            a hub id such as gpt2-xl or org/name (required)\n"
+                + "  --revision REV      branch, tag or commit (default main)\n"
+                + "  HF_ENDPOINT and HF_TOKEN are honoured; only safetensors weights are fetched, into the HF cache\n"
+                + "  --json              print the result as JSON on stdout";
+    }
+
+    @Override
     public int run(String[] argv, PrintStream out) throws Exception {
         Args a = Args.parse(name(), argv, Set.of("revision"), Set.of("json"), "the model id");
         if (a.positional().size() != 1) {

@@ -28,6 +28,28 @@ final class EditCommand implements Command {
     }
 
     @Override
+    public String help() {
+        return "  --prompt P          the prompt with {} for the subject, e.g. \"{} plays the sport of\" (required)\n"
+                + "  --subject S         the subject (required)\n"
+                + "  --target T          the new object (required)\n"
+                + "  --true T            the current object, to report its probability\n"
+                + "  --hparams F|NAME    ROME hyper-parameters: a preset (gpt2-medium, gpt2-large, gpt2-xl, EleutherAI_gpt-j-6B, tiny-facts)\n"
+                + "                      or a JSON file in the original's hparams/ROME schema (default: the preset named like the model)\n"
+                + "  --stats F.npz       key statistics (from rome4j stats; .npz in the original's layout, or a .npy of C^-1)\n"
+                + "                      (default: the cache under --stats-dir; for tiny-facts they are computed from its own sentences)\n"
+                + "  --stats-dir DIR     the statistics cache (default: $ROME4J_CACHE/stats, else ~/.cache/rome4j/stats)\n"
+                + "  --templates F.json  context templates: a JSON list such as [\"{}\", \"The first thing I. {}\"] (default: generated)\n"
+                + "  --layer L           edit this layer instead of the hparams' \"layers\"\n"
+                + "  --r-rome            r-ROME: average keys over templates for the update too\n"
+                + "  --seed S            seed for template generation (default 0)\n"
+                + "  --save-delta F.npy  write the rank-one update u v^T (float32 .npy)\n"
+                + "  --save-model DIR    write the edited model as a new HF folder (never the folder it was loaded from)\n"
+                + "  --overwrite         allow --save-model / --save-delta to replace an existing model folder or file\n"
+                + "  --model M           the embedded tiny-facts (default), a model folder in HF layout, or a hub id in the HF cache\n"
+                + "  --json              print the result as JSON on stdout";
+    }
+
+    @Override
     public int run(String[] argv, PrintStream out) throws Exception {
         Set<String> valued = new java.util.HashSet<>(Set.of("model", "prompt", "subject", "target", "true", "save-delta", "save-model"));
         valued.addAll(RomeSetup.VALUED);

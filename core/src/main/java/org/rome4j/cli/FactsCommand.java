@@ -22,6 +22,14 @@ final class FactsCommand implements Command {
     public String usage() { return "facts --model M --facts FILE [--json]"; }
 
     @Override
+    public String help() {
+        return "  --facts FILE        facts in known_1000.json format: a JSON list of {\"subject\", \"attribute\", \"prompt\", ...} (required)\n"
+                + "  --batch N           prompts per forward pass, 1-4096 (default 64)\n"
+                + "  --model M           the embedded tiny-facts (default), a model folder in HF layout, or a hub id in the HF cache\n"
+                + "  --json              print the result as JSON on stdout";
+    }
+
+    @Override
     public int run(String[] argv, PrintStream out) throws Exception {
         Args a = Args.parse(name(), argv, Set.of("model", "facts", "batch"), Set.of("json"));
         List<KnownFact> facts = KnownFacts.read(Path.of(a.require("facts")));

@@ -22,6 +22,16 @@ final class GenerateCommand implements Command {
     }
 
     @Override
+    public String help() {
+        return "  --prompt TEXT       a prompt (required; repeat for a batch, left-padded)\n"
+                + "  --max-new-tokens N  tokens to generate, 1-100000 (default 20; at most the model's context)\n"
+                + "  --top-k K           sample from the K most likely tokens (default 0: greedy)\n"
+                + "  --seed S            sampling seed (default 0)\n"
+                + "  --model M           the embedded tiny-facts (default), a model folder in HF layout, or a hub id in the HF cache\n"
+                + "  --json              print the result as JSON on stdout";
+    }
+
+    @Override
     public int run(String[] argv, PrintStream out) throws Exception {
         List<String> prompts = new ArrayList<>();
         List<String> rest = new ArrayList<>();

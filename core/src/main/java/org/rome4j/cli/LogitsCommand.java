@@ -23,6 +23,13 @@ final class LogitsCommand implements Command {
     public String usage() { return "logits --model M --prompt TEXT [--json]"; }
 
     @Override
+    public String help() {
+        return "  --prompt TEXT       the text whose next-token distribution is printed (required)\n"
+                + "  --model M           the embedded tiny-facts (default), a model folder in HF layout, or a hub id in the HF cache\n"
+                + "  --json              print the result as JSON on stdout";
+    }
+
+    @Override
     public int run(String[] argv, PrintStream out) throws Exception {
         Args a = Args.parse(name(), argv, Set.of("model", "prompt"), Set.of("json"));
         String prompt = a.require("prompt");

@@ -43,6 +43,7 @@ public final class Main {
             if (c.name().equals(argv[0])) {
                 if (Arrays.asList(argv).subList(1, argv.length).stream().anyMatch(a -> a.equals("--help") || a.equals("-h"))) {
                     out.println("usage: rome4j " + c.usage());
+                    if (!c.help().isEmpty()) out.println(c.help());
                     return 0;
                 }
                 try {

@@ -1,11 +1,14 @@
 package org.rome4j.cli;
 
 import org.rome4j.io.Npy;
+import org.rome4j.io.Outputs;
 import org.rome4j.model.Gpt;
+import org.rome4j.model.Models;
 import org.rome4j.rome.ContextTemplates;
 import org.rome4j.rome.KeyStats;
 import org.rome4j.rome.Rome;
 import org.rome4j.rome.RomeHparams;
+import org.rome4j.train.FactData;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,6 +23,17 @@ final class RomeSetup {
     static final List<String> FLAGS = List.of("r-rome");
 
     private RomeSetup() { }
+
+    /** The embedded model's statistics from its own training sentences (as %stats does), cached at {@code f}. */
+    private static KeyStats ownSentences(Gpt gpt, int layer, long samples, Path f) throws IOException {
+        System.err.println("computing key statistics for layer " + layer + " from " + gpt.name() + "'s training sentences (cached in "
+                + f + ")");
+        KeyStats.Collector c = KeyStats.collector(gpt, layer);
+        if (samples > 0) c.samples(samples);
+        KeyStats s = c.collect(FactData.loadBundled().corpus().iterator());
+        Outputs.file(f, false, "--overwrite", s::write);
+        return s;
+    }
 
     /** Hyper-parameters: --hparams (preset or file), else the preset named like the model. */
     static RomeHparams hparams(Args a, String model, Gpt gpt) throws IOException {
@@ -45,7 +59,11 @@ final class RomeSetup {
         return hp;
     }
 
-    /** A session: statistics from --stats, else the original's cache path under --stats-dir (default data/stats). */
+    /**
+     * A session: statistics from --stats, else the original's cache path under --stats-dir (default: the user's
+     * cache folder, {@link KeyStats#defaultCacheDir()}; the original's {@code data/stats} is read when it has the file).
+     * For the embedded model missing statistics are computed from its own training sentences and cached, as the notebook does.
+     */
     static Rome session(Args a, String model, Gpt gpt, RomeHparams hp, boolean measure) throws IOException {
         Rome.Builder b = Rome.builder(gpt).hparams(hp).rRome(a.has("r-rome")).measure(measure)
                 .seed(a.getLong("seed", 0));
@@ -56,11 +74,19 @@ final class RomeSetup {
                 if (a.has("stats")) {
                     f = Path.of(a.require("stats"));
                 } else {
-                    f = KeyStats.cachePath(Path.of(a.get("stats-dir", "data/stats")), model, hp.mom2Dataset(),
-                            hp.rewriteModuleTmp().replace("{}", Integer.toString(l)), hp.mom2Dtype(), hp.mom2NSamples());
+                    String module = hp.rewriteModuleTmp().replace("{}", Integer.toString(l));
+                    f = KeyStats.cachePath(a.has("stats-dir") ? Path.of(a.require("stats-dir")) : KeyStats.defaultCacheDir(), model,
+                            hp.mom2Dataset(), module, hp.mom2Dtype(), hp.mom2NSamples());
+                    Path legacy = KeyStats.cachePath(Path.of("data/stats"), model, hp.mom2Dataset(), module, hp.mom2Dtype(), hp.mom2NSamples());
+                    if (!Files.isRegularFile(f) && !a.has("stats-dir") && Files.isRegularFile(legacy)) f = legacy;
                     if (!Files.isRegularFile(f)) {
-                        throw new UsageException("no key statistics for layer " + l + " (looked for " + f + "): compute them with "
-                                + "rome4j stats --model " + model + " --layer " + l + " --corpus FILE --out " + f + ", or pass --stats");
+                        if (!Models.EMBEDDED.contains(model)) {
+                            throw new UsageException("no key statistics for layer " + l + " (looked for " + f + "): compute them with "
+                                    + "rome4j stats --model " + model + " --layer " + l + " --corpus FILE --out " + f
+                                    + " (" + KeyStats.CORPUS_FORMATS + "), or pass --stats");
+                        }
+                        b.stats(l, ownSentences(gpt, l, hp.mom2NSamples(), f));
+                        continue;
                     }
                 }
                 if (f.getFileName().toString().endsWith(".npy")) {

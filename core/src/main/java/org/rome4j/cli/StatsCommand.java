@@ -24,6 +24,19 @@ final class StatsCommand implements Command {
     }
 
     @Override
+    public String help() {
+        return "  --layer L           the layer whose MLP keys are measured (required)\n"
+                + "  --corpus FILE...    corpus files (required; more may follow as plain words); " + KeyStats.CORPUS_FORMATS + "\n"
+                + "  --samples N         use at most N documents (default: all)\n"
+                + "  --precision P       float32 (default) or float64 accumulation\n"
+                + "  --tokens-per-batch N  tokens per forward pass (default 3 x the context)\n"
+                + "  --out F.npz         where to write (required); .npz in the original's layout (mom2.count, mom2.mom2)\n"
+                + "  --overwrite         replace F.npz if it exists\n"
+                + "  --model M           the embedded tiny-facts (default), a model folder in HF layout, or a hub id in the HF cache\n"
+                + "  --json              print the result as JSON on stdout";
+    }
+
+    @Override
     public int run(String[] argv, PrintStream out) throws Exception {
         Args a = Args.parse(name(), argv, Set.of("model", "layer", "corpus", "samples", "precision", "tokens-per-batch", "out"),
                 Set.of("json", "overwrite"), "more corpus files");

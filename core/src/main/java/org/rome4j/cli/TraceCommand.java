@@ -25,6 +25,24 @@ final class TraceCommand implements Command {
     }
 
     @Override
+    public String help() {
+        return "  --prompt P          the prompt, containing the subject (required)\n"
+                + "  --subject S         the subject, as it appears in the prompt (required)\n"
+                + "  --kind K            resid (default), mlp or attn\n"
+                + "  --window W          layers restored around each layer, clipped to the model (default 10)\n"
+                + "  --samples N         noise samples (default 10; bounded by the model's memory estimate)\n"
+                + "  --noise N           s3 (default: 3 x the std of subject embeddings), u3, t5, or a number such as 0.1\n"
+                + "  --noise-file F.npy  standard-normal draws [samples, subject tokens, width] instead of random ones\n"
+                + "  --replace           replace the subject embeddings by noise instead of adding it\n"
+                + "  --tokens T          all (default) or last_subject: which tokens are restored\n"
+                + "  --expect O          the expected answer (default: the model's own greedy answer)\n"
+                + "  --frozen K          mlp or attn: sever that path (paper Fig. 3)\n"
+                + "  --max-rows N        rows per batched forward pass (default 256)\n"
+                + "  --model M           the embedded tiny-facts (default), a model folder in HF layout, or a hub id in the HF cache\n"
+                + "  --json              print the result as JSON on stdout";
+    }
+
+    @Override
     public int run(String[] argv, PrintStream out) throws Exception {
         Args a = Args.parse(name(), argv,
                 Set.of("model", "prompt", "subject", "kind", "window", "samples", "noise", "noise-file", "tokens", "expect",

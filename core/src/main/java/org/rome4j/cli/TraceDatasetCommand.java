@@ -32,6 +32,17 @@ final class TraceDatasetCommand implements Command {
     }
 
     @Override
+    public String help() {
+        return "  --facts FILE        facts in known_1000.json format (required)\n"
+                + "  --out DIR           results folder; rerunning with the same DIR resumes (required)\n"
+                + "  --limit N           trace at most N facts (default: all)\n"
+                + "  --window W          (default 10)   --samples N (default 10)   --noise s3|u3|NUMBER (default s3)\n"
+                + "  --quiet             no progress lines\n"
+                + "  --model M           the embedded tiny-facts (default), a model folder in HF layout, or a hub id in the HF cache\n"
+                + "  --json              print the result as JSON on stdout";
+    }
+
+    @Override
     public int run(String[] argv, PrintStream out) throws Exception {
         Args a = Args.parse(name(), argv, Set.of("model", "facts", "out", "limit", "window", "samples", "noise"), Set.of("json", "quiet"));
         Path factsFile = Path.of(a.require("facts"));

@@ -48,6 +48,22 @@ import java.util.function.BooleanSupplier;
  * @param precision {@code float32} or {@code float64}: the accumulation type
  */
 public record KeyStats(long count, int width, double[] sum, String precision) {
+    /**
+     * Where computed statistics are cached when no folder is given: {@code ROME4J_CACHE/stats}, else
+     * {@code $XDG_CACHE_HOME/rome4j/stats}, else {@code ~/.cache/rome4j/stats}; never inside a checkout.
+     */
+    public static Path defaultCacheDir() {
+        String own = System.getenv("ROME4J_CACHE");
+        if (own != null && !own.isBlank()) return Path.of(own, "stats");
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("rome4j").resolve("stats");
+    }
+
+    /** The corpus formats {@link #corpus} reads, for help texts and errors. */
+    public static final String CORPUS_FORMATS = "accepted corpus formats: plain text (one document per line) or JSONL "
+            + "(*.jsonl or *.json, one JSON object per line with a \"text\" field); a JSON array such as known_1000.json is neither";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Checks the shape. */
@@ -158,7 +174,7 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
     public static Iterator<String> corpus(List<Path> files) {
         for (Path f : files) {
             if (!Files.isRegularFile(f)) {
-                throw new IllegalArgumentException("corpus file not found: " + f + "; pass text files (one document per line) or JSONL with a \"text\" field");
+                throw new IllegalArgumentException("corpus file not found: " + f + "; " + CORPUS_FORMATS);
             }
         }
         return new Iterator<>() {
@@ -182,9 +198,15 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
                         if (line.isBlank()) continue;
                         String fname = files.get(fileIdx).getFileName().toString();
                         if (fname.endsWith(".jsonl") || fname.endsWith(".json")) {
-                            JsonNode n = JSON.readTree(line);
-                            if (!n.hasNonNull("text")) {
-                                throw new IllegalArgumentException(files.get(fileIdx) + ": JSONL line without a \"text\" field");
+                            JsonNode n;
+                            try {
+                                n = JSON.readTree(line);
+                            } catch (IOException e) {
+                                n = null;
+                            }
+                            if (n == null || !n.hasNonNull("text")) {
+                                throw new IllegalArgumentException(files.get(fileIdx) + ": a line that is not a JSON object with a "
+                                        + "\"text\" field; " + CORPUS_FORMATS);
                             }
                             line = n.get("text").asText();
                             if (line.isBlank()) continue;

@@ -103,4 +103,24 @@ class CliTest {
         assertEquals(2, r.status());
         assertTrue(r.err().contains("unknown model no-such-model-xyz") && r.err().contains("download"), r.err());
     }
+
+    /** {@code <command> --help} describes every option the command accepts (as its parser lists them), with defaults. */
+    @org.junit.jupiter.api.Test
+    void everyCommandsHelpDescribesEveryOption() {
+        for (Command c : Main.COMMANDS) {
+            CliRun help = CliRun.of(c.name(), "--help");
+            org.junit.jupiter.api.Assertions.assertEquals(0, help.status(), c.name());
+            CliRun bogus = CliRun.of(c.name(), "--no-such-option");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("options are (.*)").matcher(bogus.err());
+            org.junit.jupiter.api.Assertions.assertTrue(m.find(), bogus.err());
+            for (String opt : m.group(1).strip().split(" ")) {
+                org.junit.jupiter.api.Assertions.assertTrue(java.util.regex.Pattern.compile("(?m)^\\s+.*" + java.util.regex.Pattern.quote(opt) + "\\b")
+                        .matcher(help.out()).find(), c.name() + " --help does not describe " + opt + ":\n" + help.out());
+            }
+            org.junit.jupiter.api.Assertions.assertTrue(help.out().lines().count() >= 3, c.name() + ": " + help.out());
+            if (help.out().contains("--model")) {
+                org.junit.jupiter.api.Assertions.assertTrue(help.out().contains("default"), c.name() + " names its defaults");
+            }
+        }
+    }
 }

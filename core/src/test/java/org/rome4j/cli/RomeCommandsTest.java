@@ -163,4 +163,43 @@ class RomeCommandsTest {
         assertEquals(2, d.status(), d.err());
         assertEquals("keep", Files.readString(delta));
     }
+
+    /** edit on the embedded model computes its key statistics itself (as the notebook does), into the cache folder, not data/stats. */
+    @Test
+    void editOnTheEmbeddedModelComputesItsOwnStatistics() throws Exception {
+        Path cache = tmp.resolve("cache");
+        Path h = tmp.resolve("tiny-facts-fast.json");
+        Files.writeString(h, RomeHparams.preset("tiny-facts").toJson().put("v_num_grad_steps", 2).toString());
+        boolean hadDataStats = Files.exists(Path.of("data/stats"));
+        CliRun r = CliRun.of("edit", "--prompt", "{} plays the sport of", "--subject", "Megan Rapinoe", "--target", "tennis",
+                "--hparams", h.toString(), "--stats-dir", cache.toString(), "--json");
+        assertEquals(0, r.status(), r.err());
+        RomeHparams hp = RomeHparams.preset("tiny-facts");
+        int layer = hp.layers().get(0);
+        Path f = org.rome4j.rome.KeyStats.cachePath(cache, "tiny-facts", hp.mom2Dataset(),
+                hp.rewriteModuleTmp().replace("{}", Integer.toString(layer)), hp.mom2Dtype(), hp.mom2NSamples());
+        assertTrue(Files.isRegularFile(f), "cached at " + f);
+        // the token count is that of the model's own sentences: each document tokenized, up to mom2_n_samples of them
+        long expected = 0;
+        try (org.rome4j.model.Gpt gpt = org.rome4j.model.Models.load("tiny-facts")) {
+            java.util.List<String> docs = org.rome4j.train.FactData.loadBundled().corpus();
+            for (String d : docs.subList(0, (int) Math.min(docs.size(), hp.mom2NSamples()))) {
+                expected += Math.min(gpt.tokenizer().ids(d).length, gpt.config().nPositions());
+            }
+        }
+        assertEquals(expected, org.rome4j.rome.KeyStats.read(f).count());
+        assertEquals(hadDataStats, Files.exists(Path.of("data/stats")), "nothing written to data/stats in the working folder");
+        assertTrue(!org.rome4j.rome.KeyStats.defaultCacheDir().toAbsolutePath().startsWith(Path.of("").toAbsolutePath().getParent()),
+                "the default cache is outside the checkout");
+    }
+
+    @Test
+    void statsNamesTheCorpusFormatsForAJsonArray() {
+        CliRun r = CliRun.of("stats", "--layer", "0", "--corpus", Shared.known1000().toString(), "--out", tmp.resolve("k.npz").toString());
+        assertEquals(2, r.status(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("plain text") && r.err().contains("JSONL") && r.err().contains("\"text\""), r.err());
+        CliRun help = CliRun.of("stats", "--help");
+        assertTrue(help.out().contains("plain text") && help.out().contains("JSONL"), help.out());
+    }
 }
