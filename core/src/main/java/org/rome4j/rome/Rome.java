@@ -170,6 +170,7 @@ public final class Rome {
         /** Builds the session. */
         public Rome build() {
             if (hp == null) throw new IllegalArgumentException("no hyper-parameters: call hparams(RomeHparams.preset(...))");
+            hp.checkFor(gpt.nLayer(), gpt.name());
             Map<Integer, KeyStats> given = Map.copyOf(stats);
             IntFunction<KeyStats> fallback = statsSource;
             this.statsSource = layer -> {

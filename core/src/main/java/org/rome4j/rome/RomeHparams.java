@@ -125,6 +125,7 @@ public record RomeHparams(List<Integer> layers, String factToken, int vNumGradSt
                         + String.join(", ", new java.util.TreeSet<>(KEYS)));
             }
         }
+        checkTypes(n, source);
         List<Integer> layers = new ArrayList<>();
         for (JsonNode l : need(n, "layers", source)) layers.add(l.asInt());
         List<int[]> ctp = new ArrayList<>();
@@ -144,6 +145,60 @@ public record RomeHparams(List<Integer> layers, String factToken, int vNumGradSt
                 text(n, "ln_f_module", "transformer.ln_f"), text(n, "lm_head_module", "transformer.wte"),
                 text(n, "mom2_dataset", "wikipedia"), n.path("mom2_n_samples").asLong(100000),
                 text(n, "mom2_dtype", "float32"));
+    }
+
+    private static final Set<String> INTS = Set.of("v_num_grad_steps", "v_loss_layer", "mom2_n_samples");
+    private static final Set<String> NUMBERS = Set.of("v_lr", "v_weight_decay", "clamp_norm_factor", "kl_factor");
+
+    /**
+     * Each present key has the type the original schema gives it, so {@code "layers": {"a": 1}} or
+     * {@code "v_lr": "fast"} is an error naming the field rather than a silently converted value.
+     */
+    private static void checkTypes(JsonNode n, String source) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String k = e.getKey();
+            JsonNode v = e.getValue();
+            if (v.isNull()) continue;
+            String want = null;
+            if (k.equals("layers")) {
+                boolean ok = v.isArray() && !v.isEmpty();
+                for (JsonNode l : v) ok &= l.canConvertToExactIntegral() && l.isNumber() && l.asInt() >= 0;
+                if (!ok) want = "a non-empty list of layer numbers such as [17]";
+            } else if (k.equals("context_template_length_params")) {
+                boolean ok = v.isArray();
+                for (JsonNode p : v) ok &= p.isArray() && p.size() == 2 && p.get(0).isIntegralNumber() && p.get(1).isIntegralNumber();
+                if (!ok) want = "a list of [length, count] pairs such as [[5, 10], [10, 10]]";
+            } else if (INTS.contains(k)) {
+                if (!v.isNumber() || !v.canConvertToExactIntegral() || v.asLong() < 0) want = "a non-negative integer";
+            } else if (NUMBERS.contains(k)) {
+                if (!v.isNumber() || !Double.isFinite(v.asDouble()) || v.asDouble() < 0) want = "a non-negative number";
+            } else if (k.equals("mom2_adjustment")) {
+                if (!v.isBoolean()) want = "true or false";
+            } else if (!v.isTextual()) {
+                want = "a string";
+            }
+            if (want != null) {
+                throw new IllegalArgumentException("hparams " + source + ": \"" + k + "\" must be " + want + ", got " + v);
+            }
+        }
+    }
+
+    /**
+     * Checks the layers against a model: every edited layer exists, and {@code v_loss_layer} is its last
+     * layer (the loss is computed on the logits, as in the original; another value would be ignored).
+     */
+    public void checkFor(int nLayer, String model) {
+        for (int l : layers) {
+            if (l >= nLayer) {
+                throw new IllegalArgumentException("hparams: \"layers\" has " + l + " but " + model + " has layers 0–" + (nLayer - 1)
+                        + "; set \"layers\" or pass --layer");
+            }
+        }
+        if (vLossLayer != nLayer - 1) {
+            throw new IllegalArgumentException("hparams: \"v_loss_layer\" is " + vLossLayer + " but the loss is computed after the last "
+                    + "layer of " + model + ": set it to " + (nLayer - 1));
+        }
     }
 
     private static JsonNode need(JsonNode n, String key, String source) {

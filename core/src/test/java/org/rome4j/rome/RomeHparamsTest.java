@@ -66,4 +66,28 @@ class RomeHparamsTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ContextTemplates.validate(List.of("{}", "no field")))
                 .getMessage().contains("exactly once"));
     }
+
+    /** Wrong types and out-of-range values are errors naming the field (they used to be converted or ignored). */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "layers|{\"a\": 1}", "layers|[\"1\"]", "layers|[1.5]", "layers|[-1]", "layers|[]", "v_lr|\"fast\"",
+            "v_num_grad_steps|2.5", "v_loss_layer|\"3\"", "kl_factor|-1", "mom2_adjustment|\"yes\"", "fact_token|3",
+            "context_template_length_params|[[5]]", "mom2_n_samples|true"})
+    void rejectsWrongTypesNamingTheField(String key, String json) throws Exception {
+        var n = RomeHparams.read(org.rome4j.Shared.tinyGpt2().resolve("rome/hparams.json")).toJson();
+        n.set(key, new com.fasterxml.jackson.databind.ObjectMapper().readTree(json));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RomeHparams.parse(n, "h.json"));
+        assertTrue(e.getMessage().contains("\"" + key + "\""), e.getMessage());
+    }
+
+    @Test
+    void layersAndLossLayerMustFitTheModel() throws Exception {
+        RomeHparams hp = RomeHparams.read(org.rome4j.Shared.tinyGpt2().resolve("rome/hparams.json"));
+        hp.checkFor(4, "tiny");
+        IllegalArgumentException loss = assertThrows(IllegalArgumentException.class, () -> RomeHparams.parse(
+                hp.toJson().put("v_loss_layer", 99), "h.json").checkFor(4, "tiny"));
+        assertTrue(loss.getMessage().contains("v_loss_layer") && loss.getMessage().contains("set it to 3"), loss.getMessage());
+        IllegalArgumentException layer = assertThrows(IllegalArgumentException.class, () -> hp.withLayers(List.of(7)).checkFor(4, "tiny"));
+        assertTrue(layer.getMessage().contains("\"layers\""), layer.getMessage());
+    }
 }
