@@ -16,7 +16,7 @@ import java.nio.file.Path;
  */
 public final class TextTokenizer implements AutoCloseable {
 
-    /** Token ids, token strings and each token's character span [start, end) in the text. */
+    /** Token ids, token strings and each token's character span [start, end) in the text, in UTF-16 units (Java's). */
     public record Encoded(String text, long[] ids, String[] tokens, int[] starts, int[] ends) {
         /** Number of tokens. */
         public int size() {
@@ -78,12 +78,28 @@ public final class TextTokenizer implements AutoCloseable {
         CharSpan[] spans = enc.getCharTokenSpans();
         int[] starts = new int[ids.length];
         int[] ends = new int[ids.length];
+        // the Rust tokenizer counts code points; Java strings (indexOf, substring) count UTF-16 units, which
+        // differ after any character outside the Basic Multilingual Plane (emoji): convert once, here
+        int[] utf16 = utf16Offsets(text);
         for (int i = 0; i < ids.length; i++) {
             CharSpan s = spans != null && i < spans.length ? spans[i] : null;
-            starts[i] = s == null ? -1 : s.getStart();
-            ends[i] = s == null ? -1 : s.getEnd();
+            starts[i] = s == null ? -1 : utf16[Math.min(s.getStart(), utf16.length - 1)];
+            ends[i] = s == null ? -1 : utf16[Math.min(s.getEnd(), utf16.length - 1)];
         }
         return new Encoded(text, ids, toks, starts, ends);
+    }
+
+    /** For each code point index 0..n (inclusive), its UTF-16 index in {@code text}. */
+    static int[] utf16Offsets(String text) {
+        int n = text.codePointCount(0, text.length());
+        int[] out = new int[n + 1];
+        int at = 0;
+        for (int i = 0; i < n; i++) {
+            out[i] = at;
+            at += Character.charCount(text.codePointAt(at));
+        }
+        out[n] = at;
+        return out;
     }
 
     /** Token ids of a text. */
