@@ -4,6 +4,7 @@ import org.rome4j.io.Npy;
 import org.rome4j.io.Outputs;
 import org.rome4j.model.Gpt;
 import org.rome4j.model.Models;
+import org.rome4j.model.UnknownWords;
 import org.rome4j.rome.Edit;
 import org.rome4j.rome.Request;
 import org.rome4j.rome.Rome;
@@ -70,6 +71,7 @@ final class EditCommand implements Command {
         try (Gpt gpt = Models.load(model)) {
             RomeHparams hp = RomeSetup.hparams(a, model, gpt);
             Rome rome = RomeSetup.session(a, model, gpt, hp, true);
+            UnknownWords.note(gpt, req.text(), subject, target, a.get("true", null)).ifPresent(System.err::println);
             Edit e = rome.apply(req);
             Update u = e.updates().get(0);
             if (a.has("save-delta")) {

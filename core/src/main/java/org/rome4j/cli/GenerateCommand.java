@@ -3,6 +3,7 @@ package org.rome4j.cli;
 import org.rome4j.model.Generator;
 import org.rome4j.model.Gpt;
 import org.rome4j.model.Models;
+import org.rome4j.model.UnknownWords;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -53,6 +54,7 @@ final class GenerateCommand implements Command {
                 .seed(a.getLong("seed", 0))
                 .build();
         try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT))) {
+            UnknownWords.note(gpt, prompts.toArray(String[]::new)).ifPresent(System.err::println);
             List<Generator.Result> results = g.generate(gpt, prompts);
             if (a.json()) {
                 List<Map<String, Object>> list = new ArrayList<>();

@@ -5,6 +5,7 @@ import org.rome4j.intervene.Interventions;
 import org.rome4j.model.Batch;
 import org.rome4j.model.Gpt;
 import org.rome4j.model.Models;
+import org.rome4j.model.UnknownWords;
 import org.rome4j.model.TextTokenizer;
 
 import java.io.PrintStream;
@@ -36,10 +37,7 @@ final class LogitsCommand implements Command {
         try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT)); NDManager scope = gpt.newScope()) {
             TextTokenizer.Encoded enc = gpt.tokenizer().encode(prompt);
             if (enc.size() == 0) throw new UsageException("logits: the prompt encodes to no tokens; give a non-empty --prompt");
-            if (!enc.unknownWords().isEmpty()) {
-                System.err.println("note: " + gpt.name() + " does not know the words " + enc.unknownWords()
-                        + " (they read as <unk>); tiny-facts knows the words of known_1000");
-            }
+            UnknownWords.note(gpt, prompt).ifPresent(System.err::println);
             float[] logits = gpt.forwardLast(scope, Batch.of(enc.ids()), Interventions.NONE).logits().toFloatArray();
             List<Map<String, Object>> top = top(gpt, logits, 10);
             if (a.json()) {

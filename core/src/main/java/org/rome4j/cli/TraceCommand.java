@@ -2,6 +2,7 @@ package org.rome4j.cli;
 
 import org.rome4j.model.Gpt;
 import org.rome4j.model.Models;
+import org.rome4j.model.UnknownWords;
 import org.rome4j.trace.CausalTrace;
 import org.rome4j.trace.Kind;
 import org.rome4j.trace.Noise;
@@ -71,6 +72,7 @@ final class TraceCommand implements Command {
             throw new UsageException("trace: --frozen restores states; drop --kind or use --kind resid");
         }
         try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT))) {
+            UnknownWords.note(gpt, prompt, subject, a.get("expect", null)).ifPresent(System.err::println);
             CausalTrace.Builder b = CausalTrace.builder(gpt).setPrompt(prompt).setSubject(subject).optKind(kind)
                     .optWindow(window).optSamples(samples).optNoise(noise).optTokenRange(range).optFrozen(frozen)
                     .optMaxRows(a.getInt("max-rows", 256, 1, 1 << 20));

@@ -13,6 +13,7 @@ import org.rome4j.model.Generator;
 import org.rome4j.model.Gpt;
 import org.rome4j.model.ModelSave;
 import org.rome4j.model.TextTokenizer;
+import org.rome4j.model.UnknownWords;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -338,6 +339,7 @@ public final class Rome {
         if (gpt.tokenizer().ids(r.targetWithSpace()).length == 0) {
             throw new IllegalArgumentException("target \"" + r.targetNew() + "\" encodes to no tokens: give a non-empty target");
         }
+        UnknownWords.checkTarget(gpt, r.targetWithSpace(), r.targetNew());
     }
 
     /** Swaps in W + ΔW; returns the replaced array. */

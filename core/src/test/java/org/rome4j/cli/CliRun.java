@@ -17,7 +17,16 @@ record CliRun(int status, String out, String err) {
     static CliRun of(String... argv) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int st = Main.run(argv, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
+        // notes and progress go to System.err in commands: capture them too, as a terminal would show them
+        PrintStream saved = System.err;
+        System.setErr(errStream);
+        int st;
+        try {
+            st = Main.run(argv, new PrintStream(out, true, StandardCharsets.UTF_8), errStream);
+        } finally {
+            System.setErr(saved);
+        }
         return new CliRun(st, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 }

@@ -47,7 +47,7 @@ class MalformedInputTest {
                 new Cmd("trace-dataset", List.of("--facts", facts, "--out", out), List.of("limit", "window", "samples"), List.of("facts")),
                 new Cmd("stats", List.of("--layer", "0", "--corpus", f.get("corpus").toString(), "--out", out + ".npz"),
                         List.of("layer", "tokens-per-batch"), List.of("corpus")),
-                new Cmd("edit", List.of("--prompt", "{} plays the sport of", "--subject", "Megan Rapinoe", "--target", "tennis"),
+                new Cmd("edit", List.of("--prompt", "{} plays the sport of", "--subject", "Megan Rapinoe", "--target", "soccer"),
                         List.of("layer"), List.of("hparams", "stats", "templates")),
                 new Cmd("eval", List.of("--dataset", facts, "--out", out), List.of("limit", "gen-tokens", "layer"),
                         List.of("dataset", "hparams", "stats", "templates")));

@@ -171,7 +171,7 @@ class RomeCommandsTest {
         Path h = tmp.resolve("tiny-facts-fast.json");
         Files.writeString(h, RomeHparams.preset("tiny-facts").toJson().put("v_num_grad_steps", 2).toString());
         boolean hadDataStats = Files.exists(Path.of("data/stats"));
-        CliRun r = CliRun.of("edit", "--prompt", "{} plays the sport of", "--subject", "Megan Rapinoe", "--target", "tennis",
+        CliRun r = CliRun.of("edit", "--prompt", "{} plays the sport of", "--subject", "Megan Rapinoe", "--target", "basketball",
                 "--hparams", h.toString(), "--stats-dir", cache.toString(), "--json");
         assertEquals(0, r.status(), r.err());
         RomeHparams hp = RomeHparams.preset("tiny-facts");

@@ -34,6 +34,9 @@ public interface Magic {
         if (p.help()) {
             return new Help(spec());
         }
+        if (session.hasModel() && !p.texts().isEmpty()) {
+            org.rome4j.model.UnknownWords.note(session.model(), p.texts().toArray(String[]::new)).ifPresent(System.err::println);
+        }
         return run(session, p, body);
     }
 }

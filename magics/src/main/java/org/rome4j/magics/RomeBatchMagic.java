@@ -115,6 +115,9 @@ public final class RomeBatchMagic implements Magic {
     public Object run(Session session, Spec.Parsed a, String body) throws IOException {
         List<Request> requests = parse(body);
         Gpt gpt = session.model();
+        List<String> texts = new ArrayList<>();
+        for (Request r : requests) texts.addAll(java.util.Arrays.asList(r.text(), r.subject(), r.targetNew()));
+        org.rome4j.model.UnknownWords.note(gpt, texts.toArray(String[]::new)).ifPresent(System.err::println);
         RomeHparams hp = RomeMagics.hparams("%%rome_batch", gpt, a);
         Rome rome = session.editing().rome(session, gpt, hp);
         List<Edit> applied = new ArrayList<>();

@@ -256,6 +256,18 @@ public final class Spec {
             return values.get(opt);
         }
 
+        /** The text arguments (the prompt, --subject, --target, --true, --expect), to check against the vocabulary. */
+        public List<String> texts() {
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < positional.size() && i < spec.positionals.size(); i++) {
+                if (spec.positionals.get(i).name().equals("prompt")) out.add(positional.get(i).replace("{}", ""));
+            }
+            for (String o : List.of("subject", "target", "true", "expect", "prompt")) {
+                if (values.containsKey(o) && spec.options.containsKey(o) && !spec.options.get(o).flag()) out.add(values.get(o));
+            }
+            return out;
+        }
+
         /** Whether a flag was given. */
         public boolean flag(String opt) {
             return "true".equals(values.get(opt));

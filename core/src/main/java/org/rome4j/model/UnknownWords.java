@@ -1,0 +1,50 @@
+package org.rome4j.model;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Words a small vocabulary (tiny-facts') does not know read as {@code <unk>}, silently changing a
+ * prompt, subject or target. Every command and magic says so in one line; an edit whose target is
+ * entirely unknown is refused, since it would teach the model {@code <unk>}.
+ */
+public final class UnknownWords {
+    private UnknownWords() { }
+
+    /** The unknown words of {@code texts}, in order, each once. */
+    public static List<String> of(TextTokenizer tok, String... texts) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String t : texts) {
+            if (t != null && !t.isEmpty()) out.addAll(tok.encode(t).unknownWords());
+        }
+        out.remove("");
+        return new ArrayList<>(out);
+    }
+
+    /** One line naming the unknown words of {@code texts}, if there are any. */
+    public static Optional<String> note(Gpt gpt, String... texts) {
+        List<String> words = of(gpt.tokenizer(), texts);
+        if (words.isEmpty()) return Optional.empty();
+        return Optional.of("note: " + gpt.name() + " does not know the word" + (words.size() == 1 ? " " : "s ")
+                + String.join(", ", words.stream().map(w -> "\"" + w + "\"").toList())
+                + " (read as <unk>); results for text with them are unreliable");
+    }
+
+    /**
+     * Refuses a target every token of which is unknown.
+     *
+     * @throws IllegalArgumentException naming the target
+     */
+    public static void checkTarget(Gpt gpt, String targetWithSpace, String target) {
+        TextTokenizer.Encoded enc = gpt.tokenizer().encode(targetWithSpace);
+        boolean allUnknown = enc.size() > 0 && Arrays.stream(enc.tokens()).allMatch(t -> t.equals("<unk>") || t.equals("[UNK]"));
+        if (allUnknown) {
+            throw new IllegalArgumentException("target \"" + target + "\" is entirely unknown to " + gpt.name()
+                    + " (every token is <unk>): the edit would teach it <unk>; choose a word the model knows");
+        }
+    }
+}
