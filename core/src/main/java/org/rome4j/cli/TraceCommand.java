@@ -73,6 +73,7 @@ final class TraceCommand implements Command {
         }
         try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT))) {
             UnknownWords.note(gpt, prompt, subject, a.get("expect", null)).ifPresent(System.err::println);
+            if (kind != Kind.RESID || frozen != null) Kind.wholeModelNote(window, gpt.nLayer()).ifPresent(System.err::println);
             CausalTrace.Builder b = CausalTrace.builder(gpt).setPrompt(prompt).setSubject(subject).optKind(kind)
                     .optWindow(window).optSamples(samples).optNoise(noise).optTokenRange(range).optFrozen(frozen)
                     .optMaxRows(a.getInt("max-rows", 256, 1, 1 << 20));

@@ -59,6 +59,7 @@ final class TraceDatasetCommand implements Command {
         List<KnownFact> facts = KnownFacts.read(factsFile);
         boolean quiet = a.has("quiet");
         try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT))) {
+            org.rome4j.trace.Kind.wholeModelNote(window, gpt.nLayer()).ifPresent(System.err::println);
             long t0 = System.nanoTime();
             DatasetResult r = DatasetTrace.builder(gpt).setFacts(facts).optLimit(limit).optWindow(window).optSamples(samples)
                     .optNoise(noise).optCacheDir(dir)

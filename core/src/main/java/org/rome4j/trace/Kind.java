@@ -74,6 +74,21 @@ public enum Kind {
         return new int[] {from, to};
     }
 
+    /**
+     * A note when the window restores every layer for every row (e.g. window 10 on a 4-layer model): then
+     * all MLP/attention rows are the same, which reads like a finding but is the window's doing.
+     */
+    public static java.util.Optional<String> wholeModelNote(int window, int nLayer) {
+        boolean all = true;
+        for (int l = 0; l < nLayer && all; l++) {
+            int[] w = MLP.window(l, window, nLayer);
+            all = w[0] == 0 && w[1] == nLayer;
+        }
+        return all ? java.util.Optional.of("note: window " + window + " covers all " + nLayer + " layers of the model, so every "
+                + "MLP/attention row restores the same states and the rows are identical; use --window " + Math.max(1, nLayer / 2)
+                + " or less to tell layers apart") : java.util.Optional.empty();
+    }
+
     @Override
     public String toString() {
         return id;

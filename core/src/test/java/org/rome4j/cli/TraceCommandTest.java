@@ -102,4 +102,30 @@ class TraceCommandTest {
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
         }
     }
+
+    /** Window 10 on the 4-layer model restores every layer in every row: the command says so; window 2 does not. */
+    @Test
+    void notesAWindowThatCoversTheWholeModel() throws Exception {
+        String[] base = {"trace", "--model", org.rome4j.Shared.tinyGpt2().toString(), "--prompt", "Michael Jordan plays the sport of",
+                "--subject", "Michael Jordan", "--kind", "mlp", "--samples", "2", "--json"};
+        CliRun wide = CliRun.of(concat(base, "--window", "10"));
+        assertEquals(0, wide.status(), wide.err());
+        assertEquals(1, wide.err().lines().filter(l -> l.startsWith("note: window 10 covers all 4 layers")).count(), wide.err());
+        // and the rows really are identical, which is what the note warns about
+        com.fasterxml.jackson.databind.JsonNode scores = new com.fasterxml.jackson.databind.ObjectMapper().readTree(wide.out()).get("scores");
+        for (com.fasterxml.jackson.databind.JsonNode row : scores) {
+            for (int l = 1; l < row.size(); l++) assertEquals(row.get(0).asDouble(), row.get(l).asDouble(), 1e-9);
+        }
+        CliRun narrow = CliRun.of(concat(base, "--window", "2"));
+        assertEquals(0, narrow.status(), narrow.err());
+        assertEquals(0, narrow.err().lines().filter(l -> l.contains("covers all")).count(), narrow.err());
+        assertTrue(org.rome4j.trace.Kind.wholeModelNote(7, 4).isPresent());
+        assertTrue(org.rome4j.trace.Kind.wholeModelNote(6, 4).isEmpty());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }

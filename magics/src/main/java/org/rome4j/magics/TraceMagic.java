@@ -55,6 +55,7 @@ public final class TraceMagic implements Magic {
         }
         List<Kind> kinds = kindArg.equals("all") ? List.of(Kind.RESID, Kind.MLP, Kind.ATTN) : List.of(Kind.parse(kindArg));
         Gpt gpt = session.model();
+        if (kinds.stream().anyMatch(k -> k != Kind.RESID)) Kind.wholeModelNote(window, gpt.nLayer()).ifPresent(System.err::println);
         CausalTrace.Builder b = CausalTrace.builder(gpt).setPrompt(prompt).setSubject(subject).optWindow(window)
                 .optSamples(samples).optNoise(noise).optCancellation(new CancellationToken());
         if (args.has("expect")) b.optExpect(args.get("expect"));
