@@ -67,8 +67,12 @@ final class CellSource {
 
     private String transpileLine(String line) {
         Matcher m = LINE.matcher(line);
-        if (!m.matches() || !isLineMagic.test(m.group("name")) || inString(m.group("prefix"))) {
+        if (!m.matches() || inString(m.group("prefix"))) {
             return line;
+        }
+        if (!isLineMagic.test(m.group("name"))) {
+            // "%name" where a statement or a right-hand side starts is never Java: say which magics exist
+            return m.group("prefix") + "org.rome4j.kernel.Notebook.line(" + literal(m.group("name")) + ", \"\");";
         }
         String args = m.group("args").strip();
         if (args.endsWith(";")) args = args.substring(0, args.length() - 1).stripTrailing();
@@ -92,7 +96,7 @@ final class CellSource {
         for (int i = 0; i < lines.length; i++) {
             if (i > 0) out.append('\n');
             Matcher m = LINE.matcher(lines[i]);
-            if (m.matches() && isLineMagic.test(m.group("name")) && !inString(m.group("prefix"))) {
+            if (m.matches() && !inString(m.group("prefix"))) {
                 String prefix = m.group("prefix");
                 String rest = lines[i].substring(prefix.length());
                 out.append(prefix.isBlank() ? " ".repeat(lines[i].length()) : prefix + "null;" + " ".repeat(Math.max(0, rest.length() - 5)));

@@ -29,10 +29,17 @@ class CellSourceTest {
 
     @Test
     void javaWithPercentStaysJava() {
-        for (String java : new String[]{"int r = a % b;", "String s = \"%logit_lens x\";", "x %logit_lens", "%unknown 1",
+        for (String java : new String[]{"int r = a % b;", "String s = \"%logit_lens x\";", "x %logit_lens",
                 "System.out.printf(\"%d%n\", 3);"}) {
             assertEquals(java, source.transpile(java));
         }
+    }
+
+    /** An unknown magic is a call that reports it (listing the magics), not Java that fails to compile. */
+    @Test
+    void unknownMagicsBecomeACallThatNamesThem() {
+        assertEquals("org.rome4j.kernel.Notebook.line(\"foo\", \"\");", source.transpile("%foo 1 2"));
+        assertEquals("var x = org.rome4j.kernel.Notebook.line(\"lsmagic\", \"\");", source.transpile("var x = %lsmagic"));
     }
 
     @Test
