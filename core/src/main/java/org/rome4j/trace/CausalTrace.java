@@ -151,14 +151,30 @@ public final class CausalTrace {
         }
         int d = gpt.config().nEmbd();
         int n = sr[1] - sr[0];
+        SampleBudget.check(samples, n, d, enc.size());
         double[] z = noise.draw(samples, n, d);
         double scale = embeddingStd != null ? noise.scaleFor(embeddingStd) : noise.scaleFor(gpt);
         double[] scaled = new double[z.length];
         for (int i = 0; i < z.length; i++) scaled[i] = scale * z[i];
-        Tracer tracer = new Tracer(gpt, enc.ids(), sr[0], sr[1], samples, scaled, noise.replace());
-        tracer.maxRows = maxRows;
-        tracer.cancel = cancel;
-        return new Prepared(tracer, decoded(enc), sr, scale);
+        // the scores are means over samples, so samples can run in chunks whose states fit the budget
+        int chunk = SampleBudget.perChunk(gpt, enc.size());
+        List<Tracer> tracers = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        try {
+            for (int from = 0; from < samples; from += chunk) {
+                int k = Math.min(chunk, samples - from);
+                double[] part = java.util.Arrays.copyOfRange(scaled, from * n * d, (from + k) * n * d);
+                Tracer t = new Tracer(gpt, enc.ids(), sr[0], sr[1], k, part, noise.replace());
+                t.maxRows = maxRows;
+                t.cancel = cancel;
+                tracers.add(t);
+                sizes.add(k);
+            }
+        } catch (RuntimeException e) {
+            tracers.forEach(Tracer::close);
+            throw e;
+        }
+        return new Prepared(tracers, sizes, decoded(enc), sr, scale);
     }
 
     private String[] decoded(TextTokenizer.Encoded enc) {
@@ -169,16 +185,24 @@ public final class CausalTrace {
 
     /** Clean and corrupted runs of one prompt, ready for restored runs. */
     final class Prepared implements AutoCloseable {
-        final Tracer tracer;
+        final Tracer tracer;                 // the first chunk: ids, subject, clean answer (the same in every chunk)
+        private final List<Tracer> chunks;
+        private final List<Integer> sizes;
         final String[] tokens;
         final int[] subjectRange;
         final double scale;
+        final double lowScore;
 
-        Prepared(Tracer tracer, String[] tokens, int[] subjectRange, double scale) {
-            this.tracer = tracer;
+        Prepared(List<Tracer> chunks, List<Integer> sizes, String[] tokens, int[] subjectRange, double scale) {
+            this.tracer = chunks.get(0);
+            this.chunks = chunks;
+            this.sizes = sizes;
             this.tokens = tokens;
             this.subjectRange = subjectRange;
             this.scale = scale;
+            double low = 0;
+            for (int i = 0; i < chunks.size(); i++) low += chunks.get(i).lowScore * sizes.get(i);
+            this.lowScore = chunks.size() == 1 ? tracer.lowScore : low / samples;
         }
 
         int[] positions() {
@@ -189,7 +213,18 @@ public final class CausalTrace {
         }
 
         double[] scores(List<Tracer.Cell> cells) {
-            return schedule == Schedule.NAIVE ? tracer.naive(cells, window) : tracer.batched(cells, window);
+            if (chunks.size() == 1) return scores(tracer, cells);
+            double[] sum = new double[cells.size()];
+            for (int i = 0; i < chunks.size(); i++) {
+                double[] part = scores(chunks.get(i), cells);
+                for (int c = 0; c < sum.length; c++) sum[c] += part[c] * sizes.get(i);
+            }
+            for (int c = 0; c < sum.length; c++) sum[c] /= samples;
+            return sum;
+        }
+
+        private double[] scores(Tracer t, List<Tracer.Cell> cells) {
+            return schedule == Schedule.NAIVE ? t.naive(cells, window) : t.batched(cells, window);
         }
 
         List<TraceResult> trace(List<Kind> kinds, Kind frz) {
@@ -212,14 +247,14 @@ public final class CausalTrace {
         }
 
         TraceResult result(Kind k, Kind frz, int[] pos, double[][] sc) {
-            return new TraceResult(gpt.name(), prompt, subject, tokens, tracer.ids, subjectRange, pos, sc, tracer.lowScore,
+            return new TraceResult(gpt.name(), prompt, subject, tokens, tracer.ids, subjectRange, pos, sc, lowScore,
                     tracer.highScore, tracer.answerId, gpt.tokenizer().tokenText(tracer.answerId), k, window, frz,
                     noise.describe(), scale, samples, expect);
         }
 
         @Override
         public void close() {
-            tracer.close();
+            chunks.forEach(Tracer::close);
         }
     }
 
