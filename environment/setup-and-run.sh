@@ -13,10 +13,15 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 if [ -z "${ROME4J_SKIP_APT:-}" ]; then
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
-  $SUDO apt-get update -q
-  $SUDO apt-get install -y -q openjdk-17-jdk-headless maven jupyter-notebook jupyter-nbconvert python3-nbclient \
-      python3-jupyter-client
+  # everything environment/test.sh needs too (Jupyter, nbformat, Chromium), so the README's second command works
+  # right after this one; only missing packages are installed, so an installed JDK or Maven is never upgraded
+  bash "$ROOT/environment/install-deps.sh"
+  if ! command -v java >/dev/null 2>&1 || ! command -v mvn >/dev/null 2>&1; then
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+    export DEBIAN_FRONTEND=noninteractive
+    command -v java >/dev/null 2>&1 || $SUDO apt-get install -y -q --no-install-recommends openjdk-17-jdk-headless
+    command -v mvn >/dev/null 2>&1 || $SUDO apt-get install -y -q --no-install-recommends maven
+  fi
 fi
 mvn -B -q -DskipTests package
 java -jar kernel-ext/target/rome4j.jar install --user
@@ -25,4 +30,8 @@ source "$ROOT/environment/common.sh"
     --output 01-causal-tracing.executed.ipynb notebooks/01-causal-tracing.ipynb
 "$PY" -m nbconvert --to html --output 01-causal-tracing notebooks/01-causal-tracing.executed.ipynb
 echo "wrote notebooks/01-causal-tracing.executed.ipynb and notebooks/01-causal-tracing.html"
-echo "next: jupyter notebook notebooks/   and pick the kernel \"Java (rome4j)\""
+if [ "$(id -u)" -eq 0 ]; then
+  echo "next: jupyter notebook --allow-root --ip 0.0.0.0 --no-browser notebooks/   (as root, e.g. in a container) and pick the kernel \"Java (rome4j)\""
+else
+  echo "next: jupyter notebook notebooks/   and pick the kernel \"Java (rome4j)\""
+fi
