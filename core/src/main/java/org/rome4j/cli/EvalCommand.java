@@ -5,6 +5,7 @@ import org.rome4j.eval.CounterFactRecord;
 import org.rome4j.eval.Known1000Benchmark;
 import org.rome4j.eval.TfIdf;
 import org.rome4j.eval.ZsreEval;
+import org.rome4j.io.Outputs;
 import org.rome4j.model.Gpt;
 import org.rome4j.model.Models;
 import org.rome4j.progress.ProgressListener;
@@ -12,6 +13,7 @@ import org.rome4j.rome.Rome;
 import org.rome4j.rome.RomeHparams;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,6 +67,13 @@ final class EvalCommand implements Command {
             throw new UsageException("eval: --format must be counterfact or zsre, got " + format);
         }
         Path outDir = Path.of(a.require("out"));
+        Outputs.checkResumable(outDir, d -> {
+            try (var s = Files.list(d)) {
+                return s.anyMatch(x -> x.getFileName().toString().startsWith("case_"));
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }, "evaluation results (case_*.json)");
         int limit = a.getInt("limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
         ProgressListener progress = (d, t, m) -> System.err.println("[" + d + "/" + t + "] " + m);
         try (Gpt gpt = Models.load(model)) {

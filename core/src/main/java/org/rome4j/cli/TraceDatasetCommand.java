@@ -2,6 +2,7 @@ package org.rome4j.cli;
 
 import org.rome4j.data.KnownFact;
 import org.rome4j.data.KnownFacts;
+import org.rome4j.io.Outputs;
 import org.rome4j.model.Gpt;
 import org.rome4j.model.Models;
 import org.rome4j.trace.DatasetResult;
@@ -47,6 +48,8 @@ final class TraceDatasetCommand implements Command {
         Args a = Args.parse(name(), argv, Set.of("model", "facts", "out", "limit", "window", "samples", "noise"), Set.of("json", "quiet"));
         Path factsFile = Path.of(a.require("facts"));
         Path dir = Path.of(a.require("out"));
+        Outputs.checkResumable(dir, d -> Files.isRegularFile(d.resolve("config.json")) && Files.isDirectory(d.resolve("cases")),
+                "trace-dataset results (config.json, cases/)");
         int limit = a.getInt("limit", -1, 0, Integer.MAX_VALUE);
         int window = a.getInt("window", 10, 1, Integer.MAX_VALUE);
         int samples = a.getInt("samples", 10, 1, 100_000);

@@ -89,6 +89,22 @@ public final class Outputs {
         }
     }
 
+    /**
+     * For results folders that a rerun resumes (trace-dataset, eval): an existing folder is used only when
+     * it is empty or {@code ours} recognises it, so a mistyped path never fills an unrelated folder.
+     *
+     * @throws IllegalArgumentException when {@code dir} is a file, or a non-empty folder of something else
+     */
+    public static void checkResumable(Path dir, Predicate<Path> ours, String what) throws IOException {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException(dir + " is a file: give a folder for the " + what);
+        }
+        if (Files.isDirectory(dir) && !isEmpty(dir) && !ours.test(dir)) {
+            throw new IllegalArgumentException(dir + " is not empty and holds no " + what + ": choose a new folder "
+                    + "(an existing one is reused only to resume its own run)");
+        }
+    }
+
     /** Whether {@code a} and {@code b} are the same folder or one lies inside the other (symbolic links followed). */
     public static boolean overlaps(Path a, Path b) throws IOException {
         Path x = real(a);

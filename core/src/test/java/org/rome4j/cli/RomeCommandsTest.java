@@ -202,4 +202,21 @@ class RomeCommandsTest {
         CliRun help = CliRun.of("stats", "--help");
         assertTrue(help.out().contains("plain text") && help.out().contains("JSONL"), help.out());
     }
+
+    /** trace-dataset and eval reuse a results folder only to resume their own run, never an unrelated non-empty folder. */
+    @Test
+    void resumableOutputsRefuseAnUnrelatedFolder() throws Exception {
+        Path mine = Files.createDirectories(tmp.resolve("my-notes"));
+        Files.writeString(mine.resolve("notes.txt"), "keep me");
+        CliRun td = CliRun.of("trace-dataset", "--facts", Shared.known1000().toString(), "--limit", "1", "--out", mine.toString());
+        assertEquals(2, td.status(), td.err());
+        assertTrue(td.err().contains("not empty"), td.err());
+        CliRun ev = CliRun.of("eval", "--dataset", "known_1000", "--limit", "1", "--out", mine.toString(), "--stats-dir",
+                tmp.resolve("cache").toString());
+        assertEquals(2, ev.status(), ev.err());
+        assertTrue(ev.err().contains("not empty"), ev.err());
+        try (var s = Files.list(mine)) {
+            assertEquals(java.util.List.of("notes.txt"), s.map(p -> p.getFileName().toString()).toList());
+        }
+    }
 }
