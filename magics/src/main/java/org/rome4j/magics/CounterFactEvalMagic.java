@@ -62,7 +62,16 @@ public final class CounterFactEvalMagic implements Magic {
             CounterFactEval.Builder b = CounterFactEval.builder(rome).limit(limit).generationTokens(tokens)
                     .listener((done, total, message) -> p.update(done, message))
                     .cancelled(() -> Thread.currentThread().isInterrupted());
-            if (a.has("out")) b.outDir(Path.of(a.get("out")));
+            if (a.has("out")) {
+                org.rome4j.io.Outputs.checkResumable(Path.of(a.get("out")), d -> {
+                    try (var files = java.nio.file.Files.list(d)) {
+                        return files.anyMatch(x -> x.getFileName().toString().startsWith("case_"));
+                    } catch (IOException e) {
+                        return false;
+                    }
+                }, "evaluation results (case_*.json)");
+                b.outDir(Path.of(a.get("out")));
+            }
             return new CounterFactResult(b.build().run(records), dataset);
         }
     }

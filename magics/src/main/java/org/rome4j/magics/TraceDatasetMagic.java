@@ -69,6 +69,8 @@ public final class TraceDatasetMagic implements Magic {
         Path cache = args.has("cache") ? Path.of(args.get("cache"))
                 : Path.of(System.getProperty("user.home"), ".cache", "rome4j", "traces",
                         gpt.name() + "-" + fingerprint(gpt, window, samples, noise));
+        org.rome4j.io.Outputs.checkResumable(cache, d -> java.nio.file.Files.isRegularFile(d.resolve("config.json")),
+                "per-fact trace cache (config.json, cases/)");
         int n = Math.min(limit, facts.size());
         try (Progress p = session.progress("tracing " + n + " facts", n)) {
             return new DatasetTraceResult(DatasetTrace.builder(gpt).setFacts(facts).optLimit(limit)
