@@ -48,12 +48,21 @@ final class GenerateCommand implements Command {
         if (prompts.isEmpty() || prompts.stream().anyMatch(String::isEmpty)) {
             throw new UsageException("generate: --prompt TEXT is required (repeat it for a batch)");
         }
+        int maxNew = a.getInt("max-new-tokens", 20, 1, 100_000);
         Generator g = Generator.builder()
-                .maxNewTokens(a.getInt("max-new-tokens", 20, 1, 100_000))
+                .maxNewTokens(maxNew)
                 .topK(a.getInt("top-k", 0, 0, 1_000_000))
                 .seed(a.getLong("seed", 0))
                 .build();
         try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT))) {
+            // the context bounds the KV cache: refuse up front rather than after generating most of the tokens
+            int longest = prompts.stream().mapToInt(p -> gpt.tokenizer().ids(p).length).max().orElse(0);
+            int context = gpt.config().nPositions();
+            if (longest + maxNew > context) {
+                throw new UsageException("--max-new-tokens " + maxNew + " does not fit: the longest prompt has " + longest
+                        + " tokens and " + gpt.name() + "'s context is " + context + "; at most " + Math.max(0, context - longest)
+                        + " new tokens");
+            }
             UnknownWords.note(gpt, prompts.toArray(String[]::new)).ifPresent(System.err::println);
             List<Generator.Result> results = g.generate(gpt, prompts);
             if (a.json()) {

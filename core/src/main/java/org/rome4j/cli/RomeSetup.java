@@ -21,6 +21,16 @@ final class RomeSetup {
     static final List<String> VALUED = List.of("hparams", "stats", "stats-dir", "templates", "layer", "seed");
     /** Flags. */
     static final List<String> FLAGS = List.of("r-rome");
+    /** The help lines of these options, for {@code edit --help} and {@code eval --help}. */
+    static final String HELP = "  --hparams F|NAME    ROME hyper-parameters: a preset (gpt2-medium, gpt2-large, gpt2-xl, EleutherAI_gpt-j-6B, tiny-facts)\n"
+            + "                      or a JSON file in the original's hparams/ROME schema (default: the preset named like the model)\n"
+            + "  --stats F.npz       key statistics (from rome4j stats; .npz in the original's layout, or a .npy of C^-1)\n"
+            + "                      (default: the cache under --stats-dir; for tiny-facts they are computed from its own sentences)\n"
+            + "  --stats-dir DIR     the statistics cache (default: $ROME4J_CACHE/stats, else ~/.cache/rome4j/stats)\n"
+            + "  --templates F.json  context templates: a JSON list such as [\"{}\", \"The first thing I. {}\"] (default: generated)\n"
+            + "  --layer L           edit this layer instead of the hparams' \"layers\"\n"
+            + "  --r-rome            r-ROME: average keys over templates for the update too\n"
+            + "  --seed S            seed for template generation (default 0)\n";
 
     private RomeSetup() { }
 

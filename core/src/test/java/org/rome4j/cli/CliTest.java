@@ -123,4 +123,13 @@ class CliTest {
             }
         }
     }
+
+    /** --max-new-tokens beyond the model's context is refused before generating, naming the limit. */
+    @org.junit.jupiter.api.Test
+    void generateRefusesMoreTokensThanTheContextHolds() {
+        CliRun r = CliRun.of("generate", "--prompt", "Megan Rapinoe plays the sport of", "--max-new-tokens", "100000");
+        org.junit.jupiter.api.Assertions.assertEquals(2, r.status(), r.err());
+        org.junit.jupiter.api.Assertions.assertTrue(r.err().contains("at most") && r.err().contains("context is"), r.err());
+        org.junit.jupiter.api.Assertions.assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
 }

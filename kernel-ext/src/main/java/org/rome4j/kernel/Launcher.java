@@ -40,7 +40,12 @@ public final class Launcher {
                 System.err.println("rome4j kernel: give the connection file Jupyter wrote (kernel.json passes {connection_file})");
                 System.exit(2);
             }
-            runKernel(Path.of(argv[1]));
+            try {
+                runKernel(Path.of(argv[1]));
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                System.err.println("rome4j kernel: cannot start from " + argv[1] + ": " + org.rome4j.io.Problems.oneLine(e));
+                System.exit(2);
+            }
             System.exit(0);
         }
         if (argv.length == 1 && argv[0].equals("warmup")) {
@@ -55,12 +60,10 @@ public final class Launcher {
         if (argv.length > 0 && (argv[0].equals("install") || argv[0].equals("uninstall"))) {
             try {
                 return argv[0].equals("install") ? install(argv, out) : uninstall(argv, out);
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                err.println("rome4j " + argv[0] + ": " + e.getMessage());
-                return 2;
             } catch (Exception e) {
-                err.println("rome4j " + argv[0] + ": " + e);
-                return 1;
+                // one line in words, as every other command (a permission problem says so)
+                err.println("rome4j " + argv[0] + ": " + org.rome4j.io.Problems.oneLine(e).lines().findFirst().orElse(""));
+                return 2;
             }
         }
         if (argv.length == 0 || argv[0].equals("help") || argv[0].equals("--help") || argv[0].equals("-h")) {
