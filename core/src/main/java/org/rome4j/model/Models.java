@@ -103,8 +103,12 @@ public final class Models {
             try {
                 Path ref = repo.resolve("refs/main");
                 if (Files.isRegularFile(ref)) {
-                    Path snap = snaps.resolve(Files.readString(ref).trim());
-                    if (Files.isRegularFile(snap.resolve("config.json"))) return Optional.of(snap);
+                    Path snap = snaps.resolve(Files.readString(ref).trim()).normalize();
+                    // refs/main names a folder under snapshots/, never one elsewhere (a tampered cache)
+                    if (snap.startsWith(snaps.normalize()) && !snap.equals(snaps.normalize())
+                            && Files.isRegularFile(snap.resolve("config.json"))) {
+                        return Optional.of(snap);
+                    }
                 }
                 try (Stream<Path> st = Files.list(snaps)) {
                     Optional<Path> any = st.filter(d -> Files.isRegularFile(d.resolve("config.json")))

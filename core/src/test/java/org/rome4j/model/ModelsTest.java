@@ -27,6 +27,18 @@ class ModelsTest {
         assertTrue(Models.hubCache("EleutherAI/gpt-j-6B", root).isEmpty());
     }
 
+    /** A tampered refs/main that climbs out of snapshots/ is not followed. */
+    @Test
+    void hubCacheNeverFollowsRefsMainOutOfSnapshots(@TempDir Path root) throws Exception {
+        Path repo = root.resolve("models--org--m");
+        Path outside = Files.createDirectories(root.resolve("outside"));
+        Files.writeString(outside.resolve("config.json"), "{}");
+        Files.createDirectories(repo.resolve("snapshots"));
+        Files.createDirectories(repo.resolve("refs"));
+        Files.writeString(repo.resolve("refs/main"), "../../outside\n");
+        assertTrue(Models.hubCache("org/m", root).isEmpty());
+    }
+
     @Test
     void embeddedModelIsExtractedOnceAndLoads() {
         Path a = Models.resolve(Models.DEFAULT);
