@@ -5,6 +5,7 @@ import org.rome4j.data.KnownFacts;
 import org.rome4j.eval.FactRecall;
 import org.rome4j.model.Gpt;
 import org.rome4j.model.Models;
+import org.rome4j.model.UnknownWords;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -34,6 +35,8 @@ final class FactsCommand implements Command {
         Args a = Args.parse(name(), argv, Set.of("model", "facts", "batch"), Set.of("json"));
         List<KnownFact> facts = KnownFacts.read(Path.of(a.require("facts")));
         try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT))) {
+            UnknownWords.noteFor(gpt, facts.stream().map(f -> f.prompt() + " " + f.attribute()).toList(), "facts")
+                    .ifPresent(System.err::println);
             FactRecall.Result r = FactRecall.check(gpt, facts, a.getInt("batch", 64, 1, 4096));
             if (a.json()) {
                 Map<String, Object> m = new LinkedHashMap<>();

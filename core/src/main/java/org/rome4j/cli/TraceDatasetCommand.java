@@ -5,6 +5,7 @@ import org.rome4j.data.KnownFacts;
 import org.rome4j.io.Outputs;
 import org.rome4j.model.Gpt;
 import org.rome4j.model.Models;
+import org.rome4j.model.UnknownWords;
 import org.rome4j.trace.DatasetResult;
 import org.rome4j.trace.DatasetTrace;
 import org.rome4j.trace.Kind;
@@ -63,6 +64,8 @@ final class TraceDatasetCommand implements Command {
         boolean quiet = a.has("quiet");
         try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT))) {
             org.rome4j.trace.Kind.wholeModelNote(window, gpt.nLayer()).ifPresent(System.err::println);
+            List<KnownFact> traced = limit >= 0 && limit < facts.size() ? facts.subList(0, limit) : facts;
+            UnknownWords.noteFor(gpt, traced.stream().map(KnownFact::prompt).toList(), "facts").ifPresent(System.err::println);
             long t0 = System.nanoTime();
             DatasetResult r = DatasetTrace.builder(gpt).setFacts(facts).optLimit(limit).optWindow(window).optSamples(samples)
                     .optNoise(noise).optCacheDir(dir)

@@ -34,6 +34,22 @@ public final class UnknownWords {
                 + " (read as <unk>); results for text with them are unreliable");
     }
 
+    /** One line for a dataset: how many of its texts have unknown words, with the first few words, if any. */
+    public static Optional<String> noteFor(Gpt gpt, List<String> texts, String what) {
+        int with = 0;
+        Set<String> words = new LinkedHashSet<>();
+        for (String t : texts) {
+            List<String> w = of(gpt.tokenizer(), t);
+            if (!w.isEmpty()) {
+                with++;
+                if (words.size() < 5) words.addAll(w);
+            }
+        }
+        if (with == 0) return Optional.empty();
+        return Optional.of("note: " + with + " of " + texts.size() + " " + what + " have words " + gpt.name() + " does not know (e.g. "
+                + String.join(", ", words.stream().limit(5).map(w -> "\"" + w + "\"").toList()) + "; read as <unk>)");
+    }
+
     /**
      * Refuses a target every token of which is unknown.
      *

@@ -34,4 +34,21 @@ class UnknownWordsCliTest {
         assertTrue(r.err().contains("entirely unknown"), r.err());
         assertEquals(1, notes(r.err()), r.err());
     }
+
+    /** facts counts the facts with unknown words in one line (none for known_1000, which tiny-facts was trained on). */
+    @Test
+    void factsCountsFactsWithUnknownWords() throws Exception {
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("facts", ".json");
+        try {
+            java.nio.file.Files.writeString(f, "[{\"known_id\": 0, \"subject\": \"Zorblax\", \"attribute\": \"soccer\", "
+                    + "\"template\": \"{} plays\", \"prediction\": \" soccer\", \"prompt\": \"Zorblax plays the sport of\", \"relation_id\": \"P641\"}]");
+            CliRun r = CliRun.of("facts", "--facts", f.toString(), "--json");
+            assertEquals(0, r.status(), r.err());
+            assertEquals(1, r.err().lines().filter(l -> l.startsWith("note: 1 of 1 facts have words tiny-facts does not know")).count(), r.err());
+            CliRun known = CliRun.of("facts", "--facts", org.rome4j.Shared.known1000().toString(), "--json");
+            assertEquals(0, known.err().lines().filter(l -> l.startsWith("note:")).count(), known.err());
+        } finally {
+            java.nio.file.Files.deleteIfExists(f);
+        }
+    }
 }
