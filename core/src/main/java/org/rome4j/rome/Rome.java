@@ -182,6 +182,21 @@ public final class Rome {
         }
     }
 
+    /**
+     * The weight the hparams' {@code rewrite_module_tmp} names at a layer, which must be this model's MLP
+     * output projection (input site {@code layer.{i}.mlp.in}, output {@code layer.{i}.mlp.out}).
+     */
+    private String rewritten(int layer) {
+        String want = gpt.rewritableWeight(layer);
+        if (!hp.weightName(layer).equals(want)) {
+            String tmp = gpt.architecture().moduleTemplates(gpt.config()).get("rewrite_module_tmp");
+            throw new IllegalArgumentException("hparams rewrite_module_tmp \"" + hp.rewriteModuleTmp() + "\" is not the MLP output "
+                    + "projection of this " + gpt.config().modelType() + " model (" + tmp + "): set rewrite_module_tmp to \"" + tmp
+                    + "\" or use a preset for this family");
+        }
+        return want;
+    }
+
     static void checkLayer(Gpt gpt, int layer) {
         if (layer < 0 || layer >= gpt.nLayer()) {
             throw new IllegalArgumentException("layer " + layer + " is out of range: " + gpt.name() + " has layers 0–"
@@ -516,7 +531,7 @@ public final class Rome {
             throw new IllegalStateException("k·u = " + dot + " at layer " + layer + ": the key is orthogonal to u; try another layer");
         }
         double wNorm = Update.norm(u) * Update.norm(v);
-        return new Update(layer, hp.weightName(layer), u, v, kMean, keys, keyIdx, curInput, curOutput, vr.targetInit,
+        return new Update(layer, rewritten(layer), u, v, kMean, keys, keyIdx, curInput, curOutput, vr.targetInit,
                 vr.target, vr.deltas, vr.losses, vr.probs, wNorm);
     }
 
@@ -586,8 +601,6 @@ public final class Rome {
         for (int i = 0; i < n; i++) rowsAll[i] = i;
         Cells cells = Cells.of(rowsAll, lookup);
         Site mlpOut = Site.mlpOut(layer);
-        NDArray head = gpt.config().tieWordEmbeddings() ? gpt.parameters().get("transformer.wte.weight")
-                : gpt.parameters().get("lm_head.weight");
         int d = gpt.config().nEmbd();
 
         float[] delta = new float[d];
@@ -625,7 +638,7 @@ public final class Rome {
                     if (first) ti = o.get(mlpOut).get(new NDIndex("0, {}", lookup[0])).toFloatArray();
                     NDArray h = o.get(Site.finalNormOut());
                     NDArray hs = h.reshape((long) n * t, d).get(new NDIndex("{}", scope.create(lossRows)));   // [M, D]
-                    NDArray logp = hs.matMul(head.transpose()).logSoftmax(-1);                               // [M, V]
+                    NDArray logp = gpt.unembed(hs).logSoftmax(-1);                                          // [M, V]
                     NDArray tgt = logp.get(new NDIndex("0:" + nRew * nT));
                     NDArray picked = tgt.gather(scope.create(lossTok).reshape(nRew * nT, 1), 1).reshape(nRew, nT);
                     NDArray nllEach = picked.sum(new int[] {1}).neg().div(scope.create((float) nT));                            // [nRew]

@@ -65,7 +65,7 @@ public final class QuickTrace {
         int layers = gpt.nLayer();
         List<FactData.Example> lit = data.literalExamples();
         boolean[] ok = FactAccuracy.correct(gpt, lit);
-        NDArray wte = gpt.parameters().get("transformer.wte.weight");
+        NDArray wte = gpt.parameters().get(gpt.architecture().tokenEmbedding());
         float noiseStd = 3f * (float) Math.sqrt(wte.sub(wte.mean()).square().mean().getFloat());
         Random rnd = new Random(seed);
         double[][][] eff = new double[2][2][layers];
