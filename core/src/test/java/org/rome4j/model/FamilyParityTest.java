@@ -183,4 +183,25 @@ class FamilyParityTest {
             assertTrue(seen.size() >= 3 * 4 + 2, "batch internals compared: " + seen.keySet());
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gptj", "gpt_neox", "llama"})
+    void cachedGenerationEqualsFullRecomputeAlsoLeftPadded(String family) {
+        try (Gpt gpt = Gpt.load(Shared.arch(family))) {
+            Generator g = Generator.builder().maxNewTokens(8).stopAtEos(false).build();
+            List<long[]> prompts = new ArrayList<>();
+            for (String p : PROMPTS) prompts.add(gpt.tokenizer().ids(p));
+            List<long[]> batched = g.generateIds(gpt, prompts);             // left-padded: rotary positions per row
+            for (int i = 0; i < prompts.size(); i++) {
+                long[] want = LlamaFamilyTest.greedyNoCache(gpt, prompts.get(i), 8);
+                assertArrayEquals(want, g.generateIds(gpt, List.of(prompts.get(i))).get(0), family + " cached, prompt " + i);
+                assertArrayEquals(want, batched.get(i), family + " left-padded batch, prompt " + i);
+            }
+            try (NDManager scope = gpt.newScope(); KvCache cache = new KvCache(scope, gpt.nLayer())) {
+                long[] p = prompts.get(2);
+                gpt.step(scope, new long[][] {p}, new long[][] {{0, 1, 2, 3}}, new int[][] {{1, 1, 1, 1}}, cache, Interventions.NONE);
+                assertEquals(gpt.config().nKvHead(), cache.keys(0).getShape().get(1), "kv heads cached once");
+            }
+        }
+    }
 }
