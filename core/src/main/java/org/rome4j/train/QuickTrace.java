@@ -77,7 +77,7 @@ public final class QuickTrace {
             FactData.Example e = lit.get(i);
             TextTokenizer.Encoded enc = tok.encode(e.prompt());
             int[] subj = TextTokenizer.subjectRange(enc, e.fact().subject());
-            long target = tok.ids(" " + e.fact().attribute())[0];
+            long target = tok.continuation(e.prompt(), " " + e.fact().attribute())[0];
             int t = enc.size();
             int[] cellPos = {subj[1] - 1, t - 1};
             int rows = 2 + 2 * 2 * layers;

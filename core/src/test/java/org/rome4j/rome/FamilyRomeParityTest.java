@@ -114,4 +114,32 @@ class FamilyRomeParityTest {
         for (int i = 0; i < d.length; i++) d[i] = f[i];
         return d;
     }
+
+    @org.junit.jupiter.api.Test
+    void presetsAreTheOriginalsAndNameEachFamilysModules() throws Exception {
+        // the golden edits ran the original's GPT-J file with only layers, v_loss_layer and the sample count changed
+        com.fasterxml.jackson.databind.node.ObjectNode golden = RomeHparams.read(Shared.arch("gptj").resolve("rome/hparams.json"))
+                .toJson();
+        com.fasterxml.jackson.databind.node.ObjectNode preset = RomeHparams.preset("EleutherAI_gpt-j-6B").toJson();
+        for (String k : new String[] {"layers", "v_loss_layer", "mom2_n_samples"}) {
+            golden.remove(k);
+            preset.remove(k);
+        }
+        assertEquals(golden, preset);
+        for (String[] fp : new String[][] {{"gptj", "EleutherAI_gpt-j-6B"}, {"llama", "llama-family-untuned"}}) {
+            try (Gpt gpt = Gpt.load(Shared.arch(fp[0]))) {
+                var want = gpt.architecture().moduleTemplates(gpt.config());
+                com.fasterxml.jackson.databind.node.ObjectNode p = RomeHparams.preset(fp[1]).toJson();
+                for (var e : want.entrySet()) assertEquals(e.getValue(), p.get(e.getKey()).asText(), fp[1] + " " + e.getKey());
+            }
+        }
+        // a GPT-2 preset on a Llama model: one line naming the family's projection
+        try (Gpt gpt = Gpt.load(Shared.arch("llama"))) {
+            Rome rome = Rome.builder(gpt).hparams(RomeHparams.preset("gpt2-xl").withLayers(java.util.List.of(1)))
+                    .templates(java.util.List.of("{}")).measure(false).build();
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> rome.compute(Request.of("{} plays", "Michael Jordan", "golf"), 1));
+            assertTrue(e.getMessage().contains("set rewrite_module_tmp to \"model.layers.{}.mlp.down_proj\""), e.getMessage());
+        }
+    }
 }
