@@ -29,7 +29,7 @@ final class Attention implements SubLayer {
         long t = pass.tokens;
         int h = cfg.nHead();
         int hd = cfg.headDim();
-        NDList qkv = Layers.conv1d(x, p.get(wQkv), p.get(bQkv)).split(3, 2);
+        NDList qkv = Layers.conv1d(x, p.f32(wQkv, pass.scope), p.f32(bQkv, pass.scope)).split(3, 2);
         NDArray q = Attend.heads(qkv.get(0), b, t, h, hd);
         NDArray k = Attend.heads(qkv.get(1), b, t, h, hd);
         NDArray v = Attend.heads(qkv.get(2), b, t, h, hd);
@@ -42,7 +42,7 @@ final class Attention implements SubLayer {
             }
             return scores;
         });
-        return Layers.conv1d(merged, p.get(wOut), p.get(bOut));
+        return Layers.conv1d(merged, p.f32(wOut, pass.scope), p.f32(bOut, pass.scope));
     }
 
     @Override

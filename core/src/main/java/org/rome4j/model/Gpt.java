@@ -81,6 +81,14 @@ public final class Gpt implements AutoCloseable {
      * @throws ModelLoadException with one line naming the problem and the fix
      */
     public static Gpt load(Path dir) {
+        return load(dir, WeightType.F32);
+    }
+
+    /**
+     * {@link #load(Path)} keeping the weights in {@code type}: a file already in that type stays
+     * memory-mapped; other files are converted as they load. Every layer computes in float32.
+     */
+    public static Gpt load(Path dir, WeightType type) {
         Djl.init();
         if (!Files.isDirectory(dir)) {
             throw new ModelLoadException("model directory not found: " + dir
@@ -107,7 +115,7 @@ public final class Gpt implements AutoCloseable {
                     }
                 }
             }
-            Parameters params = new Parameters(manager);
+            Parameters params = new Parameters(manager, type);
             for (ParamSpec spec : parameterSpecs(cfg)) {
                 SafeTensors st = where.get(spec.name());
                 String stored = storedAs.get(spec.name());
@@ -122,7 +130,7 @@ public final class Gpt implements AutoCloseable {
                             + " but config.json implies " + java.util.Arrays.toString(spec.shape())
                             + " (" + dir + "): re-save model and config together");
                 }
-                params.put(spec.name(), st.readFloat(stored, manager));
+                params.put(spec.name(), HalfPrecision.read(st, stored, manager, type));
             }
             return new Gpt(dir.getFileName().toString(), cfg, raw, tok, dir, params, opened);
         } catch (IOException e) {
@@ -166,8 +174,11 @@ public final class Gpt implements AutoCloseable {
         Files.createDirectories(dir);
         JSON.writeValue(dir.resolve("config.json").toFile(), rawConfig != null ? rawConfig : cfg.toJson());
         Map<String, SafeTensors.Tensor> out = new TreeMap<>();
-        for (Map.Entry<String, NDArray> e : params.all().entrySet()) {
-            out.put(e.getKey(), new SafeTensors.Tensor(e.getValue().getShape().getShape(), e.getValue().toFloatArray()));
+        try (NDManager scope = newScope()) {
+            for (String name : params.all().keySet()) {       // written as F32 (half weights widened exactly)
+                NDArray w = params.f32(name, scope);
+                out.put(name, new SafeTensors.Tensor(w.getShape().getShape(), w.toFloatArray()));
+            }
         }
         SafeTensors.write(dir.resolve("model.safetensors"), out);
         for (String f : List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.json", "merges.txt")) {
@@ -325,9 +336,9 @@ public final class Gpt implements AutoCloseable {
                 new Shape(b, 1, t, offset + t));
         Pass pass = new Pass(scope, iv, b, t, offset, mask, cache, pos);
         try {
-            NDArray x = pass.visit(Site.embed(), embed(idArr, params.get(arch.tokenEmbedding())));
+            NDArray x = pass.visit(Site.embed(), embed(scope, idArr, params.get(arch.tokenEmbedding())));
             if (arch.positionEmbedding() != null) {
-                x = x.add(pass.visit(Site.posEmbed(), embed(posArr, params.get(arch.positionEmbedding()))));
+                x = x.add(pass.visit(Site.posEmbed(), embed(scope, posArr, params.get(arch.positionEmbedding()))));
             }
             return tail(scope, pass, x, 0, b, t, cache, stepMask, lastIdx);
         } catch (Pass.Stop stop) {
@@ -431,7 +442,8 @@ public final class Gpt implements AutoCloseable {
     /** Logits [.., V] of final-norm outputs [.., D]: {@code h @ head^T} (+ the head's bias where the family has one). */
     public NDArray unembed(NDArray h) {
         String bias = arch.headBias(cfg);
-        return Layers.linear(h, params.get(arch.head(cfg)), bias == null ? null : params.get(bias));
+        NDManager s = h.getManager();
+        return Layers.linear(h, params.f32(arch.head(cfg), s), bias == null ? null : params.f32(bias, s));
     }
 
     /** The stored weight of the MLP output projection at a layer (ROME's rewritten matrix), by HF name. */
@@ -448,8 +460,12 @@ public final class Gpt implements AutoCloseable {
         }
     }
 
-    private static NDArray embed(NDArray ids, NDArray table) {
-        return Embedding.embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
+    /** Rows of a table in its stored type, then widened: a half-precision table is never widened whole. */
+    private NDArray embed(NDManager scope, NDArray ids, NDArray table) {
+        NDArray rows = Embedding.embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
+        NDArray out = HalfPrecision.widen(rows, params.type(), scope);
+        if (out != rows) rows.close();
+        return out;
     }
 
     private void checkInput(long[] ids, long[] pos) {

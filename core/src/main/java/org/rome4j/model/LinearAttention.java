@@ -1,6 +1,7 @@
 package org.rome4j.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 
 import java.util.ArrayList;
@@ -88,7 +89,8 @@ final class LinearAttention implements SubLayer {
     }
 
     private static NDArray proj(NDArray x, Parameters p, String name, boolean bias) {
-        return Layers.linear(x, p.get(name + ".weight"), bias ? p.get(name + ".bias") : null);
+        NDManager s = x.getManager();
+        return Layers.linear(x, p.f32(name + ".weight", s), bias ? p.f32(name + ".bias", s) : null);
     }
 
     @Override

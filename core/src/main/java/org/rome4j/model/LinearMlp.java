@@ -1,6 +1,7 @@
 package org.rome4j.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import org.rome4j.intervene.Site;
 
 import java.util.ArrayList;
@@ -46,7 +47,8 @@ final class LinearMlp implements SubLayer {
     }
 
     private NDArray proj(NDArray x, Parameters p, String name) {
-        return Layers.linear(x, p.get(name + ".weight"), bias ? p.get(name + ".bias") : null);
+        NDManager s = x.getManager();
+        return Layers.linear(x, p.f32(name + ".weight", s), bias ? p.f32(name + ".bias", s) : null);
     }
 
     @Override

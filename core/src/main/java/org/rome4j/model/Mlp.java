@@ -27,9 +27,9 @@ final class Mlp implements SubLayer {
 
     @Override
     public NDArray forward(NDArray x, Pass pass, Parameters p) {
-        NDArray hidden = pass.visit(pre, Layers.conv1d(x, p.get(wFc), p.get(bFc)));
+        NDArray hidden = pass.visit(pre, Layers.conv1d(x, p.f32(wFc, pass.scope), p.f32(bFc, pass.scope)));
         NDArray key = pass.visit(in, Layers.activation(cfg.activation(), hidden));
-        return Layers.conv1d(key, p.get(wProj), p.get(bProj));
+        return Layers.conv1d(key, p.f32(wProj, pass.scope), p.f32(bProj, pass.scope));
     }
 
     @Override

@@ -21,9 +21,9 @@ public record Norm(String prefix, boolean rms, long width, double eps) {
 
     /** Normalises {@code x} [.., width]. */
     public NDArray apply(NDArray x, Parameters p) {
-        NDArray w = p.get(prefix + ".weight");
+        NDArray w = p.f32(prefix + ".weight", x.getManager());
         if (!rms) {
-            return Layers.layerNorm(x, w, p.get(prefix + ".bias"), eps);
+            return Layers.layerNorm(x, w, p.f32(prefix + ".bias", x.getManager()), eps);
         }
         NDArray var = x.square().mean(new int[] {-1}, true);
         return x.div(var.add(Layers.scalar(x, (float) eps)).sqrt()).mul(w);      // receiver x: the result lives in the forward's scope

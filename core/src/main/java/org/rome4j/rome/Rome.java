@@ -367,7 +367,8 @@ public final class Rome {
                 throw new IllegalArgumentException("weight " + u.weightName() + " has shape " + ws + ", expected [" + f + ", " + d
                         + "] (Conv1D) or [" + d + ", " + f + "] (Linear)");
             }
-            NDArray edited = w.add(outer);
+            // in float32; Parameters.replace rounds it back when the weights are half precision
+            NDArray edited = gpt.parameters().f32(u.weightName(), scope).add(outer);
             return gpt.parameters().replace(u.weightName(), edited);
         }
     }
