@@ -22,13 +22,13 @@ final class EditCommand implements Command {
 
     @Override
     public String usage() {
-        return "edit --model M --prompt \"{} plays the sport of\" --subject S --target T [--true T] [--hparams F.json] "
+        return "edit --model M [--dtype f32|bf16|f16] --prompt \"{} plays the sport of\" --subject S --target T [--true T] [--hparams F.json] "
                 + "[--stats F.npz] [--templates F.json] [--layer L] [--r-rome] [--save-delta F.npy] [--save-model DIR] [--json]";
     }
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Set<String> valued = new java.util.HashSet<>(Set.of("model", "prompt", "subject", "target", "true", "save-delta", "save-model"));
+        Set<String> valued = new java.util.HashSet<>(Set.of("model", "dtype", "prompt", "subject", "target", "true", "save-delta", "save-model"));
         valued.addAll(RomeSetup.VALUED);
         Set<String> flags = new java.util.HashSet<>(Set.of("json"));
         flags.addAll(RomeSetup.FLAGS);
@@ -44,7 +44,7 @@ final class EditCommand implements Command {
         } catch (IllegalArgumentException e) {
             throw new UsageException("edit: " + e.getMessage());
         }
-        try (Gpt gpt = Models.load(model)) {
+        try (Gpt gpt = Models.load(model, a.dtype())) {
             RomeHparams hp = RomeSetup.hparams(a, model, gpt);
             Rome rome = RomeSetup.session(a, model, gpt, hp, true);
             Edit e = rome.apply(req);

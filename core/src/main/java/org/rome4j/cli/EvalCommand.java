@@ -25,13 +25,13 @@ final class EvalCommand implements Command {
 
     @Override
     public String usage() {
-        return "eval --model M --dataset FILE|known_1000 [--format counterfact|zsre] [--limit N] --out DIR [--hparams F.json] "
+        return "eval --model M [--dtype f32|bf16|f16] --dataset FILE|known_1000 [--format counterfact|zsre] [--limit N] --out DIR [--hparams F.json] "
                 + "[--stats F.npz] [--templates F.json] [--gen-tokens N] [--tfidf-vocab F --idf F --snippets F] [--json]";
     }
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Set<String> valued = new java.util.HashSet<>(Set.of("model", "dataset", "format", "limit", "out", "gen-tokens",
+        Set<String> valued = new java.util.HashSet<>(Set.of("model", "dtype", "dataset", "format", "limit", "out", "gen-tokens",
                 "tfidf-vocab", "idf", "snippets"));
         valued.addAll(RomeSetup.VALUED);
         Set<String> flags = new java.util.HashSet<>(Set.of("json"));
@@ -46,7 +46,7 @@ final class EvalCommand implements Command {
         Path outDir = Path.of(a.require("out"));
         int limit = a.getInt("limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
         ProgressListener progress = (d, t, m) -> System.err.println("[" + d + "/" + t + "] " + m);
-        try (Gpt gpt = Models.load(model)) {
+        try (Gpt gpt = Models.load(model, a.dtype())) {
             RomeHparams hp = RomeSetup.hparams(a, model, gpt);
             Rome rome = RomeSetup.session(a, model, gpt, hp, false);
             Map<String, Double> pre;

@@ -19,13 +19,13 @@ final class FactsCommand implements Command {
     public String name() { return "facts"; }
 
     @Override
-    public String usage() { return "facts --model M --facts FILE [--json]"; }
+    public String usage() { return "facts --model M [--dtype f32|bf16|f16] --facts FILE [--json]"; }
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args a = Args.parse(name(), argv, Set.of("model", "facts", "batch"), Set.of("json"));
+        Args a = Args.parse(name(), argv, Set.of("model", "dtype", "facts", "batch"), Set.of("json"));
         List<KnownFact> facts = KnownFacts.read(Path.of(a.require("facts")));
-        try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT))) {
+        try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT), a.dtype())) {
             FactRecall.Result r = FactRecall.check(gpt, facts, a.getInt("batch", 64, 1, 4096));
             if (a.json()) {
                 Map<String, Object> m = new LinkedHashMap<>();

@@ -18,7 +18,7 @@ final class GenerateCommand implements Command {
 
     @Override
     public String usage() {
-        return "generate --model M --prompt TEXT [--prompt TEXT2 ...] [--max-new-tokens N] [--top-k K --seed S] [--json]";
+        return "generate --model M [--dtype f32|bf16|f16] --prompt TEXT [--prompt TEXT2 ...] [--max-new-tokens N] [--top-k K --seed S] [--json]";
     }
 
     @Override
@@ -32,7 +32,7 @@ final class GenerateCommand implements Command {
                 rest.add(argv[i]);
             }
         }
-        Args a = Args.parse(name(), rest.toArray(String[]::new), Set.of("model", "max-new-tokens", "top-k", "seed", "prompt"),
+        Args a = Args.parse(name(), rest.toArray(String[]::new), Set.of("model", "dtype", "max-new-tokens", "top-k", "seed", "prompt"),
                 Set.of("json"));
         if (prompts.isEmpty() || prompts.stream().anyMatch(String::isEmpty)) {
             throw new UsageException("generate: --prompt TEXT is required (repeat it for a batch)");
@@ -42,7 +42,7 @@ final class GenerateCommand implements Command {
                 .topK(a.getInt("top-k", 0, 0, 1_000_000))
                 .seed(a.getLong("seed", 0))
                 .build();
-        try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT))) {
+        try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT), a.dtype())) {
             List<Generator.Result> results = g.generate(gpt, prompts);
             if (a.json()) {
                 List<Map<String, Object>> list = new ArrayList<>();

@@ -19,7 +19,7 @@ final class TraceCommand implements Command {
 
     @Override
     public String usage() {
-        return "trace --model M --prompt P --subject S [--kind resid|mlp|attn] [--window W] [--samples N] "
+        return "trace --model M [--dtype f32|bf16|f16] --prompt P --subject S [--kind resid|mlp|attn] [--window W] [--samples N] "
                 + "[--noise 0.1|s3|u3|t5] [--noise-file F.npy] [--replace] [--tokens all|last_subject] [--expect O] "
                 + "[--frozen mlp|attn] [--json]";
     }
@@ -27,7 +27,7 @@ final class TraceCommand implements Command {
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
         Args a = Args.parse(name(), argv,
-                Set.of("model", "prompt", "subject", "kind", "window", "samples", "noise", "noise-file", "tokens", "expect",
+                Set.of("model", "dtype", "prompt", "subject", "kind", "window", "samples", "noise", "noise-file", "tokens", "expect",
                         "frozen", "max-rows"),
                 Set.of("json", "replace"));
         String prompt = a.get("prompt", "");
@@ -52,7 +52,7 @@ final class TraceCommand implements Command {
         if (frozen != null && kind != Kind.RESID) {
             throw new UsageException("trace: --frozen restores states; drop --kind or use --kind resid");
         }
-        try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT))) {
+        try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT), a.dtype())) {
             CausalTrace.Builder b = CausalTrace.builder(gpt).setPrompt(prompt).setSubject(subject).optKind(kind)
                     .optWindow(window).optSamples(samples).optNoise(noise).optTokenRange(range).optFrozen(frozen)
                     .optMaxRows(a.getInt("max-rows", 256, 1, 1 << 20));

@@ -28,12 +28,12 @@ final class TraceDatasetCommand implements Command {
 
     @Override
     public String usage() {
-        return "trace-dataset --model M --facts FILE --out DIR [--limit N] [--window W] [--samples N] [--noise s3] [--json]";
+        return "trace-dataset --model M [--dtype f32|bf16|f16] --facts FILE --out DIR [--limit N] [--window W] [--samples N] [--noise s3] [--json]";
     }
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args a = Args.parse(name(), argv, Set.of("model", "facts", "out", "limit", "window", "samples", "noise"), Set.of("json", "quiet"));
+        Args a = Args.parse(name(), argv, Set.of("model", "dtype", "facts", "out", "limit", "window", "samples", "noise"), Set.of("json", "quiet"));
         Path factsFile = Path.of(a.require("facts"));
         Path dir = Path.of(a.require("out"));
         int limit = a.getInt("limit", -1, 0, Integer.MAX_VALUE);
@@ -47,7 +47,7 @@ final class TraceDatasetCommand implements Command {
         }
         List<KnownFact> facts = KnownFacts.read(factsFile);
         boolean quiet = a.has("quiet");
-        try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT))) {
+        try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT), a.dtype())) {
             long t0 = System.nanoTime();
             DatasetResult r = DatasetTrace.builder(gpt).setFacts(facts).optLimit(limit).optWindow(window).optSamples(samples)
                     .optNoise(noise).optCacheDir(dir)
