@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One transformer block ({@link SequentialBlock} or {@link ParallelBlock}): it reads its weights from
+ * One transformer block ({@link ResidualBlock}, sequential or parallel): it reads its weights from
  * the model's parameter map and routes its activations through {@link Pass#visit} with the shared
  * site names.
  */

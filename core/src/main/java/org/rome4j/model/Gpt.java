@@ -24,7 +24,8 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * A GPT-2-family language model on DJL's PyTorch engine, computed exactly as HF transformers does,
+ * A decoder-only language model of any supported family (GPT-2, GPT-J, GPT-NeoX, the Llama family; see
+ * {@link Architecture}) on DJL's PyTorch engine, computed exactly as HF transformers does,
  * with every activation reachable by a stable {@link Site} name.
  *
  * <pre>{@code

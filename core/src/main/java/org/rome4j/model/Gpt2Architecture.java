@@ -36,7 +36,7 @@ final class Gpt2Architecture implements Architecture {
     @Override
     public Block block(GptConfig cfg, int layer, Parameters params) {
         String prefix = "transformer.h." + layer + ".";
-        return new SequentialBlock(layer, params, Norm.layer(prefix + "ln_1", cfg.nEmbd(), cfg.layerNormEps()),
+        return ResidualBlock.sequential(layer, params, Norm.layer(prefix + "ln_1", cfg.nEmbd(), cfg.layerNormEps()),
                 new Attention(cfg, layer, prefix + "attn."), Norm.layer(prefix + "ln_2", cfg.nEmbd(), cfg.layerNormEps()),
                 new Mlp(cfg, layer, prefix + "mlp."));
     }

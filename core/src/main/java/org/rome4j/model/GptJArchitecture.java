@@ -44,7 +44,7 @@ final class GptJArchitecture implements Architecture {
     @Override
     public Block block(GptConfig cfg, int layer, Parameters params) {
         String prefix = "transformer.h." + layer + ".";
-        return new ParallelBlock(layer, params, Norm.layer(prefix + "ln_1", cfg.nEmbd(), cfg.layerNormEps()),
+        return ResidualBlock.parallel(layer, params, Norm.layer(prefix + "ln_1", cfg.nEmbd(), cfg.layerNormEps()),
                 LinearAttention.separate(cfg, layer, prefix + "attn.", ATTN, false, false, true), null,
                 new LinearMlp(cfg, layer, null, prefix + "mlp.fc_in", prefix + "mlp.fc_out", true));
     }

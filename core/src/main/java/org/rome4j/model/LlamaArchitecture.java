@@ -52,7 +52,7 @@ final class LlamaArchitecture implements Architecture {
     public Block block(GptConfig cfg, int layer, Parameters params) {
         String prefix = "model.layers." + layer + ".";
         boolean oBias = cfg.attentionBias() && !cfg.modelType().equals("qwen2");
-        return new SequentialBlock(layer, params, Norm.rms(prefix + "input_layernorm", cfg.nEmbd(), cfg.layerNormEps()),
+        return ResidualBlock.sequential(layer, params, Norm.rms(prefix + "input_layernorm", cfg.nEmbd(), cfg.layerNormEps()),
                 LinearAttention.separate(cfg, layer, prefix + "self_attn.", ATTN, cfg.attentionBias(), oBias, false),
                 Norm.rms(prefix + "post_attention_layernorm", cfg.nEmbd(), cfg.layerNormEps()),
                 new LinearMlp(cfg, layer, prefix + "mlp.gate_proj", prefix + "mlp.up_proj", prefix + "mlp.down_proj",

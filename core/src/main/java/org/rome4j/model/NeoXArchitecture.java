@@ -49,8 +49,8 @@ final class NeoXArchitecture implements Architecture {
         SubLayer attn = LinearAttention.fusedPerHead(cfg, layer, prefix + "attention.query_key_value",
                 prefix + "attention.dense", cfg.attentionBias());
         SubLayer mlp = new LinearMlp(cfg, layer, null, prefix + "mlp.dense_h_to_4h", prefix + "mlp.dense_4h_to_h", true);
-        return cfg.parallelResidual() ? new ParallelBlock(layer, params, n1, attn, n2, mlp)
-                : new SequentialBlock(layer, params, n1, attn, n2, mlp);
+        return cfg.parallelResidual() ? ResidualBlock.parallel(layer, params, n1, attn, n2, mlp)
+                : ResidualBlock.sequential(layer, params, n1, attn, n2, mlp);
     }
 
     @Override

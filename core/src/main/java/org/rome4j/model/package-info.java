@@ -4,7 +4,7 @@
  * named sites, KV-cache generation, and model resolution ({@link org.rome4j.model.Models}: the embedded
  * {@code tiny-facts}, directories, the HF cache). One class per concept: {@code Gpt} (embeddings, blocks,
  * final norm, head, for every family), {@link org.rome4j.model.Architecture} (one per family: gpt2, gptj,
- * gpt_neox, the Llama family), {@code SequentialBlock} and {@code ParallelBlock} (the residual lines),
+ * gpt_neox, the Llama family), {@code ResidualBlock} (sequential or parallel residual lines),
  * {@code Attention} and {@code Mlp} (GPT-2's Conv1D layers), {@code LinearAttention} and {@code LinearMlp}
  * (nn.Linear layers, rotary, grouped kv heads, SwiGLU), {@code Attend} (the shared kernel), {@code Rope},
  * {@code Norm}.

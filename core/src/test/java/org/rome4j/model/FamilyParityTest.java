@@ -42,10 +42,7 @@ class FamilyParityTest {
     }
 
     static double maxAbs(float[] a, float[] b) {
-        assertEquals(a.length, b.length, "length");
-        double m = 0;
-        for (int i = 0; i < a.length; i++) m = Math.max(m, Math.abs((double) a[i] - b[i]));
-        return m;
+        return GptParityTest.maxAbs(a, b);
     }
 
     static double maxAbs(float[] a) {
@@ -145,14 +142,7 @@ class FamilyParityTest {
         long[] mask = Npy.read(f.resolve("batch_right_padded_attention_mask.npy")).longs();
         int b = (int) idsArr.shape()[0];
         int t = (int) idsArr.shape()[1];
-        List<long[]> seqs = new ArrayList<>();
-        for (int r = 0; r < b; r++) {
-            int n = 0;
-            for (int i = 0; i < t; i++) n += (int) mask[r * t + i];
-            long[] s = new long[n];
-            System.arraycopy(flat, r * t, s, 0, n);
-            seqs.add(s);
-        }
+        List<long[]> seqs = GptParityTest.unpad(flat, mask, b, t);
         try (Gpt gpt = Gpt.load(Shared.arch(family)); NDManager scope = gpt.newScope();
              SafeTensors st = SafeTensors.open(f.resolve("batch_right_padded_internals.safetensors"))) {
             Batch batch = Batch.right(seqs, 50256);
@@ -201,6 +191,20 @@ class FamilyParityTest {
                 long[] p = prompts.get(2);
                 gpt.step(scope, new long[][] {p}, new long[][] {{0, 1, 2, 3}}, new int[][] {{1, 1, 1, 1}}, cache, Interventions.NONE);
                 assertEquals(gpt.config().nKvHead(), cache.keys(0).getShape().get(1), "kv heads cached once");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gptj", "gpt_neox", "llama"})
+    void saveWritesTheFamilysConfigAndReloadsToTheSameLogits(String family, @org.junit.jupiter.api.io.TempDir Path tmp)
+            throws Exception {
+        try (Gpt gpt = Gpt.load(Shared.arch(family), family.equals("llama") ? WeightType.BF16 : WeightType.F32)) {
+            gpt.save(tmp);
+            try (Gpt back = Gpt.load(tmp)) {
+                assertEquals(gpt.config(), back.config());
+                assertArrayEquals(HalfPrecisionTest.last(gpt, PROMPTS[0]), HalfPrecisionTest.last(back, PROMPTS[0]),
+                        family + ": saved (as F32) and reloaded, the same logits");
             }
         }
     }
