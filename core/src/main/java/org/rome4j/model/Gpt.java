@@ -419,7 +419,8 @@ public final class Gpt implements AutoCloseable {
     private Output tail(NDManager scope, Pass pass, NDArray x, int from, int b, int t, KvCache cache, int[][] stepMask,
                         int[] lastIdx) {
         for (Block block : blocks.subList(from, blocks.size())) {
-            x = block.forward(x, pass);
+            NDArray in = x;
+            x = params.perBlock(scope, () -> block.forward(in, pass));
         }
         NDArray h = pass.visit(Site.finalNormOut(), arch.finalNorm(cfg, params, x));
         if (lastIdx != null) {

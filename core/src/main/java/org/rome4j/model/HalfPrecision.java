@@ -76,17 +76,33 @@ final class HalfPrecision {
             out.attach(scope);
             return out;
         }
-        ByteBuffer src = w.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-        int n = src.remaining() / 2;
-        float[] out = new float[n];
-        java.util.stream.IntStream.range(0, (n + CHUNK - 1) / CHUNK).parallel().forEach(c -> {
-            int end = Math.min(n, (c + 1) * CHUNK);
-            for (int i = c * CHUNK; i < end; i++) {
-                out[i] = Float.intBitsToFloat((src.getShort(2 * i) & 0xffff) << 16);
-            }
-        });
-        return scope.create(out, w.getShape());
+        return bf16ToFloat(w, scope);
     }
 
     private static final int CHUNK = 1 << 16;
+    /** One reused direct buffer for the widened values (no Java heap or direct-memory churn per weight). */
+    private static ByteBuffer staging = ByteBuffer.allocateDirect(0);
+
+    private static synchronized NDArray bf16ToFloat(NDArray w, NDManager scope) {
+        ByteBuffer src = w.toByteBuffer(true).order(ByteOrder.LITTLE_ENDIAN);     // a view of the (mapped) bits, no copy
+        int n = src.remaining() / 2;
+        if (staging.capacity() < 4L * n) {
+            staging = ByteBuffer.allocateDirect(Math.toIntExact(4L * n));
+        }
+        ByteBuffer dst = staging.duplicate().order(ByteOrder.nativeOrder());
+        dst.limit(4 * n);
+        java.util.stream.IntStream.range(0, (n + CHUNK - 1) / CHUNK).parallel().forEach(c -> {
+            int end = Math.min(n, (c + 1) * CHUNK);
+            for (int i = c * CHUNK; i < end; i++) {
+                dst.putFloat(4 * i, Float.intBitsToFloat((src.getShort(2 * i) & 0xffff) << 16));
+            }
+        });
+        // the engine wraps a direct buffer without copying: copy into memory the engine owns and frees on close
+        try (NDManager tmp = scope.newSubManager()) {
+            NDArray view = tmp.create(dst, w.getShape(), DataType.FLOAT32);
+            NDArray out = view.duplicate();
+            out.attach(scope);
+            return out;
+        }
+    }
 }

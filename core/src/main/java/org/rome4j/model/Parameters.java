@@ -17,6 +17,8 @@ public final class Parameters implements AutoCloseable {
     private final NDManager manager;
     private final WeightType type;
     private final Map<String, NDArray> byName = new LinkedHashMap<>();
+    /** Where {@link #f32} puts widened half weights while one block runs (null: the caller's scope). */
+    private NDManager blockScope;
 
     Parameters(NDManager manager) {
         this(manager, WeightType.F32);
@@ -37,7 +39,24 @@ public final class Parameters implements AutoCloseable {
      * exact widening that lives in {@code scope} (closed with it).
      */
     public NDArray f32(String name, NDManager scope) {
-        return HalfPrecision.widen(get(name), type, scope);
+        return HalfPrecision.widen(get(name), type, blockScope != null ? blockScope : scope);
+    }
+
+    /**
+     * Runs one block with its widened half weights in a manager of their own, freed when the block
+     * ends, so a forward holds float32 copies of one layer at a time. Not while gradients are
+     * recorded: the backward pass reads them (ROME's v* then keeps every layer's copies until its scope closes).
+     */
+    <T> T perBlock(NDManager scope, java.util.function.Supplier<T> block) {
+        if (type == WeightType.F32 || ai.djl.pytorch.jni.JniUtils.isGradMode()) {
+            return block.get();
+        }
+        try (NDManager m = scope.newSubManager()) {
+            blockScope = m;
+            return block.get();
+        } finally {
+            blockScope = null;
+        }
     }
 
     /** The manager the weights live in. */
