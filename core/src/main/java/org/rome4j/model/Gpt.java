@@ -1,6 +1,8 @@
 package org.rome4j.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
@@ -445,8 +447,28 @@ public final class Gpt implements AutoCloseable {
     public NDArray unembed(NDArray h) {
         String bias = arch.headBias(cfg);
         NDManager s = h.getManager();
-        return Layers.linear(h, params.f32(arch.head(cfg), s), bias == null ? null : params.f32(bias, s));
+        if (params.type() == WeightType.F32) {
+            return Layers.linear(h, params.f32(arch.head(cfg), s), bias == null ? null : params.f32(bias, s));
+        }
+        // half weights: widen the head HEAD_CHUNK vocabulary rows at a time, never the whole [V, D] matrix
+        NDList parts = new NDList();
+        NDArray head = params.get(arch.head(cfg));
+        NDArray b = bias == null ? null : params.f32(bias, s);
+        for (long r = 0; r < cfg.vocabSize(); r += HEAD_CHUNK) {
+            String rows = r + ":" + Math.min(cfg.vocabSize(), r + HEAD_CHUNK);
+            long from = r;
+            parts.add(params.perBlock(s, () -> {
+                try (NDArray slice = head.get(rows)) {
+                    NDArray w = params.f32Of(slice, s);
+                    return Layers.linear(h, w, b == null ? null : b.get(rows));
+                }
+            }));
+        }
+        return parts.size() == 1 ? parts.singletonOrThrow() : NDArrays.concat(parts, -1);
     }
+
+    /** Vocabulary rows of a half-precision head widened at once (8192 × 4096 floats = 134 MB). */
+    static final int HEAD_CHUNK = 8192;
 
     /** The stored weight of the MLP output projection at a layer (ROME's rewritten matrix), by HF name. */
     public String rewritableWeight(int layer) {

@@ -39,7 +39,12 @@ public final class Parameters implements AutoCloseable {
      * exact widening that lives in {@code scope} (closed with it).
      */
     public NDArray f32(String name, NDManager scope) {
-        return HalfPrecision.widen(get(name), type, blockScope != null ? blockScope : scope);
+        return f32Of(get(name), scope);
+    }
+
+    /** {@link #f32} of a stored array or a slice of one (e.g. some rows of the head). */
+    NDArray f32Of(NDArray stored, NDManager scope) {
+        return HalfPrecision.widen(stored, type, blockScope != null ? blockScope : scope);
     }
 
     /**
