@@ -26,6 +26,11 @@ public final class Shared {
         return root().resolve("golden/tiny-gpt2");
     }
 
+    /** A tiny checkpoint of another family with its goldens: gptj, gpt_neox or llama. */
+    public static Path arch(String family) {
+        return root().resolve("golden/arch").resolve(family);
+    }
+
     /** known_1000.json. */
     public static Path known1000() {
         return root().resolve("data/rome/known_1000.json");

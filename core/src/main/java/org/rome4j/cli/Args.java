@@ -120,6 +120,11 @@ public final class Args {
         }
     }
 
+    /** {@code --dtype f32|bf16|f16}: the type the model's weights are kept in (default f32). */
+    public org.rome4j.model.WeightType dtype() {
+        return org.rome4j.model.WeightType.parse(get("dtype", "f32"));
+    }
+
     /** Whether {@code --json} was given. */
     public boolean json() {
         return flags.contains("json");

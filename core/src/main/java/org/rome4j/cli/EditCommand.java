@@ -24,7 +24,7 @@ final class EditCommand implements Command {
 
     @Override
     public String usage() {
-        return "edit --model M --prompt \"{} plays the sport of\" --subject S --target T [--true T] [--hparams F.json] "
+        return "edit --model M [--dtype f32|bf16|f16] --prompt \"{} plays the sport of\" --subject S --target T [--true T] [--hparams F.json] "
                 + "[--stats F.npz] [--templates F.json] [--layer L] [--r-rome] [--save-delta F.npy] [--save-model DIR] [--overwrite] [--json]";
     }
 
@@ -38,13 +38,14 @@ final class EditCommand implements Command {
                 + "  --save-delta F.npy  write the rank-one update u v^T (float32 .npy)\n"
                 + "  --save-model DIR    write the edited model as a new HF folder (never the folder it was loaded from)\n"
                 + "  --overwrite         allow --save-model / --save-delta to replace an existing model folder or file\n"
+                + "  --dtype D           weights in memory: f32 (default), bf16 or f16; computed in float32\n"
                 + "  --model M           the embedded tiny-facts (default), a model folder in HF layout, or a hub id in the HF cache\n"
                 + "  --json              print the result as JSON on stdout";
     }
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Set<String> valued = new java.util.HashSet<>(Set.of("model", "prompt", "subject", "target", "true", "save-delta", "save-model"));
+        Set<String> valued = new java.util.HashSet<>(Set.of("model", "dtype", "prompt", "subject", "target", "true", "save-delta", "save-model"));
         valued.addAll(RomeSetup.VALUED);
         Set<String> flags = new java.util.HashSet<>(Set.of("json", "overwrite"));
         flags.addAll(RomeSetup.FLAGS);
@@ -60,7 +61,7 @@ final class EditCommand implements Command {
         } catch (IllegalArgumentException e) {
             throw new UsageException("edit: " + e.getMessage());
         }
-        try (Gpt gpt = Models.load(model)) {
+        try (Gpt gpt = Models.load(model, a.dtype())) {
             RomeHparams hp = RomeSetup.hparams(a, model, gpt);
             Rome rome = RomeSetup.session(a, model, gpt, hp, true);
             UnknownWords.note(gpt, req.text(), subject, target, a.get("true", null)).ifPresent(System.err::println);

@@ -27,7 +27,7 @@ final class EvalCommand implements Command {
 
     @Override
     public String usage() {
-        return "eval --model M --dataset FILE|known_1000 [--format counterfact|zsre] [--limit N] --out DIR [--hparams F.json] "
+        return "eval --model M [--dtype f32|bf16|f16] --dataset FILE|known_1000 [--format counterfact|zsre] [--limit N] --out DIR [--hparams F.json] "
                 + "[--stats F.npz] [--templates F.json] [--gen-tokens N] [--tfidf-vocab F --idf F --snippets F] [--json]";
     }
 
@@ -40,13 +40,14 @@ final class EvalCommand implements Command {
                 + "  --gen-tokens N      tokens per generation for the fluency metrics, 0-10000 (default 100)\n"
                 + "  --tfidf-vocab F --idf F --snippets F  the original's attribute-snippet files, for the consistency metric\n"
                 + RomeSetup.HELP
+                + "  --dtype D           weights in memory: f32 (default), bf16 or f16; computed in float32\n"
                 + "  --model M           the embedded tiny-facts (default), a model folder in HF layout, or a hub id in the HF cache\n"
                 + "  --json              print the result as JSON on stdout";
     }
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Set<String> valued = new java.util.HashSet<>(Set.of("model", "dataset", "format", "limit", "out", "gen-tokens",
+        Set<String> valued = new java.util.HashSet<>(Set.of("model", "dtype", "dataset", "format", "limit", "out", "gen-tokens",
                 "tfidf-vocab", "idf", "snippets"));
         valued.addAll(RomeSetup.VALUED);
         Set<String> flags = new java.util.HashSet<>(Set.of("json"));
@@ -68,7 +69,7 @@ final class EvalCommand implements Command {
         }, "evaluation results (case_*.json)");
         int limit = a.getInt("limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
         ProgressListener progress = (d, t, m) -> System.err.println("[" + d + "/" + t + "] " + m);
-        try (Gpt gpt = Models.load(model)) {
+        try (Gpt gpt = Models.load(model, a.dtype())) {
             RomeHparams hp = RomeSetup.hparams(a, model, gpt);
             Rome rome = RomeSetup.session(a, model, gpt, hp, false);
             Map<String, Double> pre;

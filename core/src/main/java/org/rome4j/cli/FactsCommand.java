@@ -20,21 +20,22 @@ final class FactsCommand implements Command {
     public String name() { return "facts"; }
 
     @Override
-    public String usage() { return "facts --model M --facts FILE [--json]"; }
+    public String usage() { return "facts --model M [--dtype f32|bf16|f16] --facts FILE [--json]"; }
 
     @Override
     public String help() {
         return "  --facts FILE        facts in known_1000.json format: a JSON list of {\"subject\", \"attribute\", \"prompt\", ...} (required)\n"
                 + "  --batch N           prompts per forward pass, 1-4096 (default 64)\n"
+                + "  --dtype D           weights in memory: f32 (default), bf16 or f16; computed in float32\n"
                 + "  --model M           the embedded tiny-facts (default), a model folder in HF layout, or a hub id in the HF cache\n"
                 + "  --json              print the result as JSON on stdout";
     }
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args a = Args.parse(name(), argv, Set.of("model", "facts", "batch"), Set.of("json"));
+        Args a = Args.parse(name(), argv, Set.of("model", "dtype", "facts", "batch"), Set.of("json"));
         List<KnownFact> facts = KnownFacts.read(Path.of(a.require("facts")));
-        try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT))) {
+        try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT), a.dtype())) {
             UnknownWords.noteFor(gpt, facts.stream().map(f -> f.prompt() + " " + f.attribute()).toList(), "facts")
                     .ifPresent(System.err::println);
             FactRecall.Result r = FactRecall.check(gpt, facts, a.getInt("batch", 64, 1, 4096));

@@ -19,7 +19,7 @@ final class GenerateCommand implements Command {
 
     @Override
     public String usage() {
-        return "generate --model M --prompt TEXT [--prompt TEXT2 ...] [--max-new-tokens N] [--top-k K --seed S] [--json]";
+        return "generate --model M [--dtype f32|bf16|f16] --prompt TEXT [--prompt TEXT2 ...] [--max-new-tokens N] [--top-k K --seed S] [--json]";
     }
 
     @Override
@@ -28,6 +28,7 @@ final class GenerateCommand implements Command {
                 + "  --max-new-tokens N  tokens to generate, 1-100000 (default 20; at most the model's context)\n"
                 + "  --top-k K           sample from the K most likely tokens (default 0: greedy)\n"
                 + "  --seed S            sampling seed (default 0)\n"
+                + "  --dtype D           weights in memory: f32 (default), bf16 or f16; computed in float32\n"
                 + "  --model M           the embedded tiny-facts (default), a model folder in HF layout, or a hub id in the HF cache\n"
                 + "  --json              print the result as JSON on stdout";
     }
@@ -43,7 +44,7 @@ final class GenerateCommand implements Command {
                 rest.add(argv[i]);
             }
         }
-        Args a = Args.parse(name(), rest.toArray(String[]::new), Set.of("model", "max-new-tokens", "top-k", "seed", "prompt"),
+        Args a = Args.parse(name(), rest.toArray(String[]::new), Set.of("model", "dtype", "max-new-tokens", "top-k", "seed", "prompt"),
                 Set.of("json"));
         if (prompts.isEmpty() || prompts.stream().anyMatch(String::isEmpty)) {
             throw new UsageException("generate: --prompt TEXT is required (repeat it for a batch)");
@@ -54,7 +55,7 @@ final class GenerateCommand implements Command {
                 .topK(a.getInt("top-k", 0, 0, 1_000_000))
                 .seed(a.getLong("seed", 0))
                 .build();
-        try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT))) {
+        try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT), a.dtype())) {
             // the context bounds the KV cache: refuse up front rather than after generating most of the tokens
             int longest = prompts.stream().mapToInt(p -> gpt.tokenizer().ids(p).length).max().orElse(0);
             int context = gpt.config().nPositions();

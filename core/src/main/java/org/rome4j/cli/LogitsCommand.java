@@ -21,20 +21,21 @@ final class LogitsCommand implements Command {
     public String name() { return "logits"; }
 
     @Override
-    public String usage() { return "logits --model M --prompt TEXT [--json]"; }
+    public String usage() { return "logits --model M [--dtype f32|bf16|f16] --prompt TEXT [--json]"; }
 
     @Override
     public String help() {
         return "  --prompt TEXT       the text whose next-token distribution is printed (required)\n"
+                + "  --dtype D           weights in memory: f32 (default), bf16 or f16; computed in float32\n"
                 + "  --model M           the embedded tiny-facts (default), a model folder in HF layout, or a hub id in the HF cache\n"
                 + "  --json              print the result as JSON on stdout";
     }
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args a = Args.parse(name(), argv, Set.of("model", "prompt"), Set.of("json"));
+        Args a = Args.parse(name(), argv, Set.of("model", "dtype", "prompt"), Set.of("json"));
         String prompt = a.require("prompt");
-        try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT)); NDManager scope = gpt.newScope()) {
+        try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT), a.dtype()); NDManager scope = gpt.newScope()) {
             TextTokenizer.Encoded enc = gpt.tokenizer().encode(prompt);
             if (enc.size() == 0) throw new UsageException("logits: the prompt encodes to no tokens; give a non-empty --prompt");
             UnknownWords.note(gpt, prompt).ifPresent(System.err::println);

@@ -20,7 +20,7 @@ final class StatsCommand implements Command {
 
     @Override
     public String usage() {
-        return "stats --model M --layer L --corpus FILE... [--samples N] [--precision float32|float64] [--tokens-per-batch N] --out F.npz [--overwrite] [--json]";
+        return "stats --model M [--dtype f32|bf16|f16] --layer L --corpus FILE... [--samples N] [--precision float32|float64] [--tokens-per-batch N] --out F.npz [--overwrite] [--json]";
     }
 
     @Override
@@ -32,13 +32,14 @@ final class StatsCommand implements Command {
                 + "  --tokens-per-batch N  tokens per forward pass (default 3 x the context)\n"
                 + "  --out F.npz         where to write (required); .npz in the original's layout (mom2.count, mom2.mom2)\n"
                 + "  --overwrite         replace F.npz if it exists\n"
+                + "  --dtype D           weights in memory: f32 (default), bf16 or f16; computed in float32\n"
                 + "  --model M           the embedded tiny-facts (default), a model folder in HF layout, or a hub id in the HF cache\n"
                 + "  --json              print the result as JSON on stdout";
     }
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args a = Args.parse(name(), argv, Set.of("model", "layer", "corpus", "samples", "precision", "tokens-per-batch", "out"),
+        Args a = Args.parse(name(), argv, Set.of("model", "dtype", "layer", "corpus", "samples", "precision", "tokens-per-batch", "out"),
                 Set.of("json", "overwrite"), "more corpus files");
         List<Path> corpus = new ArrayList<>();
         corpus.add(Path.of(a.require("corpus")));
@@ -49,7 +50,7 @@ final class StatsCommand implements Command {
         if (!precision.equals("float32") && !precision.equals("float64")) {
             throw new UsageException("stats: --precision must be float32 or float64, got " + precision);
         }
-        try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT))) {
+        try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT), a.dtype())) {
             int layer = a.getInt("layer", -1, Integer.MIN_VALUE, Integer.MAX_VALUE);
             if (!a.has("layer")) throw new UsageException("stats: --layer is required (0–" + (gpt.nLayer() - 1) + ")");
             if (layer < 0 || layer >= gpt.nLayer()) {

@@ -20,7 +20,7 @@ final class TraceCommand implements Command {
 
     @Override
     public String usage() {
-        return "trace --model M --prompt P --subject S [--kind resid|mlp|attn] [--window W] [--samples N] "
+        return "trace --model M [--dtype f32|bf16|f16] --prompt P --subject S [--kind resid|mlp|attn] [--window W] [--samples N] "
                 + "[--noise 0.1|s3|u3|t5] [--noise-file F.npy] [--replace] [--tokens all|last_subject] [--expect O] "
                 + "[--frozen mlp|attn] [--json]";
     }
@@ -39,6 +39,7 @@ final class TraceCommand implements Command {
                 + "  --expect O          the expected answer (default: the model's own greedy answer)\n"
                 + "  --frozen K          mlp or attn: sever that path (paper Fig. 3)\n"
                 + "  --max-rows N        rows per batched forward pass (default 256)\n"
+                + "  --dtype D           weights in memory: f32 (default), bf16 or f16; computed in float32\n"
                 + "  --model M           the embedded tiny-facts (default), a model folder in HF layout, or a hub id in the HF cache\n"
                 + "  --json              print the result as JSON on stdout";
     }
@@ -46,7 +47,7 @@ final class TraceCommand implements Command {
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
         Args a = Args.parse(name(), argv,
-                Set.of("model", "prompt", "subject", "kind", "window", "samples", "noise", "noise-file", "tokens", "expect",
+                Set.of("model", "dtype", "prompt", "subject", "kind", "window", "samples", "noise", "noise-file", "tokens", "expect",
                         "frozen", "max-rows"),
                 Set.of("json", "replace"));
         String prompt = a.get("prompt", "");
@@ -71,7 +72,7 @@ final class TraceCommand implements Command {
         if (frozen != null && kind != Kind.RESID) {
             throw new UsageException("trace: --frozen restores states; drop --kind or use --kind resid");
         }
-        try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT))) {
+        try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT), a.dtype())) {
             UnknownWords.note(gpt, prompt, subject, a.get("expect", null)).ifPresent(System.err::println);
             if (kind != Kind.RESID || frozen != null) Kind.wholeModelNote(window, gpt.nLayer()).ifPresent(System.err::println);
             CausalTrace.Builder b = CausalTrace.builder(gpt).setPrompt(prompt).setSubject(subject).optKind(kind)

@@ -30,7 +30,7 @@ final class TraceDatasetCommand implements Command {
 
     @Override
     public String usage() {
-        return "trace-dataset --model M --facts FILE --out DIR [--limit N] [--window W] [--samples N] [--noise s3] [--json]";
+        return "trace-dataset --model M [--dtype f32|bf16|f16] --facts FILE --out DIR [--limit N] [--window W] [--samples N] [--noise s3] [--json]";
     }
 
     @Override
@@ -40,13 +40,14 @@ final class TraceDatasetCommand implements Command {
                 + "  --limit N           trace at most N facts (default: all)\n"
                 + "  --window W          (default 10)   --samples N (default 10)   --noise s3|u3|NUMBER (default s3)\n"
                 + "  --quiet             no progress lines\n"
+                + "  --dtype D           weights in memory: f32 (default), bf16 or f16; computed in float32\n"
                 + "  --model M           the embedded tiny-facts (default), a model folder in HF layout, or a hub id in the HF cache\n"
                 + "  --json              print the result as JSON on stdout";
     }
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args a = Args.parse(name(), argv, Set.of("model", "facts", "out", "limit", "window", "samples", "noise"), Set.of("json", "quiet"));
+        Args a = Args.parse(name(), argv, Set.of("model", "dtype", "facts", "out", "limit", "window", "samples", "noise"), Set.of("json", "quiet"));
         Path factsFile = Path.of(a.require("facts"));
         Path dir = Path.of(a.require("out"));
         Outputs.checkResumable(dir, d -> Files.isRegularFile(d.resolve("config.json")) && Files.isDirectory(d.resolve("cases")),
@@ -62,7 +63,7 @@ final class TraceDatasetCommand implements Command {
         }
         List<KnownFact> facts = KnownFacts.read(factsFile);
         boolean quiet = a.has("quiet");
-        try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT))) {
+        try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT), a.dtype())) {
             org.rome4j.trace.Kind.wholeModelNote(window, gpt.nLayer()).ifPresent(System.err::println);
             List<KnownFact> traced = limit >= 0 && limit < facts.size() ? facts.subList(0, limit) : facts;
             UnknownWords.noteFor(gpt, traced.stream().map(KnownFact::prompt).toList(), "facts").ifPresent(System.err::println);

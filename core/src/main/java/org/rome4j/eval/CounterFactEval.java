@@ -245,17 +245,22 @@ public final class CounterFactEval {
      * Returns [prefix][new, true].
      */
     static double[][] testBatchPrediction(Gpt gpt, List<String> prefixes, String targetNew, String targetTrue) {
-        long[] a = gpt.tokenizer().ids(" " + targetNew.strip());
-        long[] b = targetTrue == null ? new long[0] : gpt.tokenizer().ids(" " + targetTrue.strip());
         List<long[]> seqs = new ArrayList<>();
         List<int[]> q = new ArrayList<>();
         List<Long> toks = new ArrayList<>();
+        int[][] lens = new int[prefixes.size()][2];
         for (int p = 0; p < prefixes.size(); p++) {
-            int prefixLen = gpt.tokenizer().ids(prefixes.get(p)).length;
             for (int which = 0; which < 2; which++) {
-                long[] tgt = which == 0 ? a : b;
-                String suffix = which == 0 ? targetNew : (targetTrue == null ? "" : targetTrue);
-                long[] ids = gpt.tokenizer().ids(prefixes.get(p) + " " + suffix.strip());
+                // one encoding of prefix + target, split by characters: the target's tokens as they follow the
+                // prefix (right with a BOS and sentencepiece pieces; for GPT-2 the original's tok(" " + target))
+                String suffix = which == 0 ? targetNew : targetTrue;
+                long[][] split = suffix == null ? new long[][] {gpt.tokenizer().ids(prefixes.get(p)), new long[0]}
+                        : gpt.tokenizer().split(prefixes.get(p), " " + suffix.strip());
+                long[] tgt = split[1];
+                int prefixLen = split[0].length;
+                long[] ids = java.util.Arrays.copyOf(split[0], prefixLen + tgt.length);
+                System.arraycopy(tgt, 0, ids, prefixLen, tgt.length);
+                lens[p][which] = tgt.length;
                 int row = seqs.size();
                 seqs.add(ids);
                 for (int j = 0; j < tgt.length; j++) {
@@ -272,7 +277,7 @@ public final class CounterFactEval {
         int k = 0;
         for (int p = 0; p < prefixes.size(); p++) {
             for (int which = 0; which < 2; which++) {
-                int len = which == 0 ? a.length : b.length;
+                int len = lens[p][which];
                 double s = 0;
                 for (int j = 0; j < len; j++) s += -lp.logProb()[k++];
                 out[p][which] = len == 0 ? Double.NaN : s / len;

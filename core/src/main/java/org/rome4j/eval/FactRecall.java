@@ -54,7 +54,7 @@ public final class FactRecall {
                 for (int r = 0; r < chunk.size(); r++) {
                     int best = 0;
                     for (int i = 1; i < v; i++) if (probs[r * v + i] > probs[r * v + best]) best = i;
-                    long[] target = gpt.tokenizer().ids(" " + chunk.get(r).attribute());
+                    long[] target = gpt.tokenizer().continuation(chunk.get(r).prompt(), " " + chunk.get(r).attribute());
                     out.add(new Check(chunk.get(r), target.length == 0 ? -1 : target[0], best,
                             gpt.tokenizer().tokenText(best), probs[r * v + best]));
                 }

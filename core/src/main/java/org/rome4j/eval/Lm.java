@@ -28,9 +28,7 @@ final class Lm {
             NDArray h = gpt.forward(scope, b, Interventions.builder().record(Site.finalNormOut())
                     .stopAfter(Site.finalNormOut()).build()).get(Site.finalNormOut());
             NDArray hs = h.reshape((long) b.rows() * t, d).get(new NDIndex("{}", scope.create(flat)));
-            NDArray head = gpt.config().tieWordEmbeddings() ? gpt.parameters().get("transformer.wte.weight")
-                    : gpt.parameters().get("lm_head.weight");
-            NDArray logp = hs.matMul(head.transpose()).logSoftmax(-1);              // [Q, V]
+            NDArray logp = gpt.unembed(hs).logSoftmax(-1);                          // [Q, V]
             float[] picked = logp.gather(scope.create(tokens).reshape(tokens.length, 1), 1).toFloatArray();
             long[] arg = logp.argMax(1).toLongArray();
             double[] lp = new double[picked.length];

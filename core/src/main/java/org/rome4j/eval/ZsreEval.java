@@ -123,10 +123,9 @@ public final class ZsreEval {
     private ObjectNode metrics(Record r) {
         Gpt gpt = rome.model();
         ObjectNode m = JSON.createObjectNode();
-        long[] target = gpt.tokenizer().ids(" " + r.answer());
-        put(m.putArray("rewrite_prompts_correct"), accuracy(gpt, r.src(), target));
-        put(m.putArray("paraphrase_prompts_correct"), accuracy(gpt, r.rephrase(), target));
-        put(m.putArray("neighborhood_prompts_correct"), accuracy(gpt, r.loc() + "?", gpt.tokenizer().ids(" " + r.locAns())));
+        put(m.putArray("rewrite_prompts_correct"), accuracy(gpt, r.src(), " " + r.answer()));
+        put(m.putArray("paraphrase_prompts_correct"), accuracy(gpt, r.rephrase(), " " + r.answer()));
+        put(m.putArray("neighborhood_prompts_correct"), accuracy(gpt, r.loc() + "?", " " + r.locAns()));
         return m;
     }
 
@@ -138,21 +137,25 @@ public final class ZsreEval {
      * For each target token j: is the argmax after {@code prompt + decode(target[:j])} equal to target[j]
      * ({@code test_batch_prediction_acc} over the prefixes the original builds)?
      */
-    static boolean[] accuracy(Gpt gpt, String prompt, long[] target) {
+    static boolean[] accuracy(Gpt gpt, String prompt, String answer) {
+        // the answer's tokens as they follow the prompt (one encoding, split by characters), and each
+        // prefix prompt + answer[:j] joined as ids: right with a BOS and sentencepiece pieces
+        long[][] split = gpt.tokenizer().split(prompt, answer);
+        long[] target = split[1];
         List<long[]> seqs = new ArrayList<>();
         int[] rows = new int[target.length];
         int[] pos = new int[target.length];
         for (int j = 0; j < target.length; j++) {
-            String text = prompt + gpt.tokenizer().decode(java.util.Arrays.copyOf(target, j));
-            long[] ids = gpt.tokenizer().ids(text);
+            long[] ids = java.util.Arrays.copyOf(split[0], split[0].length + j);
+            System.arraycopy(target, 0, ids, split[0].length, j);
             seqs.add(ids);
             rows[j] = j;
             pos[j] = ids.length - 1;
         }
         long[] want = new long[target.length];
         for (int j = 0; j < target.length; j++) {
-            // the original compares with the first token of tok(decode(target[j]))
-            long[] t = gpt.tokenizer().ids(gpt.tokenizer().decode(target[j]));
+            // the original compares with the first token of tok(decode(target[j])), without special tokens here
+            long[] t = gpt.tokenizer().pieces(gpt.tokenizer().decode(target[j]));
             want[j] = t.length == 0 ? target[j] : t[0];
         }
         Lm.Result lp = Lm.at(gpt, seqs, rows, pos, want);

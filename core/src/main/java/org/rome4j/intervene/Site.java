@@ -15,12 +15,19 @@ import java.util.regex.Pattern;
  * <tr><th>name</th><th>shape</th><th>what</th></tr>
  * <tr><td>{@code embed}</td><td>[B,T,D]</td><td>token embeddings (before position embeddings; causal
  *     tracing adds its noise here, as the original does on {@code transformer.wte})</td></tr>
- * <tr><td>{@code pos_embed}</td><td>[B,T,D]</td><td>learned position embeddings (GPT-2)</td></tr>
+ * <tr><td>{@code pos_embed}</td><td>[B,T,D]</td><td>learned position embeddings (GPT-2 only; rotary families have none)</td></tr>
  * <tr><td>{@code layer.i.in}</td><td>[B,T,D]</td><td>residual stream entering block i</td></tr>
  * <tr><td>{@code layer.i.ln1.out}</td><td>[B,T,D]</td><td>input of attention after its norm</td></tr>
+ * <tr><td>{@code layer.i.attn.q}</td><td>[B,H,T,hd]</td><td>queries per head, after rotary where the family has it</td></tr>
+ * <tr><td>{@code layer.i.attn.k}</td><td>[B,KVH,T,hd]</td><td>keys per key/value head (after rotary, before the
+ *     grouped-query repeat)</td></tr>
+ * <tr><td>{@code layer.i.attn.v}</td><td>[B,KVH,T,hd]</td><td>values per key/value head</td></tr>
+ * <tr><td>{@code layer.i.attn.pattern}</td><td>[B,H,T,T+past]</td><td>attention probabilities (softmax over keys)</td></tr>
  * <tr><td>{@code layer.i.attn.out}</td><td>[B,T,D]</td><td>attention output (after its projection, before the residual add)</td></tr>
- * <tr><td>{@code layer.i.ln2.out}</td><td>[B,T,D]</td><td>input of the MLP after its norm</td></tr>
- * <tr><td>{@code layer.i.mlp.pre}</td><td>[B,T,F]</td><td>MLP hidden layer before its activation</td></tr>
+ * <tr><td>{@code layer.i.ln2.out}</td><td>[B,T,D]</td><td>input of the MLP after its norm (absent in GPT-J, whose
+ *     one norm feeds both branches)</td></tr>
+ * <tr><td>{@code layer.i.mlp.pre}</td><td>[B,T,F]</td><td>MLP hidden layer before its activation (the gate
+ *     projection in SwiGLU MLPs)</td></tr>
  * <tr><td>{@code layer.i.mlp.in}</td><td>[B,T,F]</td><td>input of the MLP output projection: the key ROME reads</td></tr>
  * <tr><td>{@code layer.i.mlp.out}</td><td>[B,T,D]</td><td>MLP output (before the residual add)</td></tr>
  * <tr><td>{@code layer.i.out}</td><td>[B,T,D]</td><td>residual stream after block i</td></tr>
@@ -34,7 +41,8 @@ public final class Site {
 
     /** What kind of activation a site carries. */
     public enum Kind {
-        EMBED("embed"), POS_EMBED("pos_embed"), LAYER_IN("in"), LN1_OUT("ln1.out"), ATTN_OUT("attn.out"),
+        EMBED("embed"), POS_EMBED("pos_embed"), LAYER_IN("in"), LN1_OUT("ln1.out"), ATTN_Q("attn.q"), ATTN_K("attn.k"),
+        ATTN_V("attn.v"), ATTN_PATTERN("attn.pattern"), ATTN_OUT("attn.out"),
         LN2_OUT("ln2.out"), MLP_PRE("mlp.pre"), MLP_IN("mlp.in"), MLP_OUT("mlp.out"), LAYER_OUT("out"),
         FINAL_NORM_OUT("final_norm.out"), LOGITS("logits");
 
@@ -78,6 +86,14 @@ public final class Site {
     public static Site layerIn(int i) { return of(Kind.LAYER_IN, i); }
     /** {@code layer.i.ln1.out}. */
     public static Site ln1Out(int i) { return of(Kind.LN1_OUT, i); }
+    /** {@code layer.i.attn.q}: queries [B, H, T, hd] after rotary. */
+    public static Site attnQ(int i) { return of(Kind.ATTN_Q, i); }
+    /** {@code layer.i.attn.k}: keys [B, KVH, T, hd] after rotary. */
+    public static Site attnK(int i) { return of(Kind.ATTN_K, i); }
+    /** {@code layer.i.attn.v}: values [B, KVH, T, hd]. */
+    public static Site attnV(int i) { return of(Kind.ATTN_V, i); }
+    /** {@code layer.i.attn.pattern}: attention probabilities [B, H, T, T + past]. */
+    public static Site attnPattern(int i) { return of(Kind.ATTN_PATTERN, i); }
     /** {@code layer.i.attn.out}: attention output before the residual add. */
     public static Site attnOut(int i) { return of(Kind.ATTN_OUT, i); }
     /** {@code layer.i.ln2.out}. */

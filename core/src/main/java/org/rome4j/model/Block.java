@@ -1,13 +1,15 @@
 package org.rome4j.model;
 
 import ai.djl.ndarray.NDArray;
+import org.rome4j.intervene.Site;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One transformer block. GPT-2 is {@link Gpt2Block}; GPT-J, GPT-NeoX and Llama blocks are siblings
- * behind this interface: they read their weights from the model's parameter map and route their
- * activations through {@link Pass#visit} with the shared site names.
+ * One transformer block ({@link ResidualBlock}, sequential or parallel): it reads its weights from
+ * the model's parameter map and routes its activations through {@link Pass#visit} with the shared
+ * site names.
  */
 public interface Block {
     /** The block's layer index. */
@@ -18,4 +20,16 @@ public interface Block {
 
     /** HF names and shapes of the block's parameters. */
     List<ParamSpec> parameters();
+
+    /** The sites the block passes, in forward order. */
+    List<Site> sites();
+
+    /** Every per-layer site, without {@code ln2.out} when the block has no second norm. */
+    static List<Site> sitesOf(int layer, boolean secondNorm) {
+        List<Site> out = new ArrayList<>();
+        for (Site.Kind k : Site.Kind.values()) {
+            if (k.perLayer() && (secondNorm || k != Site.Kind.LN2_OUT)) out.add(Site.of(k, layer));
+        }
+        return out;
+    }
 }

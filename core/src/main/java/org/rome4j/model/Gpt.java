@@ -1,6 +1,8 @@
 package org.rome4j.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
@@ -24,7 +26,8 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * A GPT-2-family language model on DJL's PyTorch engine, computed exactly as HF transformers does,
+ * A decoder-only language model of any supported family (GPT-2, GPT-J, GPT-NeoX, the Llama family; see
+ * {@link Architecture}) on DJL's PyTorch engine, computed exactly as HF transformers does,
  * with every activation reachable by a stable {@link Site} name.
  *
  * <pre>{@code
@@ -40,50 +43,37 @@ import java.util.stream.Stream;
  */
 public final class Gpt implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final String WTE = "transformer.wte.weight";
-    private static final String WPE = "transformer.wpe.weight";
-    private static final String LNF_W = "transformer.ln_f.weight";
-    private static final String LNF_B = "transformer.ln_f.bias";
-    private static final String LM_HEAD = "lm_head.weight";
-
     private final String name;
     private final GptConfig cfg;
+    private final Architecture arch;
+    /** The config.json this model was loaded from (written back by {@link #save}), or null. */
+    private final JsonNode rawConfig;
     private final TextTokenizer tokenizer;
     private final Path tokenizerDir;
     private final Parameters params;
     private final List<Block> blocks;
     private final List<SafeTensors> files;
 
-    private Gpt(String name, GptConfig cfg, TextTokenizer tokenizer, Path tokenizerDir, Parameters params,
+    private Gpt(String name, GptConfig cfg, JsonNode rawConfig, TextTokenizer tokenizer, Path tokenizerDir, Parameters params,
                 List<SafeTensors> files) {
         this.name = name;
         this.cfg = cfg;
+        this.arch = cfg.architecture();
+        this.rawConfig = rawConfig;
         this.tokenizer = tokenizer;
         this.tokenizerDir = tokenizerDir;
         this.params = params;
         this.files = files;
         List<Block> bs = new ArrayList<>();
         for (int i = 0; i < cfg.nLayer(); i++) {
-            bs.add(new Gpt2Block(cfg, i, params));
+            bs.add(arch.block(cfg, i, params));
         }
         this.blocks = List.copyOf(bs);
     }
 
     /** Expected parameters of a config, with HF names and shapes. */
     public static List<ParamSpec> parameterSpecs(GptConfig cfg) {
-        List<ParamSpec> out = new ArrayList<>();
-        out.add(new ParamSpec(WTE, cfg.vocabSize(), cfg.nEmbd()));
-        out.add(new ParamSpec(WPE, cfg.nPositions(), cfg.nEmbd()));
-        Parameters none = null;
-        for (int i = 0; i < cfg.nLayer(); i++) {
-            out.addAll(new Gpt2Block(cfg, i, none).parameters());
-        }
-        out.add(new ParamSpec(LNF_W, cfg.nEmbd()));
-        out.add(new ParamSpec(LNF_B, cfg.nEmbd()));
-        if (!cfg.tieWordEmbeddings()) {
-            out.add(new ParamSpec(LM_HEAD, cfg.vocabSize(), cfg.nEmbd()));
-        }
-        return out;
+        return cfg.architecture().parameters(cfg);
     }
 
     /**
@@ -94,34 +84,48 @@ public final class Gpt implements AutoCloseable {
      * @throws ModelLoadException with one line naming the problem and the fix
      */
     public static Gpt load(Path dir) {
+        return load(dir, WeightType.F32);
+    }
+
+    /**
+     * {@link #load(Path)} keeping the weights in {@code type}: a file already in that type stays
+     * memory-mapped; other files are converted as they load. Every layer computes in float32.
+     */
+    public static Gpt load(Path dir, WeightType type) {
         Djl.init();
         if (!Files.isDirectory(dir)) {
             throw new ModelLoadException("model directory not found: " + dir
                     + "; pass a folder in HF layout (config.json, model.safetensors, tokenizer.json) or the name tiny-facts");
         }
-        GptConfig cfg = readConfig(dir);
+        JsonNode raw = readJson(dir);
+        GptConfig cfg = readConfig(dir, raw);
+        Architecture arch = cfg.architecture();
         List<Path> weightFiles = weightFiles(dir);
         TextTokenizer tok = TextTokenizer.load(dir);
         NDManager manager = NDManager.newBaseManager();
         List<SafeTensors> opened = new ArrayList<>();
         try {
             Map<String, SafeTensors> where = new LinkedHashMap<>();
+            Map<String, String> storedAs = new LinkedHashMap<>();
             for (Path f : weightFiles) {
                 SafeTensors st = SafeTensors.open(f);
                 opened.add(st);
                 for (String n : st.entries().keySet()) {
-                    where.put(canonical(n), st);
-                    where.putIfAbsent(n, st);
+                    String c = arch.canonical(n);
+                    if (c.equals(n) || !storedAs.containsKey(c)) {
+                        where.put(c, st);
+                        storedAs.put(c, n);
+                    }
                 }
             }
-            Parameters params = new Parameters(manager);
+            Parameters params = new Parameters(manager, type);
             for (ParamSpec spec : parameterSpecs(cfg)) {
                 SafeTensors st = where.get(spec.name());
-                String stored = st == null ? null : storedName(st, spec.name());
+                String stored = storedAs.get(spec.name());
                 if (st == null) {
                     throw new ModelLoadException("tensor " + spec.name() + " missing from " + weightFiles.get(0).getFileName()
-                            + " (" + dir + "): the checkpoint does not match config.json (n_layer=" + cfg.nLayer()
-                            + ", n_embd=" + cfg.nEmbd() + "); re-save model and config together");
+                            + " (" + dir + "): the checkpoint does not match config.json (" + cfg.modelType() + ", " + cfg.nLayer()
+                            + " layers, width " + cfg.nEmbd() + "); re-save model and config together");
                 }
                 long[] shape = st.entries().get(stored).shape();
                 if (!java.util.Arrays.equals(shape, spec.shape())) {
@@ -129,9 +133,9 @@ public final class Gpt implements AutoCloseable {
                             + " but config.json implies " + java.util.Arrays.toString(spec.shape())
                             + " (" + dir + "): re-save model and config together");
                 }
-                params.put(spec.name(), st.readFloat(stored, manager));
+                params.put(spec.name(), HalfPrecision.read(st, stored, manager, type));
             }
-            return new Gpt(dir.getFileName().toString(), cfg, tok, dir, params, opened);
+            return new Gpt(dir.getFileName().toString(), cfg, raw, tok, dir, params, opened);
         } catch (IOException e) {
             close(opened);
             manager.close();
@@ -166,16 +170,19 @@ public final class Gpt implements AutoCloseable {
             a.attach(manager);
             params.put(spec.name(), a);
         }
-        return new Gpt(name, cfg, tok, tokenizerDir, params, List.of());
+        return new Gpt(name, cfg, null, tok, tokenizerDir, params, List.of());
     }
 
     /** Writes this model in HF layout ({@code config.json}, {@code model.safetensors}, tokenizer files). */
     public void save(Path dir) throws IOException {
         Files.createDirectories(dir);
-        JSON.writeValue(dir.resolve("config.json").toFile(), cfg.toJson());
+        JSON.writeValue(dir.resolve("config.json").toFile(), rawConfig != null ? rawConfig : cfg.toJson());
         Map<String, SafeTensors.Tensor> out = new TreeMap<>();
-        for (Map.Entry<String, NDArray> e : params.all().entrySet()) {
-            out.put(e.getKey(), new SafeTensors.Tensor(e.getValue().getShape().getShape(), e.getValue().toFloatArray()));
+        try (NDManager scope = newScope()) {
+            for (String name : params.all().keySet()) {       // written as F32 (half weights widened exactly)
+                NDArray w = params.f32(name, scope);
+                out.put(name, new SafeTensors.Tensor(w.getShape().getShape(), w.toFloatArray()));
+            }
         }
         SafeTensors.write(dir.resolve("model.safetensors"), out);
         for (String f : List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.json", "merges.txt")) {
@@ -186,18 +193,23 @@ public final class Gpt implements AutoCloseable {
         }
     }
 
-    private static GptConfig readConfig(Path dir) {
+    private static JsonNode readJson(Path dir) {
         Path file = dir.resolve("config.json");
         if (!Files.isRegularFile(file)) {
             throw new ModelLoadException("config.json missing in " + dir + ": save the model with save_pretrained(dir)");
         }
         try {
-            JsonNode n = JSON.readTree(file.toFile());
-            return GptConfig.fromJson(n);
+            return JSON.readTree(file.toFile());
         } catch (IOException e) {
             throw new ModelLoadException("config.json in " + dir + " is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    private static GptConfig readConfig(Path dir, JsonNode n) {
+        try {
+            return GptConfig.fromJson(n);
         } catch (IllegalArgumentException e) {
-            throw new ModelLoadException(e.getMessage() + " (" + file + ")");
+            throw new ModelLoadException(e.getMessage() + " (" + dir.resolve("config.json") + ")");
         }
     }
 
@@ -243,24 +255,9 @@ public final class Gpt implements AutoCloseable {
         throw new ModelLoadException("no weights in " + dir + ": expected model.safetensors or model.safetensors.index.json");
     }
 
-    /** HF names with or without the {@code transformer.} prefix (GPT2Model vs GPT2LMHeadModel). */
-    private static String canonical(String n) {
-        if (n.startsWith("transformer.") || n.startsWith("lm_head.")) {
-            return n;
-        }
-        return "transformer." + n;
-    }
-
-    private static String storedName(SafeTensors st, String canonicalName) {
-        if (st.entries().containsKey(canonicalName)) {
-            return canonicalName;
-        }
-        return canonicalName.substring("transformer.".length());
-    }
-
     /** The same model under another display name (shares the weights; closing either closes both). */
     Gpt renamed(String newName) {
-        return new Gpt(newName, cfg, tokenizer, tokenizerDir, params, files);
+        return new Gpt(newName, cfg, rawConfig, tokenizer, tokenizerDir, params, files);
     }
 
     /** A new scope for forwards: close it (try-with-resources) to free every activation. */
@@ -272,6 +269,8 @@ public final class Gpt implements AutoCloseable {
     public String name() { return name; }
     /** The hyper-parameters. */
     public GptConfig config() { return cfg; }
+    /** The family: weight names, final norm, head, ROME's module templates. */
+    public Architecture architecture() { return arch; }
     /** The tokenizer. */
     public TextTokenizer tokenizer() { return tokenizer; }
     /** The weights by HF name. */
@@ -283,12 +282,9 @@ public final class Gpt implements AutoCloseable {
 
     /** Every site of this model, in forward order. */
     public List<Site> sites() {
-        List<Site> out = new ArrayList<>(List.of(Site.embed(), Site.posEmbed()));
-        for (int i = 0; i < cfg.nLayer(); i++) {
-            for (Site.Kind k : Site.Kind.values()) {
-                if (k.perLayer()) out.add(Site.of(k, i));
-            }
-        }
+        List<Site> out = new ArrayList<>(List.of(Site.embed()));
+        if (arch.positionEmbedding() != null) out.add(Site.posEmbed());
+        for (Block block : blocks) out.addAll(block.sites());
         out.add(Site.finalNormOut());
         out.add(Site.logits());
         return out;
@@ -338,13 +334,16 @@ public final class Gpt implements AutoCloseable {
         int offset = cache == null ? 0 : cache.length();
         checkInput(ids, pos);
         NDArray idArr = scope.create(ids, new Shape(b, t));
-        NDArray posArr = scope.create(pos, new Shape(b, t));
+        NDArray posArr = arch.positionEmbedding() == null ? null : scope.create(pos, new Shape(b, t));
+        checkWindow(offset + t);
         NDArray mask = scope.create(additiveMask(b, t, offset, cache == null ? null : cache.mask(), stepMask),
                 new Shape(b, 1, t, offset + t));
-        Pass pass = new Pass(scope, iv, b, t, offset, mask, cache);
+        Pass pass = new Pass(scope, iv, b, t, offset, mask, cache, pos);
         try {
-            NDArray x = pass.visit(Site.embed(), embed(idArr, params.get(WTE)));
-            x = x.add(pass.visit(Site.posEmbed(), embed(posArr, params.get(WPE))));
+            NDArray x = pass.visit(Site.embed(), embed(scope, idArr, params.get(arch.tokenEmbedding())));
+            if (arch.positionEmbedding() != null) {
+                x = x.add(pass.visit(Site.posEmbed(), embed(scope, posArr, params.get(arch.positionEmbedding()))));
+            }
             return tail(scope, pass, x, 0, b, t, cache, stepMask, lastIdx);
         } catch (Pass.Stop stop) {
             return new Output(null, pass.recorded);
@@ -406,7 +405,12 @@ public final class Gpt implements AutoCloseable {
         }
         NDArray mask = scope.create(additiveMask(b, t, offset, prefix == null ? null : prefix.mask(), stepMask),
                 new Shape(b, 1, t, offset + t));
-        Pass pass = new Pass(scope, iv, b, t, offset, mask, prefix);
+        long[] pos = new long[b * t];
+        for (int r = 0; r < b; r++) {
+            for (int i = 0; i < t; i++) pos[r * t + i] = batch.position(r, offset + i);
+        }
+        checkWindow(offset + t);
+        Pass pass = new Pass(scope, iv, b, t, offset, mask, prefix, pos);
         try {
             return tail(scope, pass, residual, layer, b, t, null, stepMask, last);
         } catch (Pass.Stop stop) {
@@ -418,17 +422,16 @@ public final class Gpt implements AutoCloseable {
     private Output tail(NDManager scope, Pass pass, NDArray x, int from, int b, int t, KvCache cache, int[][] stepMask,
                         int[] lastIdx) {
         for (Block block : blocks.subList(from, blocks.size())) {
-            x = block.forward(x, pass);
+            NDArray in = x;
+            x = params.perBlock(scope, () -> block.forward(in, pass));
         }
-        NDArray h = pass.visit(Site.finalNormOut(),
-                Layers.layerNorm(x, params.get(LNF_W), params.get(LNF_B), cfg.layerNormEps()));
+        NDArray h = pass.visit(Site.finalNormOut(), arch.finalNorm(cfg, params, x));
         if (lastIdx != null) {
             long[] rowsAt = new long[b];
             for (int r = 0; r < b; r++) rowsAt[r] = (long) r * t + lastIdx[r];
             h = h.reshape(b * (long) t, cfg.nEmbd()).get(new NDIndex("{}", scope.create(rowsAt))).reshape(b, 1, cfg.nEmbd());
         }
-        NDArray head = cfg.tieWordEmbeddings() ? params.get(WTE) : params.get(LM_HEAD);
-        NDArray logits = pass.visit(Site.logits(), Layers.linearT(h, head));
+        NDArray logits = pass.visit(Site.logits(), unembed(h));
         if (cache != null) {
             pass.commitCache();
             cache.extendMask(stepMask);
@@ -436,8 +439,58 @@ public final class Gpt implements AutoCloseable {
         return new Output(logits, pass.recorded);
     }
 
-    private static NDArray embed(NDArray ids, NDArray table) {
-        return Embedding.embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
+    /** The final norm of a residual stream [.., D] (the logit lens applies it to every layer's output). */
+    public NDArray finalNorm(NDArray x) {
+        return arch.finalNorm(cfg, params, x);
+    }
+
+    /** Logits [.., V] of final-norm outputs [.., D]: {@code h @ head^T} (+ the head's bias where the family has one). */
+    public NDArray unembed(NDArray h) {
+        String bias = arch.headBias(cfg);
+        NDManager s = h.getManager();
+        if (params.type() == WeightType.F32) {
+            return Layers.linear(h, params.f32(arch.head(cfg), s), bias == null ? null : params.f32(bias, s));
+        }
+        // half weights: widen the head HEAD_CHUNK vocabulary rows at a time, never the whole [V, D] matrix
+        NDList parts = new NDList();
+        NDArray head = params.get(arch.head(cfg));
+        NDArray b = bias == null ? null : params.f32(bias, s);
+        for (long r = 0; r < cfg.vocabSize(); r += HEAD_CHUNK) {
+            String rows = r + ":" + Math.min(cfg.vocabSize(), r + HEAD_CHUNK);
+            long from = r;
+            parts.add(params.perBlock(s, () -> {
+                try (NDArray slice = head.get(rows)) {
+                    NDArray w = params.f32Of(slice, s);
+                    return Layers.linear(h, w, b == null ? null : b.get(rows));
+                }
+            }));
+        }
+        return parts.size() == 1 ? parts.singletonOrThrow() : NDArrays.concat(parts, -1);
+    }
+
+    /** Vocabulary rows of a half-precision head widened at once (8192 × 4096 floats = 134 MB). */
+    static final int HEAD_CHUNK = 8192;
+
+    /** The stored weight of the MLP output projection at a layer (ROME's rewritten matrix), by HF name. */
+    public String rewritableWeight(int layer) {
+        return arch.moduleTemplates(cfg).get("rewrite_module_tmp").replace("{}", Integer.toString(layer)) + ".weight";
+    }
+
+    /** Refuses lengths the sliding window would cut (exact below it; no windowed kernel here). */
+    private void checkWindow(int length) {
+        if (cfg.slidingWindow() > 0 && length > cfg.slidingWindow()) {
+            throw new IllegalArgumentException("sequence of " + length + " tokens is longer than " + name + "'s sliding window of "
+                    + cfg.slidingWindow() + " tokens, which rome4j does not implement: use at most " + cfg.slidingWindow()
+                    + " tokens");
+        }
+    }
+
+    /** Rows of a table in its stored type, then widened: a half-precision table is never widened whole. */
+    private NDArray embed(NDManager scope, NDArray ids, NDArray table) {
+        NDArray rows = Embedding.embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
+        NDArray out = HalfPrecision.widen(rows, params.type(), scope);
+        if (out != rows) rows.close();
+        return out;
     }
 
     private void checkInput(long[] ids, long[] pos) {
@@ -492,7 +545,7 @@ public final class Gpt implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Gpt[" + name + ": " + cfg.nLayer() + " layers, width " + cfg.nEmbd() + ", " + cfg.nHead() + " heads, vocab "
+        return "Gpt[" + name + ": " + cfg.modelType() + ", " + cfg.nLayer() + " layers, width " + cfg.nEmbd() + ", " + cfg.nHead() + " heads, vocab "
                 + cfg.vocabSize() + "]";
     }
 }

@@ -6,7 +6,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 
 /**
- * Keys and values of the tokens seen so far, per layer ([B, H, past, head width]), plus the padding
+ * Keys and values of the tokens seen so far, per layer ([B, KVH, past, head width]: grouped kv heads are
+ * cached once, not repeated per query head), plus the padding
  * mask of those tokens. Owns its arrays: each step swaps in the longer ones and frees the old.
  * Close it when generation ends.
  */
@@ -24,7 +25,7 @@ public final class KvCache implements AutoCloseable {
     }
 
     /**
-     * A cache holding given keys and values ([B, H, past, head width] per layer; null for layers that
+     * A cache holding given keys and values ([B, KVH, past, head width] per layer; null for layers that
      * will not run) and padding mask [B][past]. The arrays are attached to the cache's own manager. Causal
      * tracing builds one from a corrupted run's cache to restart restored runs after an unchanged prefix.
      */
@@ -44,12 +45,12 @@ public final class KvCache implements AutoCloseable {
         return c;
     }
 
-    /** The cached keys of a layer, [B, H, past, head width], or null; owned by the cache. */
+    /** The cached keys of a layer, [B, KVH, past, head width], or null; owned by the cache. */
     public NDArray keys(int layer) {
         return keys[layer];
     }
 
-    /** The cached values of a layer, [B, H, past, head width], or null; owned by the cache. */
+    /** The cached values of a layer, [B, KVH, past, head width], or null; owned by the cache. */
     public NDArray values(int layer) {
         return values[layer];
     }

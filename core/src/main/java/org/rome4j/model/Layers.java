@@ -2,6 +2,7 @@ package org.rome4j.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 
@@ -23,6 +24,11 @@ final class Layers {
     /** HF Conv1D: {@code x @ W + b} with W stored [in, out]. */
     static NDArray conv1d(NDArray x, NDArray w, NDArray b) {
         return x.matMul(w).add(b);
+    }
+
+    /** {@code nn.Linear}: {@code x @ W^T + b} with W stored [out, in]; {@code b} may be null. */
+    static NDArray linear(NDArray x, NDArray w, NDArray b) {
+        return b == null ? Linear.linear(x, w).singletonOrThrow() : Linear.linear(x, w, b).singletonOrThrow();
     }
 
     /** {@code x @ W^T}: the tied LM head. */
@@ -56,6 +62,9 @@ final class Layers {
             }
             case "gelu":
                 return x.mul(scalar(x, 0.5f)).mul(x.mul(scalar(x, INV_SQRT_2)).erf().add(scalar(x, 1f)));
+            case "silu":
+            case "swish":
+                return x.mul(Activation.sigmoid(x));
             case "relu":
                 return x.maximum(scalar(x, 0f));
             default:

@@ -3,8 +3,10 @@ package org.rome4j.model;
 import ai.djl.ndarray.NDArray;
 import org.rome4j.intervene.Site;
 
-/** GPT-2 MLP: expand, activate, project back. Its output projection is ROME's key-value memory. */
-final class Mlp {
+import java.util.List;
+
+/** GPT-2 MLP: Conv1D expand, activate, Conv1D project back. Its output projection is ROME's key-value memory. */
+final class Mlp implements SubLayer {
     private final GptConfig cfg;
     private final Site pre;
     private final Site in;
@@ -23,9 +25,17 @@ final class Mlp {
         this.bProj = prefix + "c_proj.bias";
     }
 
-    NDArray forward(NDArray x, Pass pass, Parameters p) {
-        NDArray hidden = pass.visit(pre, Layers.conv1d(x, p.get(wFc), p.get(bFc)));
+    @Override
+    public NDArray forward(NDArray x, Pass pass, Parameters p) {
+        NDArray hidden = pass.visit(pre, Layers.conv1d(x, p.f32(wFc, pass.scope), p.f32(bFc, pass.scope)));
         NDArray key = pass.visit(in, Layers.activation(cfg.activation(), hidden));
-        return Layers.conv1d(key, p.get(wProj), p.get(bProj));
+        return Layers.conv1d(key, p.f32(wProj, pass.scope), p.f32(bProj, pass.scope));
+    }
+
+    @Override
+    public List<ParamSpec> parameters() {
+        long d = cfg.nEmbd();
+        long f = cfg.nInner();
+        return List.of(new ParamSpec(wFc, d, f), new ParamSpec(bFc, f), new ParamSpec(wProj, f, d), new ParamSpec(bProj, d));
     }
 }

@@ -31,8 +31,13 @@ public final class Models {
 
     /** Loads a model by name, directory or hub id (see {@link #resolve}). */
     public static Gpt load(String nameOrPath) {
+        return load(nameOrPath, WeightType.F32);
+    }
+
+    /** {@link #load(String)} with the weights kept in {@code type} ({@link Gpt#load(Path, WeightType)}). */
+    public static Gpt load(String nameOrPath, WeightType type) {
         Path dir = resolve(nameOrPath);
-        Gpt gpt = Gpt.load(dir);
+        Gpt gpt = Gpt.load(dir, type);
         return EMBEDDED.contains(nameOrPath) ? gpt.renamed(nameOrPath) : gpt;
     }
 

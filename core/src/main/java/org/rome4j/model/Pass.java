@@ -7,6 +7,7 @@ import org.rome4j.intervene.HookContext;
 import org.rome4j.intervene.Interventions;
 import org.rome4j.intervene.Site;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,10 +33,15 @@ public final class Pass {
     /** Additive attention mask [B, 1, T, offset + T]: 0 where a query may attend, the float minimum elsewhere. */
     final NDArray attnMask;
     final KvCache cache;
+    /** Position ids of the pass's tokens, row-major [B, T] (rotary families rotate by them). */
+    final long[] positions;
+    private final Map<Rope, NDArray[]> rotary = new HashMap<>();
     final Map<Site, NDArray> recorded = new LinkedHashMap<>();
     private final Map<Integer, NDArray[]> pendingCache = new LinkedHashMap<>();
 
-    Pass(NDManager scope, Interventions iv, int rows, int tokens, int offset, NDArray attnMask, KvCache cache) {
+    Pass(NDManager scope, Interventions iv, int rows, int tokens, int offset, NDArray attnMask, KvCache cache,
+         long[] positions) {
+        this.positions = positions;
         this.scope = scope;
         this.iv = iv;
         this.rows = rows;
@@ -58,6 +64,16 @@ public final class Pass {
             throw new Stop();
         }
         return x;
+    }
+
+    /** The rotary cos and sin tables [B, 1, T, R] of this pass's positions, made once for all layers. */
+    NDArray[] rotary(Rope rope) {
+        return rotary.computeIfAbsent(rope, r -> Rotary.tables(scope, r, positions, rows, tokens));
+    }
+
+    /** Whether any hook or the stop point is at this site (so a block may skip computing an optional tensor). */
+    boolean wants(Site site) {
+        return !iv.at(site).isEmpty() || site.equals(iv.stopAfter());
     }
 
     /** Holds a layer's full keys and values until the whole step has run. */

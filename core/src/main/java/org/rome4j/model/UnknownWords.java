@@ -1,7 +1,6 @@
 package org.rome4j.model;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -57,7 +56,12 @@ public final class UnknownWords {
      */
     public static void checkTarget(Gpt gpt, String targetWithSpace, String target) {
         TextTokenizer.Encoded enc = gpt.tokenizer().encode(targetWithSpace);
-        boolean allUnknown = enc.size() > 0 && Arrays.stream(enc.tokens()).allMatch(t -> t.equals("<unk>") || t.equals("[UNK]"));
+        // a BOS (no character span) is not part of the target
+        List<String> own = new ArrayList<>();
+        for (int i = 0; i < enc.size(); i++) {
+            if (enc.starts()[i] >= 0) own.add(enc.tokens()[i]);
+        }
+        boolean allUnknown = !own.isEmpty() && own.stream().allMatch(t -> t.equals("<unk>") || t.equals("[UNK]"));
         if (allUnknown) {
             throw new IllegalArgumentException("target \"" + target + "\" is entirely unknown to " + gpt.name()
                     + " (every token is <unk>): the edit would teach it <unk>; choose a word the model knows");

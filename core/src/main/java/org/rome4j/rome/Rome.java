@@ -185,6 +185,21 @@ public final class Rome {
         }
     }
 
+    /**
+     * The weight the hparams' {@code rewrite_module_tmp} names at a layer, which must be this model's MLP
+     * output projection (input site {@code layer.{i}.mlp.in}, output {@code layer.{i}.mlp.out}).
+     */
+    private String rewritten(int layer) {
+        String want = gpt.rewritableWeight(layer);
+        if (!hp.weightName(layer).equals(want)) {
+            String tmp = gpt.architecture().moduleTemplates(gpt.config()).get("rewrite_module_tmp");
+            throw new IllegalArgumentException("hparams rewrite_module_tmp \"" + hp.rewriteModuleTmp() + "\" is not the MLP output "
+                    + "projection of this " + gpt.config().modelType() + " model (" + tmp + "): set rewrite_module_tmp to \"" + tmp
+                    + "\" or use a preset for this family");
+        }
+        return want;
+    }
+
     static void checkLayer(Gpt gpt, int layer) {
         if (layer < 0 || layer >= gpt.nLayer()) {
             throw new IllegalArgumentException("layer " + layer + " is out of range: " + gpt.name() + " has layers 0–"
@@ -336,7 +351,7 @@ public final class Rome {
         if (!text.contains(r.subject())) {
             throw new IllegalArgumentException("subject \"" + r.subject() + "\" is not in the prompt \"" + text + "\"");
         }
-        if (gpt.tokenizer().ids(r.targetWithSpace()).length == 0) {
+        if (gpt.tokenizer().continuation(text, r.targetWithSpace()).length == 0) {
             throw new IllegalArgumentException("target \"" + r.targetNew() + "\" encodes to no tokens: give a non-empty target");
         }
         UnknownWords.checkTarget(gpt, r.targetWithSpace(), r.targetNew());
@@ -356,7 +371,8 @@ public final class Rome {
                 throw new IllegalArgumentException("weight " + u.weightName() + " has shape " + ws + ", expected [" + f + ", " + d
                         + "] (Conv1D) or [" + d + ", " + f + "] (Linear)");
             }
-            NDArray edited = w.add(outer);
+            // in float32; Parameters.replace rounds it back when the weights are half precision
+            NDArray edited = gpt.parameters().f32(u.weightName(), scope).add(outer);
             return gpt.parameters().replace(u.weightName(), edited);
         }
     }
@@ -367,9 +383,9 @@ public final class Rome {
     public Edit.Measure measure(Request r) {
         TextTokenizer tok = gpt.tokenizer();
         long[] prompt = tok.ids(r.text());
-        double pt = sequenceProb(prompt, tok.ids(r.targetWithSpace()));
+        double pt = sequenceProb(prompt, tok.continuation(r.text(), r.targetWithSpace()));
         double pTrue = r.targetTrue() == null ? Double.NaN
-                : sequenceProb(prompt, tok.ids(r.targetTrue().startsWith(" ") ? r.targetTrue() : " " + r.targetTrue()));
+                : sequenceProb(prompt, tok.continuation(r.text(), r.targetTrue().startsWith(" ") ? r.targetTrue() : " " + r.targetTrue()));
         List<Edit.TopToken> top = new ArrayList<>();
         try (NDManager scope = gpt.newScope()) {
             float[] logits = gpt.forwardLast(scope, Batch.of(prompt), Interventions.NONE).logits().toFloatArray();
@@ -423,24 +439,17 @@ public final class Rome {
      * {@code subject_last} is len(prefix) + len(subject) − 1. {@code last} is the prompt's last token.
      */
     static int lookupIndex(TextTokenizer tok, String template, String subject, String factToken) {
-        int at = template.indexOf("{}");
-        String prefix = template.substring(0, at);
-        String suffix = template.substring(at + 2);
+        TextTokenizer.Encoded enc = tok.encode(Request.fill(template, subject));
         if (factToken.equals("last")) {
-            return tok.ids(Request.fill(template, subject)).length - 1;
+            return enc.size() - 1;
         }
-        String word = subject;
-        if (!prefix.isEmpty() && prefix.endsWith(" ")) {
-            prefix = prefix.substring(0, prefix.length() - 1);
-            word = " " + subject.strip();
-        }
-        int pl = prefix.isEmpty() ? 0 : tok.ids(prefix).length;
-        int wl = tok.ids(word).length;
-        int sl = suffix.isEmpty() ? 0 : tok.ids(suffix).length;
+        // the subject's tokens by character offsets in one encoding of the whole text: right with a BOS and
+        // with sentencepiece pieces, and for GPT-2 the same as the original's prefix/word/suffix token counts
+        int[] r = TextTokenizer.tokenRange(enc, subject, template.indexOf("{}"));
         return switch (factToken) {
-            case "subject_first" -> pl;
-            case "subject_first_after_last" -> pl + wl - (sl == 0 ? 1 : 0);
-            default -> pl + wl - 1;
+            case "subject_first" -> r[0];
+            case "subject_first_after_last" -> r[1] < enc.size() ? r[1] : r[1] - 1;
+            default -> r[1] - 1;
         };
     }
 
@@ -448,6 +457,7 @@ public final class Rome {
     public Update compute(Request request, int layer) {
         checkLayer(gpt, layer);
         check(request);
+        String weight = rewritten(layer);
         TextTokenizer tok = gpt.tokenizer();
         List<String> ctx = templates();
         int f = gpt.config().nInner();
@@ -520,7 +530,7 @@ public final class Rome {
             throw new IllegalStateException("k·u = " + dot + " at layer " + layer + ": the key is orthogonal to u; try another layer");
         }
         double wNorm = Update.norm(u) * Update.norm(v);
-        return new Update(layer, hp.weightName(layer), u, v, kMean, keys, keyIdx, curInput, curOutput, vr.targetInit,
+        return new Update(layer, weight, u, v, kMean, keys, keyIdx, curInput, curOutput, vr.targetInit,
                 vr.target, vr.deltas, vr.losses, vr.probs, wNorm);
     }
 
@@ -558,19 +568,29 @@ public final class Rome {
     /** compute_v: Adam on δ added to the MLP output at the subject's last token of every prompt. */
     private VResult computeV(Request request, int layer, List<String> ctx) {
         TextTokenizer tok = gpt.tokenizer();
-        long[] targetIds = tok.ids(request.targetWithSpace());
+        long[] targetIds = tok.continuation(request.text(), request.targetWithSpace());
         int nT = targetIds.length;
-        String targetPrefix = tok.decode(java.util.Arrays.copyOf(targetIds, nT - 1));
+        // each rewriting row is "{context}{prompt}" with the subject, then the target's tokens but the last,
+        // joined as ids (the original decodes and re-encodes them; the same ids for GPT-2, and right with
+        // sentencepiece, whose decoded pieces lose their leading space)
+        long[] targetPrefix = java.util.Arrays.copyOf(targetIds, nT - 1);
         List<String> prompts = new ArrayList<>();
-        for (String c : ctx) prompts.add(Request.fill(c, request.prompt()) + targetPrefix);
+        for (String c : ctx) prompts.add(Request.fill(c, request.prompt()));
         int nRew = prompts.size();
         prompts.add(KL_PROMPT);
         int n = prompts.size();
         List<long[]> seqs = new ArrayList<>();
         int[] lookup = new int[n];
         for (int i = 0; i < n; i++) {
-            seqs.add(tok.ids(Request.fill(prompts.get(i), request.subject())));
-            lookup[i] = lookupIndex(tok, prompts.get(i), request.subject(), hp.factToken());
+            long[] ids = tok.ids(Request.fill(prompts.get(i), request.subject()));
+            if (i < nRew) {
+                long[] joined = java.util.Arrays.copyOf(ids, ids.length + targetPrefix.length);
+                System.arraycopy(targetPrefix, 0, joined, ids.length, targetPrefix.length);
+                ids = joined;
+            }
+            seqs.add(ids);
+            lookup[i] = hp.factToken().equals("last") ? ids.length - 1
+                    : lookupIndex(tok, prompts.get(i), request.subject(), hp.factToken());
             checkIndex(lookup[i], seqs.get(i), prompts.get(i));
         }
         Batch batch = Batch.right(seqs, tok.padId());
@@ -590,8 +610,6 @@ public final class Rome {
         for (int i = 0; i < n; i++) rowsAll[i] = i;
         Cells cells = Cells.of(rowsAll, lookup);
         Site mlpOut = Site.mlpOut(layer);
-        NDArray head = gpt.config().tieWordEmbeddings() ? gpt.parameters().get("transformer.wte.weight")
-                : gpt.parameters().get("lm_head.weight");
         int d = gpt.config().nEmbd();
 
         float[] delta = new float[d];
@@ -629,7 +647,7 @@ public final class Rome {
                     if (first) ti = o.get(mlpOut).get(new NDIndex("0, {}", lookup[0])).toFloatArray();
                     NDArray h = o.get(Site.finalNormOut());
                     NDArray hs = h.reshape((long) n * t, d).get(new NDIndex("{}", scope.create(lossRows)));   // [M, D]
-                    NDArray logp = hs.matMul(head.transpose()).logSoftmax(-1);                               // [M, V]
+                    NDArray logp = gpt.unembed(hs).logSoftmax(-1);                                          // [M, V]
                     NDArray tgt = logp.get(new NDIndex("0:" + nRew * nT));
                     NDArray picked = tgt.gather(scope.create(lossTok).reshape(nRew * nT, 1), 1).reshape(nRew, nT);
                     NDArray nllEach = picked.sum(new int[] {1}).neg().div(scope.create((float) nT));                            // [nRew]

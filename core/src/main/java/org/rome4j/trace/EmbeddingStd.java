@@ -81,7 +81,7 @@ public final class EmbeddingStd {
         for (int from = 0; from < subjects.size(); from += CHUNK) {
             List<long[]> seqs = new ArrayList<>();
             for (String s : subjects.subList(from, Math.min(subjects.size(), from + CHUNK))) {
-                long[] ids = gpt.tokenizer().ids(s);
+                long[] ids = gpt.tokenizer().pieces(s);        // the subject's own tokens, no BOS
                 if (ids.length > 0) seqs.add(ids);
             }
             if (seqs.isEmpty()) continue;

@@ -28,7 +28,7 @@ public final class FactAccuracy {
             long[] want = new long[chunk.size()];
             for (int i = 0; i < chunk.size(); i++) {
                 seqs.add(tok.ids(chunk.get(i).prompt()));
-                want[i] = tok.ids(" " + chunk.get(i).fact().attribute())[0];
+                want[i] = tok.continuation(chunk.get(i).prompt(), " " + chunk.get(i).fact().attribute())[0];
             }
             try (NDManager scope = gpt.newScope()) {
                 NDArray logits = gpt.forwardLast(scope, Batch.right(seqs, tok.padId()), Interventions.NONE).logits();

@@ -65,7 +65,7 @@ public final class QuickTrace {
         int layers = gpt.nLayer();
         List<FactData.Example> lit = data.literalExamples();
         boolean[] ok = FactAccuracy.correct(gpt, lit);
-        NDArray wte = gpt.parameters().get("transformer.wte.weight");
+        NDArray wte = gpt.parameters().get(gpt.architecture().tokenEmbedding());
         float noiseStd = 3f * (float) Math.sqrt(wte.sub(wte.mean()).square().mean().getFloat());
         Random rnd = new Random(seed);
         double[][][] eff = new double[2][2][layers];
@@ -77,7 +77,7 @@ public final class QuickTrace {
             FactData.Example e = lit.get(i);
             TextTokenizer.Encoded enc = tok.encode(e.prompt());
             int[] subj = TextTokenizer.subjectRange(enc, e.fact().subject());
-            long target = tok.ids(" " + e.fact().attribute())[0];
+            long target = tok.continuation(e.prompt(), " " + e.fact().attribute())[0];
             int t = enc.size();
             int[] cellPos = {subj[1] - 1, t - 1};
             int rows = 2 + 2 * 2 * layers;

@@ -125,7 +125,7 @@ public final class Trainer {
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray h = gpt.forward(sc, b, HIDDEN).get(Site.finalNormOut()).reshape(b.rows() * (long) t, d);
                 NDArray sel = h.get(new NDIndex("{}", sc.create(atArr)));
-                NDArray logits = sel.matMul(gpt.parameters().get("transformer.wte.weight").transpose());
+                NDArray logits = sel.matMul(gpt.parameters().get(gpt.architecture().tokenEmbedding()).transpose());
                 NDArray picked = logits.logSoftmax(-1).gather(sc.create(tgtArr).reshape(tgtArr.length, 1), 1);
                 NDArray loss = picked.mean().neg();
                 gc.backward(loss);

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.rome4j.Shared;
 import org.rome4j.intervene.Interventions;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -33,18 +32,7 @@ class GenerationTest {
 
     /** Greedy decoding without a cache: one full forward per token. */
     static long[] greedyNoCache(long[] prompt, int n) {
-        List<Long> seq = new ArrayList<>();
-        for (long id : prompt) seq.add(id);
-        long[] out = new long[n];
-        for (int s = 0; s < n; s++) {
-            long[] ids = seq.stream().mapToLong(Long::longValue).toArray();
-            try (NDManager scope = gpt.newScope()) {
-                NDArray logits = gpt.forwardLast(scope, Batch.of(ids), Interventions.NONE).logits();
-                out[s] = logits.flatten().argMax().getLong();
-            }
-            seq.add(out[s]);
-        }
-        return out;
+        return LlamaFamilyTest.greedyNoCache(gpt, prompt, n);
     }
 
     @Test

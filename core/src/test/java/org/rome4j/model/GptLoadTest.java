@@ -181,11 +181,13 @@ class GptLoadTest {
         Path noConfig = Files.createDirectories(tmp.resolve("noconfig"));
         assertTrue(loadError(noConfig).contains("config.json missing"));
 
-        Path llama = folder(tmp.resolve("llama"));
-        ObjectNode cfg = (ObjectNode) JSON.readTree(llama.resolve("config.json").toFile());
-        cfg.put("model_type", "llama");
-        JSON.writeValue(llama.resolve("config.json").toFile(), cfg);
-        assertTrue(loadError(llama).contains("model_type \"llama\" is not supported"));
+        Path falcon = folder(tmp.resolve("falcon"));
+        ObjectNode cfg = (ObjectNode) JSON.readTree(falcon.resolve("config.json").toFile());
+        cfg.put("model_type", "falcon");
+        JSON.writeValue(falcon.resolve("config.json").toFile(), cfg);
+        String unsupported = loadError(falcon);
+        assertTrue(unsupported.contains("model_type \"falcon\" is not supported: supported model types are gpt2, gptj, "
+                + "gpt_neox, llama, mistral, qwen2") && !unsupported.contains("\n"), unsupported);
 
         Path pickle = folder(tmp.resolve("pickle"));
         Files.write(pickle.resolve("pytorch_model.bin"), new byte[] {(byte) 0x80, 2});
@@ -224,7 +226,7 @@ class GptLoadTest {
         Files.copy(golden.resolve("model.safetensors"), noTok.resolve("model.safetensors"));
         assertTrue(loadError(noTok).startsWith("tokenizer missing"));
 
-        for (Path p : List.of(noConfig, llama, pickle, truncated, wider, deeper, noTok)) {
+        for (Path p : List.of(noConfig, falcon, pickle, truncated, wider, deeper, noTok)) {
             String m = loadError(p);
             assertEquals(1, m.lines().count(), "one line: " + m);
         }

@@ -138,6 +138,19 @@ class GptParityTest {
         }
     }
 
+    /** The rows of a right-padded [B, T] id matrix without their padding (mask 1 on real tokens). */
+    static List<long[]> unpad(long[] flat, long[] mask, int b, int t) {
+        List<long[]> seqs = new ArrayList<>();
+        for (int r = 0; r < b; r++) {
+            int n = 0;
+            for (int i = 0; i < t; i++) n += (int) mask[r * t + i];
+            long[] s = new long[n];
+            System.arraycopy(flat, r * t, s, 0, n);
+            seqs.add(s);
+        }
+        return seqs;
+    }
+
     @Test
     void rightPaddedBatchMatchesAtRealPositions() throws Exception {
         Path f = dir.resolve("forward");
@@ -149,14 +162,7 @@ class GptParityTest {
         int t = (int) idsArr.shape()[1];
         long[] flat = idsArr.longs();
         long[] mask = maskArr.longs();
-        List<long[]> seqs = new ArrayList<>();
-        for (int r = 0; r < b; r++) {
-            int n = 0;
-            for (int i = 0; i < t; i++) n += (int) mask[r * t + i];
-            long[] s = new long[n];
-            System.arraycopy(flat, r * t, s, 0, n);
-            seqs.add(s);
-        }
+        List<long[]> seqs = unpad(flat, mask, b, t);
         Batch batch = Batch.right(seqs, 50256);
         for (int r = 0; r < b; r++) {
             for (int i = 0; i < t; i++) assertEquals(flat[r * t + i], batch.id(r, i));

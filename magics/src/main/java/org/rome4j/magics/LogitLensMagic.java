@@ -11,8 +11,8 @@ import org.rome4j.model.TextTokenizer;
 
 /**
  * {@code %logit_lens "prompt"}: one forward that records {@code layer.{i}.out} for every layer, then
- * the model's own final norm ({@code transformer.ln_f}) and unembedding (the tied {@code wte}, or
- * {@code lm_head}) applied to each recorded residual.
+ * the model's own final norm and unembedding ({@link Gpt#finalNorm}, {@link Gpt#unembed}: LayerNorm or
+ * RMSNorm, tied or untied head, GPT-J's head bias) applied to each recorded residual.
  */
 public final class LogitLensMagic implements Magic {
     private final Spec spec = new Spec("logit_lens",
@@ -51,20 +51,10 @@ public final class LogitLensMagic implements Magic {
         for (int i = 0; i < layers; i++) rec.record(Site.layerOut(i));
         try (NDManager scope = gpt.newScope()) {
             Output out = gpt.forward(scope, Batch.of(enc.ids()), rec.build());
-            NDArray lnW = gpt.parameters().get("transformer.ln_f.weight");
-            NDArray lnB = gpt.parameters().get("transformer.ln_f.bias");
-            NDArray head = gpt.config().tieWordEmbeddings() || !gpt.parameters().has("lm_head.weight")
-                    ? gpt.parameters().get("transformer.wte.weight") : gpt.parameters().get("lm_head.weight");
-            NDArray headT = head.transpose();
-            double eps = gpt.config().layerNormEps();
             for (int i = 0; i < layers; i++) {
                 Session.checkInterrupted();
                 NDArray x = out.get(Site.layerOut(i)).reshape(t, gpt.config().nEmbd());      // [T, D]
-                NDArray mean = x.mean(new int[]{-1}, true);
-                NDArray centred = x.sub(mean);
-                NDArray var = centred.square().mean(new int[]{-1}, true);                  // biased, as torch LayerNorm
-                NDArray normed = centred.div(var.add(eps).sqrt()).mul(lnW).add(lnB);
-                NDArray probs = normed.dot(headT).softmax(-1);                         // [T, V]
+                NDArray probs = gpt.unembed(gpt.finalNorm(x)).softmax(-1);                  // [T, V], the model's own norm and head
                 long[] arg = probs.argMax(-1).toLongArray();
                 float[] p = probs.max(new int[]{-1}).toFloatArray();
                 for (int j = 0; j < t; j++) {

@@ -20,9 +20,10 @@ import java.util.Map;
  * @param config     hyper-parameters
  * @param partCounts parameter count per part (embeddings, each layer, final norm, head), in order
  * @param loadMillis time to load, ms
+ * @param dtype      the type the weights are kept in (f32, bf16, f16)
  */
-public record ModelInfo(String name, String source, GptConfig config, Map<String, Long> partCounts, long loadMillis)
-        implements Result {
+public record ModelInfo(String name, String source, GptConfig config, Map<String, Long> partCounts, long loadMillis,
+                        String dtype) implements Result {
     /** Copies the counts. */
     public ModelInfo {
         partCounts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(partCounts));
@@ -30,19 +31,17 @@ public record ModelInfo(String name, String source, GptConfig config, Map<String
 
     /** Reads a loaded model. */
     public static ModelInfo of(Gpt gpt, String source, long loadMillis) {
+        // parts by the family's own weight names: embeddings, each block, final norm, head
+        Map<String, String> partOf = new java.util.HashMap<>();
+        partOf.put(gpt.architecture().tokenEmbedding(), "embeddings");
+        if (gpt.architecture().positionEmbedding() != null) partOf.put(gpt.architecture().positionEmbedding(), "embeddings");
+        for (var block : gpt.blocks()) {
+            for (var p : block.parameters()) partOf.put(p.name(), "layer " + block.layer());
+        }
+        String norm = gpt.architecture().finalNorm(gpt.config()).prefix();
         Map<String, Long> parts = new LinkedHashMap<>();
         gpt.parameters().all().forEach((n, a) -> {
-            String part;
-            if (n.contains(".h.")) {
-                String rest = n.substring(n.indexOf(".h.") + 3);
-                part = "layer " + rest.substring(0, rest.indexOf('.'));
-            } else if (n.contains("wte") || n.contains("wpe")) {
-                part = "embeddings";
-            } else if (n.contains("ln_f")) {
-                part = "final norm";
-            } else {
-                part = "head";
-            }
+            String part = partOf.getOrDefault(n, n.startsWith(norm + ".") ? "final norm" : "head");
             parts.merge(part, a.getShape().size(), Long::sum);
         });
         Map<String, Long> ordered = new LinkedHashMap<>();
@@ -51,7 +50,7 @@ public record ModelInfo(String name, String source, GptConfig config, Map<String
             if (parts.containsKey("layer " + i)) ordered.put("layer " + i, parts.get("layer " + i));
         }
         parts.forEach(ordered::putIfAbsent);
-        return new ModelInfo(gpt.name(), source, gpt.config(), ordered, loadMillis);
+        return new ModelInfo(gpt.name(), source, gpt.config(), ordered, loadMillis, gpt.parameters().type().label());
     }
 
     /** Total parameter count. */
@@ -66,9 +65,12 @@ public record ModelInfo(String name, String source, GptConfig config, Map<String
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", name);
         m.put("source", source);
+        m.put("family", config.modelType());
+        m.put("dtype", dtype);
         m.put("layers", config.nLayer());
         m.put("width", config.nEmbd());
-        m.put("heads", config.nHead());
+        m.put("heads", config.nHead() == config.nKvHead() ? String.valueOf(config.nHead())
+                : config.nHead() + " (" + config.nKvHead() + " kv)");
         m.put("mlp width", config.nInner());
         m.put("context", config.nPositions());
         m.put("vocabulary", config.vocabSize());

@@ -87,7 +87,7 @@ public final class TraceDatasetMagic implements Magic {
      */
     private static String fingerprint(Gpt gpt, int window, int samples, Noise noise) {
         float[] head;
-        try (ai.djl.ndarray.NDArray row = gpt.parameters().get("transformer.wte.weight").get("0:2")) {
+        try (ai.djl.ndarray.NDArray row = gpt.parameters().get(gpt.architecture().tokenEmbedding()).get("0:2")) {
             head = row.toFloatArray();
         }
         int h = java.util.Objects.hash(window, samples, String.valueOf(noise), java.util.Arrays.hashCode(head),
