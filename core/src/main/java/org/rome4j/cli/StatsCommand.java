@@ -1,5 +1,6 @@
 package org.rome4j.cli;
 
+import org.rome4j.data.Corpus;
 import org.rome4j.model.Gpt;
 import org.rome4j.model.Models;
 import org.rome4j.rome.KeyStats;
@@ -19,12 +20,12 @@ final class StatsCommand implements Command {
 
     @Override
     public String usage() {
-        return "stats --model M --layer L --corpus FILE... [--samples N] [--precision float32|float64] [--tokens-per-batch N] --out F.npz [--json]";
+        return "stats --model M --layer L --corpus FILE.txt|FILE.jsonl... [--samples N [--seed S]] [--precision float32|float64] [--tokens-per-batch N] --out F.npz [--json]";
     }
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args a = Args.parse(name(), argv, Set.of("model", "layer", "corpus", "samples", "precision", "tokens-per-batch", "out"),
+        Args a = Args.parse(name(), argv, Set.of("model", "layer", "corpus", "samples", "seed", "precision", "tokens-per-batch", "out"),
                 Set.of("json"));
         List<Path> corpus = new ArrayList<>();
         corpus.add(Path.of(a.require("corpus")));
@@ -40,12 +41,13 @@ final class StatsCommand implements Command {
             if (layer < 0 || layer >= gpt.nLayer()) {
                 throw new UsageException("stats: layer " + layer + " is out of range: " + gpt.name() + " has layers 0–" + (gpt.nLayer() - 1));
             }
+            Corpus docs = Corpus.of(corpus);
             KeyStats.Collector c = KeyStats.collector(gpt, layer).precision(precision)
                     .listener((d, t, m) -> System.err.print("\r" + d + (t > 0 ? "/" + t : "") + " documents, " + m));
-            if (a.has("samples")) c.samples(a.getLong("samples", 0));
             if (a.has("tokens-per-batch")) c.tokensPerBatch(a.getInt("tokens-per-batch", 0, 1, Integer.MAX_VALUE));
             long t0 = System.nanoTime();
-            KeyStats s = c.collect(KeyStats.corpus(corpus));
+            // --samples: the original's seeded random sample (random.Random(seed), seed 1), not the first N
+            KeyStats s = c.collect(a.has("samples") ? docs.sample(a.getLong("samples", 0), a.getLong("seed", 1)) : docs.documents());
             double secs = (System.nanoTime() - t0) / 1e9;
             System.err.println();
             s.write(file);

@@ -5,8 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.rome4j.data.Corpus;
 import org.rome4j.intervene.Interventions;
 import org.rome4j.intervene.Site;
 import org.rome4j.io.Npy;
@@ -15,10 +14,7 @@ import org.rome4j.model.Batch;
 import org.rome4j.model.Gpt;
 import org.rome4j.progress.ProgressListener;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +22,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
@@ -48,8 +43,6 @@ import java.util.function.BooleanSupplier;
  * @param precision {@code float32} or {@code float64}: the accumulation type
  */
 public record KeyStats(long count, int width, double[] sum, String precision) {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /** Checks the shape. */
     public KeyStats {
         if ((long) width * width != sum.length) {
@@ -152,64 +145,11 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
     // ---------------------------------------------------------------- corpus
 
     /**
-     * Documents of text files, streamed: plain text (one document per line, blank lines skipped) or,
-     * for files named {@code *.jsonl} / {@code *.json}, JSON lines with a {@code text} field.
+     * Documents of text files, streamed: plain text ({@code .txt}, one document per line, blank lines
+     * skipped) or JSON lines ({@code .jsonl}/{@code .json}) with a {@code text} field ({@link Corpus}).
      */
     public static Iterator<String> corpus(List<Path> files) {
-        for (Path f : files) {
-            if (!Files.isRegularFile(f)) {
-                throw new IllegalArgumentException("corpus file not found: " + f + "; pass text files (one document per line) or JSONL with a \"text\" field");
-            }
-        }
-        return new Iterator<>() {
-            int fileIdx = -1;
-            BufferedReader reader;
-            String next;
-
-            private void advance() {
-                try {
-                    while (true) {
-                        if (reader == null) {
-                            if (++fileIdx >= files.size()) { next = null; return; }
-                            reader = Files.newBufferedReader(files.get(fileIdx), StandardCharsets.UTF_8);
-                        }
-                        String line = reader.readLine();
-                        if (line == null) {
-                            reader.close();
-                            reader = null;
-                            continue;
-                        }
-                        if (line.isBlank()) continue;
-                        String fname = files.get(fileIdx).getFileName().toString();
-                        if (fname.endsWith(".jsonl") || fname.endsWith(".json")) {
-                            JsonNode n = JSON.readTree(line);
-                            if (!n.hasNonNull("text")) {
-                                throw new IllegalArgumentException(files.get(fileIdx) + ": JSONL line without a \"text\" field");
-                            }
-                            line = n.get("text").asText();
-                            if (line.isBlank()) continue;
-                        }
-                        next = line;
-                        return;
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-
-            { advance(); }
-
-            @Override
-            public boolean hasNext() { return next != null; }
-
-            @Override
-            public String next() {
-                if (next == null) throw new NoSuchElementException();
-                String s = next;
-                advance();
-                return s;
-            }
-        };
+        return Corpus.of(files).documents();
     }
 
     // ---------------------------------------------------------------- collection
