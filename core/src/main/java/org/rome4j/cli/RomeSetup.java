@@ -12,17 +12,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The options {@code edit} and {@code eval} share: hparams, statistics, templates, layer, r-ROME. */
-final class RomeSetup {
+/** The options {@code edit} and {@code eval} share (and the Spark eval job): hparams, statistics, templates, layer, r-ROME. */
+public final class RomeSetup {
     /** Valued options. */
-    static final List<String> VALUED = List.of("hparams", "stats", "stats-dir", "templates", "layer", "seed");
+    public static final List<String> VALUED = List.of("hparams", "stats", "stats-dir", "templates", "layer", "seed");
     /** Flags. */
-    static final List<String> FLAGS = List.of("r-rome");
+    public static final List<String> FLAGS = List.of("r-rome");
 
     private RomeSetup() { }
 
     /** Hyper-parameters: --hparams (preset or file), else the preset named like the model. */
-    static RomeHparams hparams(Args a, String model, Gpt gpt) throws IOException {
+    public static RomeHparams hparams(Args a, String model, Gpt gpt) throws IOException {
         String h = a.get("hparams", null);
         RomeHparams hp;
         if (h != null) {
@@ -46,7 +46,7 @@ final class RomeSetup {
     }
 
     /** A session: statistics from --stats, else the original's cache path under --stats-dir (default data/stats). */
-    static Rome session(Args a, String model, Gpt gpt, RomeHparams hp, boolean measure) throws IOException {
+    public static Rome session(Args a, String model, Gpt gpt, RomeHparams hp, boolean measure) throws IOException {
         Rome.Builder b = Rome.builder(gpt).hparams(hp).rRome(a.has("r-rome")).measure(measure)
                 .seed(a.getLong("seed", 0));
         if (a.has("templates")) b.templates(ContextTemplates.read(Path.of(a.require("templates"))));
