@@ -154,6 +154,35 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
 
     // ---------------------------------------------------------------- collection
 
+    /** Whether a document of {@code len} tokens starts a new batch after {@code batchSize} documents of at most {@code maxLen}. */
+    private static boolean overflows(int maxLen, int batchSize, int len, int tokensPerBatch) {
+        return batchSize > 0 && (long) Math.max(maxLen, len) * (batchSize + 1) > tokensPerBatch;
+    }
+
+    /**
+     * Where the collector's batches start, for documents of these token counts (after truncation to
+     * the context; empty ones are skipped), in order: a split of the documents at these indices gives
+     * every part the same batches as one pass over all of them, and so the same keys bit for bit
+     * (a Spark job splits there, so its result differs from one machine's only by summation order).
+     */
+    public static int[] batchStarts(int[] lengths, int tokensPerBatch) {
+        List<Integer> starts = new ArrayList<>();
+        int maxLen = 0;
+        int size = 0;
+        for (int i = 0; i < lengths.length; i++) {
+            int len = lengths[i];
+            if (len == 0) continue;
+            if (size == 0 || overflows(maxLen, size, len, tokensPerBatch)) {
+                starts.add(i);
+                size = 0;
+                maxLen = 0;
+            }
+            maxLen = Math.max(maxLen, len);
+            size++;
+        }
+        return starts.stream().mapToInt(Integer::intValue).toArray();
+    }
+
     /** A collector at a layer; defaults: all documents, 3·context tokens per batch, float32. */
     public static Collector collector(Gpt gpt, int layer) {
         return new Collector(gpt, layer);
@@ -240,7 +269,7 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
                     if (ids.length == 0) continue;
                     if (ids.length > ctx) ids = java.util.Arrays.copyOf(ids, ctx);
                     int newMax = Math.max(maxLen, ids.length);
-                    if (!batch.isEmpty() && (long) newMax * (batch.size() + 1) > tokensPerBatch) {
+                    if (overflows(maxLen, batch.size(), ids.length, tokensPerBatch)) {
                         tokens += addBatch(sum, batch, iv, site);
                         listener.update(docs, total, "layer " + layer + " keys: " + tokens + " tokens");
                         batch.clear();

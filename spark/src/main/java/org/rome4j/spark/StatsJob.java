@@ -3,7 +3,7 @@ package org.rome4j.spark;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.spark.HashPartitioner;
+import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -41,7 +41,8 @@ import java.util.TreeMap;
  * {@code stats} on Spark: the corpus (text, JSON lines or Parquet with a {@code text} column, on any
  * file system Spark reads) is numbered in file order, sampled as the single-machine command samples it
  * ({@link Corpus#sampleIndices}: the original's {@code random.Random(seed)} shuffle, seed 1), and
- * split into partitions; each partition accumulates Σ k kᵀ and its token count per requested layer
+ * split into partitions of whole batches (as {@link KeyStats#batchStarts} forms them on one machine,
+ * so the keys are the same bit for bit); each partition accumulates Σ k kᵀ and its token count per requested layer
  * ({@link KeyStats.Collector}), written to {@code OUT.parts/} (a rerun skips the partitions there);
  * the driver adds the partial sums in float64, in partition order, and writes the original's
  * {@code .npz} layout. With several layers, {@code --out} is a folder of {@code layer_L.npz}.
@@ -116,14 +117,27 @@ final class StatsJob implements SparkJob {
         Spec spec = new Spec(key, layers, precision, tokensPerBatch, done, TestHooks.from(spark));
         if (done.size() < parts) {
             Broadcast<long[]> kept = jsc.broadcast(keep);
-            // rank in the sample → partition rank % parts; within a partition, documents stay in file order
+            // rank in the sample (= file order among the sampled documents)
             JavaPairRDD<Integer, Tuple2<Long, String>> ranked = numbered.flatMapToPair(t -> {
                 long[] k = kept.value();
                 int rank = k == null ? (int) (long) t._1() : Arrays.binarySearch(k, t._1());
                 return rank < 0 ? List.<Tuple2<Integer, Tuple2<Long, String>>>of().iterator() : List.of(new Tuple2<>(rank, t)).iterator();
             });
+            // split between the single-machine collector's batches, so each partition forms the same batches (the same keys)
+            int ctx = jsc.parallelize(List.of(0), 1).map(x -> ExecutorModels.get(key).config().nPositions()).collect().get(0);
+            int tpb = tokensPerBatch > 0 ? tokensPerBatch : 3 * ctx;
+            int[] lengths = new int[n];
+            for (Tuple2<Integer, Integer> t : ranked.mapPartitionsToPair(it -> {
+                Gpt gpt = ExecutorModels.get(key);
+                List<Tuple2<Integer, Integer>> ls = new ArrayList<>();
+                it.forEachRemaining(d -> ls.add(new Tuple2<>(d._1(), Math.min(ctx, gpt.tokenizer().ids(d._2()._2()).length))));
+                return ls.iterator();
+            }).collect()) {
+                lengths[t._1()] = t._2();
+            }
+            int[] partOf = partitionOf(lengths, KeyStats.batchStarts(lengths, tpb), parts);
             LongAccumulator counter = spark.sparkContext().longAccumulator("documents");
-            JavaRDD<Row> rows = ranked.partitionBy(new HashPartitioner(parts)).mapPartitionsWithIndex((p, it) -> {
+            JavaRDD<Row> rows = ranked.partitionBy(new RankPartitioner(partOf, parts)).mapPartitionsWithIndex((p, it) -> {
                 if (spec.done().contains(p)) return List.<Row>of().iterator();
                 return collect(p, it, spec, counter).iterator();
             }, false);
@@ -189,6 +203,52 @@ final class StatsJob implements SparkJob {
             String t = format.text(line, file);
             return t == null ? "" : t;
         }).filter(s -> !s.isEmpty());
+    }
+
+    /**
+     * The partition of each document (by rank): whole batches, contiguous, balanced by tokens.
+     *
+     * @param starts the ranks where the collector's batches start
+     */
+    static int[] partitionOf(int[] lengths, int[] starts, int parts) {
+        long total = 0;
+        for (int l : lengths) total += l;
+        int[] out = new int[lengths.length];
+        long before = 0;
+        int b = 0;
+        int part = 0;
+        for (int i = 0; i < lengths.length; i++) {
+            if (b < starts.length && starts[b] == i) {
+                part = total == 0 ? 0 : (int) Math.min(parts - 1, before * parts / total);
+                b++;
+            }
+            out[i] = part;
+            before += lengths[i];
+        }
+        return out;
+    }
+
+    /** Sends a document (keyed by rank) to its precomputed partition. */
+    static final class RankPartitioner extends Partitioner {
+        private final int[] partOf;
+        private final int parts;
+
+        RankPartitioner(int[] partOf, int parts) {
+            this.partOf = partOf;
+            this.parts = parts;
+        }
+
+        @Override
+        public int numPartitions() { return parts; }
+
+        @Override
+        public int getPartition(Object rank) { return partOf[(Integer) rank]; }
+
+        @Override
+        public boolean equals(Object o) { return o instanceof RankPartitioner r && Arrays.equals(r.partOf, partOf); }
+
+        @Override
+        public int hashCode() { return Arrays.hashCode(partOf); }
     }
 
     /** One partition's partial sums, one row per layer. */
