@@ -42,6 +42,12 @@ public final class ExecutorModels {
         });
     }
 
+    /** Closes and forgets this JVM's models (benchmarks: each run loads its own, as a fresh executor would). */
+    static synchronized void clear() {
+        MODELS.values().forEach(Gpt::close);
+        MODELS.clear();
+    }
+
     /** How many models this JVM has loaded (a model is loaded once per JVM). */
     public static int loads() {
         return LOADS.get();

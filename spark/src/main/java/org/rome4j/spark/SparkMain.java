@@ -66,7 +66,10 @@ public final class SparkMain {
             flags.add("json");
             flags.add("quiet");
             Args a = Args.parse(job.name(), rest, valued, flags);
+            long t0 = System.nanoTime();
             spark = given != null ? given : session(a.get("master", "local[*]"), "rome4j " + job.name());
+            if (given == null) err.printf(java.util.Locale.ROOT, "[rome4j-spark] Spark %s started in %.1f s (%s)%n", spark.version(),
+                    (System.nanoTime() - t0) / 1e9, spark.sparkContext().master());
             return job.run(spark, a, rest, out, err);
         } catch (UsageException | ModelLoadException | IllegalArgumentException e) {
             err.println("rome4j-spark " + job.name() + ": " + firstLine(e.getMessage()));

@@ -44,11 +44,8 @@ class StatsJobTest {
         }
         assertMomentClose(KeyStats.read(tmp.resolve("single_2.npz")), KeyStats.read(pq), 1e-12);
 
-        // a different sample is a different moment (the test can fail)
-        Path other = tmp.resolve("other.npz");
-        assertEquals(0, LocalSpark.run("stats", "--model", "tiny-facts", "--layer", "2", "--corpus", corpus.toString(), "--samples", "60",
-                "--seed", "2", "--precision", "float64", "--out", other.toString()).status());
-        assertTrue(KeyStats.read(other).count() != KeyStats.read(pq).count() || maxRel(KeyStats.read(other), KeyStats.read(pq)) > 1e-6);
+        // the comparison tells layers apart (the tolerance is not vacuous)
+        assertTrue(maxRel(KeyStats.read(tmp.resolve("single_0.npz")), KeyStats.read(dir.resolve("layer_2.npz"))) > 1e-3);
     }
 
     @Test

@@ -38,7 +38,7 @@ class TraceDatasetJobTest {
         facts = tmp.resolve("facts.json");
         JSON.writeValue(facts.toFile(), some);
         single = tmp.resolve("single");
-        LocalSpark.Run r = LocalSpark.cli("trace-dataset", "--model", "tiny-facts", "--facts", facts.toString(), "--out", single.toString(),
+        LocalSpark.Run r = LocalSpark.cli("trace-dataset", "--model", "tiny-facts", "--facts", facts.toString(), "--samples", "4", "--out", single.toString(),
                 "--json", "--quiet");
         assertEquals(0, r.status(), r.err());
     }
@@ -54,7 +54,7 @@ class TraceDatasetJobTest {
         LocalSpark.get().conf().set("spark.rome4j.test.failOnce", "true");
         int failedBefore = LocalSpark.FAILED_TASKS.get();
         Path out = tmp.resolve("spark");
-        LocalSpark.Run r = LocalSpark.run("trace-dataset", "--master", LocalSpark.MASTER, "--model", "tiny-facts", "--facts", facts.toString(),
+        LocalSpark.Run r = LocalSpark.run("trace-dataset", "--master", LocalSpark.MASTER, "--model", "tiny-facts", "--facts", facts.toString(), "--samples", "4",
                 "--out", out.toString(), "--partitions", "4", "--progress-seconds", "1", "--json");
         assertEquals(0, r.status(), r.err());
         assertTrue(LocalSpark.failedTasksAbove(failedBefore), "the hook made a task fail, and Spark retried it");
@@ -68,18 +68,18 @@ class TraceDatasetJobTest {
         // the reference: the single-machine command on the first 8 facts, from its own cache of the 24
         Path single8 = tmp.resolve("single8");
         copyTree(single, single8);
-        LocalSpark.Run ref = LocalSpark.cli("trace-dataset", "--model", "tiny-facts", "--facts", facts.toString(), "--out", single8.toString(),
+        LocalSpark.Run ref = LocalSpark.cli("trace-dataset", "--model", "tiny-facts", "--facts", facts.toString(), "--samples", "4", "--out", single8.toString(),
                 "--limit", "8", "--json", "--quiet");
         assertEquals(0, ref.status(), ref.err());
         Path out = tmp.resolve("resume");
         LocalSpark.get().conf().set("spark.rome4j.test.failFromPartition", "2");
-        LocalSpark.Run stopped = LocalSpark.run("trace-dataset", "--model", "tiny-facts", "--facts", facts.toString(), "--out", out.toString(),
+        LocalSpark.Run stopped = LocalSpark.run("trace-dataset", "--model", "tiny-facts", "--facts", facts.toString(), "--samples", "4", "--out", out.toString(),
                 "--limit", "8", "--partitions", "4");
         assertEquals(1, stopped.status(), "the job fails when partitions 2 and 3 fail: " + stopped.err());
         long written = LocalSpark.get().read().parquet(out.resolve("rows").toString()).select("idx").distinct().count();
         assertTrue(written >= 2 && written < 8, "the finished partitions' rows stay: " + written);
         LocalSpark.get().conf().unset("spark.rome4j.test.failFromPartition");
-        LocalSpark.Run resumed = LocalSpark.run("trace-dataset", "--model", "tiny-facts", "--facts", facts.toString(), "--out", out.toString(),
+        LocalSpark.Run resumed = LocalSpark.run("trace-dataset", "--model", "tiny-facts", "--facts", facts.toString(), "--samples", "4", "--out", out.toString(),
                 "--limit", "8", "--partitions", "4", "--json");
         assertEquals(0, resumed.status(), resumed.err());
         assertTrue(resumed.err().contains((8 - written) + " facts to do, " + written + " already written"), resumed.err());
@@ -107,7 +107,7 @@ class TraceDatasetJobTest {
         Path f = tmp.resolve("bad.json");
         JSON.writeValue(f.toFile(), three);
         Path out = tmp.resolve("bad");
-        LocalSpark.Run r = LocalSpark.run("trace-dataset", "--model", "tiny-facts", "--facts", f.toString(), "--out", out.toString(), "--json");
+        LocalSpark.Run r = LocalSpark.run("trace-dataset", "--model", "tiny-facts", "--facts", f.toString(), "--samples", "4", "--out", out.toString(), "--json");
         assertEquals(0, r.status(), r.err());
         List<String> errors = Files.readAllLines(out.resolve("errors.csv"));
         assertEquals(2, errors.size(), String.join("\n", errors));
