@@ -72,6 +72,29 @@ class EvalJobTest {
         assertTrue(Files.readString(out.resolve("errors.csv")).lines().count() == 2);
     }
 
+    @Test
+    void zsreSameSummaryAsTheSingleMachine(@TempDir Path tmp) throws Exception {
+        ObjectNode hp;
+        try (InputStream in = getClass().getResourceAsStream("/rome4j/hparams/ROME/tiny-facts.json")) {
+            hp = (ObjectNode) JSON.readTree(in);
+        }
+        hp.put("v_num_grad_steps", 2).put("mom2_adjustment", false);
+        Path hparams = tmp.resolve("hp.json");
+        JSON.writeValue(hparams.toFile(), hp);
+        String data = LocalSpark.shared().resolve("data/rome/zsre_mend_eval.first72.json").toString();
+        String[] opts = {"--model", "tiny-facts", "--hparams", hparams.toString(), "--format", "zsre", "--dataset", data, "--limit", "3", "--json"};
+        LocalSpark.Run a = LocalSpark.cli(concat(new String[] {"eval", "--out", tmp.resolve("single").toString()}, opts));
+        assertEquals(0, a.status(), a.err());
+        LocalSpark.Run b = LocalSpark.run(concat(new String[] {"eval", "--out", tmp.resolve("spark").toString(), "--partitions", "2"}, opts));
+        assertEquals(0, b.status(), b.err());
+        JsonNode ja = JSON.readTree(a.out());
+        JsonNode jb = JSON.readTree(b.out());
+        assertEquals(3, jb.get("cases").asInt());
+        assertEquals(ja.get("pre"), jb.get("pre"));
+        assertEquals(ja.get("post"), jb.get("post"));
+        assertEquals(Files.readString(tmp.resolve("single/summary.txt")), Files.readString(tmp.resolve("spark/summary.txt")));
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, c, a.length, b.length);
