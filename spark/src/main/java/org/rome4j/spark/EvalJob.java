@@ -53,6 +53,7 @@ final class EvalJob implements SparkJob {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final StructType SCHEMA = new StructType()
             .add("idx", DataTypes.IntegerType, false)
+            .add("key", DataTypes.StringType, false)        // of the record's JSON
             .add("status", DataTypes.StringType, false)     // ok, error
             .add("case_json", DataTypes.StringType, true)
             .add("error", DataTypes.StringType, true);
@@ -69,7 +70,7 @@ final class EvalJob implements SparkJob {
     record Spec(ExecutorModels.Key model, String format, String[] argv, TestHooks hooks) implements Serializable { }
 
     /** One executor's editing session and evaluator, per model and command line. */
-    private record Session(CounterFactEval counterFact, ZsreEval zsre) { }
+    private record Session(Gpt model, CounterFactEval counterFact, ZsreEval zsre) { }
 
     private static final Map<String, Session> SESSIONS = new ConcurrentHashMap<>();
 
@@ -101,7 +102,8 @@ final class EvalJob implements SparkJob {
         List<String> records = readRecords(spark, dataset, format);
         if (records.size() > limit) records = records.subList(0, limit);
 
-        Set<Integer> done = ItemTable.done(spark, dir);
+        List<String> keys = records.stream().map(ItemTable::key).toList();
+        Set<Integer> done = ItemTable.done(spark, dir, keys);
         List<Integer> pending = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) if (!done.contains(i)) pending.add(i);
         // only the per-record options travel: the Spark ones stay on the driver
@@ -122,9 +124,9 @@ final class EvalJob implements SparkJob {
         Map<Integer, ObjectNode> cases = new TreeMap<>();
         Map<Integer, String> errors = new TreeMap<>();
         Dataset<Row> rows = ItemTable.read(spark, dir);
-        for (Row r : rows == null ? List.<Row>of() : rows.select("idx", "status", "case_json", "error").collectAsList()) {
+        for (Row r : rows == null ? List.<Row>of() : rows.select("idx", "status", "case_json", "error", "key").collectAsList()) {
             int idx = r.getInt(0);
-            if (idx >= records.size()) continue;
+            if (!ItemTable.current(idx, r.getString(4), keys)) continue;
             if (r.getString(1).equals("ok")) cases.put(idx, (ObjectNode) JSON.readTree(r.getString(2)));
             else errors.put(idx, r.getString(3));
         }
@@ -214,7 +216,7 @@ final class EvalJob implements SparkJob {
             int idx = Integer.parseInt(item[0]);
             try {
                 ObjectNode c;
-                synchronized (s) {       // an edit changes the shared model until it is undone
+                synchronized (s.model()) {       // an edit changes this JVM's model until it is undone
                     if (spec.format().equals("zsre")) {
                         c = s.zsre().evaluate(JSON.readValue(item[1], ZsreEval.Record.class));
                     } else {
@@ -222,9 +224,9 @@ final class EvalJob implements SparkJob {
                         c = s.counterFact().evaluate(CounterFactRecord.parse(one, "record " + idx).get(0));
                     }
                 }
-                out.add(RowFactory.create(idx, "ok", JSON.writeValueAsString(c), null));
+                out.add(RowFactory.create(idx, ItemTable.key(item[1]), "ok", JSON.writeValueAsString(c), null));
             } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
-                out.add(RowFactory.create(idx, "error", null, e.getClass().getSimpleName() + ": " + e.getMessage()));
+                out.add(RowFactory.create(idx, ItemTable.key(item[1]), "error", null, e.getClass().getSimpleName() + ": " + e.getMessage()));
             }
             counter.add(1);
         }
@@ -246,7 +248,7 @@ final class EvalJob implements SparkJob {
             if (a.has("tfidf-vocab") || a.has("idf") || a.has("snippets")) {
                 b.reference(TfIdf.read(Path.of(a.require("tfidf-vocab")), Path.of(a.require("idf"))), Path.of(a.require("snippets")));
             }
-            s = new Session(b.build(), new ZsreEval(rome, null, Integer.MAX_VALUE, (d, t, m) -> { }, () -> false));
+            s = new Session(gpt, b.build(), new ZsreEval(rome, null, Integer.MAX_VALUE, (d, t, m) -> { }, () -> false));
             SESSIONS.put(k, s);
             return s;
         }

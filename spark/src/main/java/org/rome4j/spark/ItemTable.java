@@ -18,8 +18,8 @@ import java.util.stream.Stream;
  * A job's per-item rows as Parquet under {@code OUT/rows}, appended task by task: with the
  * version-2 file committer ({@link SparkMain#session}) each finished task's file lands at once, so
  * a job stopped halfway keeps what its finished tasks wrote and a rerun skips those items. Every row
- * has {@code idx} (the item's position in the input) and {@code status} ({@code error} rows are
- * retried on a rerun; the newest row of an item wins).
+ * has {@code idx} (the item's position in the input), {@code key} (of its content, {@link #key}) and
+ * {@code status} ({@code error} rows are retried on a rerun).
  */
 final class ItemTable {
     private ItemTable() { }
@@ -38,14 +38,27 @@ final class ItemTable {
         return spark.read().parquet(dir.toString());
     }
 
-    /** Items already done (a row that is not an error). */
-    static Set<Integer> done(SparkSession spark, Path out) throws IOException {
+    /**
+     * Items already done: a row that is not an error and whose {@code key} is the item's now (a row of
+     * an input that changed since is ignored and its item done again).
+     */
+    static Set<Integer> done(SparkSession spark, Path out, List<String> keys) throws IOException {
         Dataset<Row> rows = read(spark, out);
         Set<Integer> ids = new HashSet<>();
         if (rows == null) return ids;
-        List<Row> xs = rows.where(functions.col("status").notEqual("error")).select("idx").distinct().collectAsList();
-        for (Row r : xs) ids.add(r.getInt(0));
+        List<Row> xs = rows.where(functions.col("status").notEqual("error")).select("idx", "key").distinct().collectAsList();
+        for (Row r : xs) if (current(r.getInt(0), r.getString(1), keys)) ids.add(r.getInt(0));
         return ids;
+    }
+
+    /** Whether a row written for item {@code idx} with {@code key} belongs to the input as it is now. */
+    static boolean current(int idx, String key, List<String> keys) {
+        return idx < keys.size() && keys.get(idx).equals(key);
+    }
+
+    /** A short stable key of an item's content (String.hashCode is specified, so the same in every JVM). */
+    static String key(String content) {
+        return Integer.toHexString(content.hashCode()) + "/" + content.length();
     }
 
     /** Appends rows. */

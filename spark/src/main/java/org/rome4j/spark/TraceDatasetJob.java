@@ -55,6 +55,7 @@ final class TraceDatasetJob implements SparkJob {
     static final StructType SCHEMA = new StructType()
             .add("idx", DataTypes.IntegerType, false)
             .add("known_id", DataTypes.IntegerType, false)
+            .add("key", DataTypes.StringType, false)             // of the fact's subject, prompt and attribute
             .add("status", DataTypes.StringType, false)          // traced, wrong, error
             .add("kind", DataTypes.StringType, true)
             .add("prompt", DataTypes.StringType, true)
@@ -77,6 +78,14 @@ final class TraceDatasetJob implements SparkJob {
                     String relationId) implements Serializable {
         static FactItem of(int idx, KnownFact f) {
             return new FactItem(idx, f.id(), f.subject(), f.attribute(), f.template(), f.prediction(), f.prompt(), f.relationId());
+        }
+
+        String key() {
+            return key(fact());
+        }
+
+        static String key(KnownFact f) {
+            return ItemTable.key(f.subject() + "\u0000" + f.prompt() + "\u0000" + f.attribute());
         }
 
         KnownFact fact() {
@@ -131,7 +140,8 @@ final class TraceDatasetJob implements SparkJob {
         double scale = noise.scaleFor(std);
         checkConfig(dir, modelName, window, samples, noise.describe(), scale);
 
-        Set<Integer> done = ItemTable.done(spark, dir);
+        List<String> keys = facts.stream().map(FactItem::key).toList();
+        Set<Integer> done = ItemTable.done(spark, dir, keys);
         List<FactItem> pending = new ArrayList<>();
         for (int i = 0; i < facts.size(); i++) if (!done.contains(i)) pending.add(FactItem.of(i, facts.get(i)));
         Spec spec = new Spec(key, window, samples, noiseSpec, std, TestHooks.from(spark));
@@ -191,7 +201,7 @@ final class TraceDatasetJob implements SparkJob {
                 if (c instanceof RuntimeException e) throw e;
                 FactRecall.Check check = (FactRecall.Check) c;
                 if (!check.correct()) {
-                    out.add(RowFactory.create(item.idx(), item.knownId(), "wrong", null, f.prompt(), f.subject(), null, null, null, null, null,
+                    out.add(RowFactory.create(item.idx(), item.knownId(), item.key(), "wrong", null, f.prompt(), f.subject(), null, null, null, null, null,
                             null, null, check.expectedId(), check.predictedId(), check.predicted(), (double) check.probability(), null));
                 } else {
                     List<TraceResult> rs = DatasetTrace.traceFact(gpt, f, spec.window(), spec.samples(), noise, spec.embeddingStd(),
@@ -199,7 +209,7 @@ final class TraceDatasetJob implements SparkJob {
                     for (TraceResult r : rs) out.add(traced(item, check, r));
                 }
             } catch (RuntimeException e) {
-                out.add(RowFactory.create(item.idx(), item.knownId(), "error", null, f.prompt(), f.subject(), null, null, null, null, null,
+                out.add(RowFactory.create(item.idx(), item.knownId(), item.key(), "error", null, f.prompt(), f.subject(), null, null, null, null, null,
                         null, null, null, null, null, null, e.getClass().getSimpleName() + ": " + e.getMessage()));
             }
             counter.add(1);
@@ -230,7 +240,7 @@ final class TraceDatasetJob implements SparkJob {
         List<Object> scores = new ArrayList<>();
         for (double[] row : s) scores.add(Rows.seq(row));
         int[] sr = r.subjectRange();
-        return RowFactory.create(item.idx(), item.knownId(), "traced", r.kind().id(), r.prompt(), r.subject(), r.answer(), r.lowScore(),
+        return RowFactory.create(item.idx(), item.knownId(), item.key(), "traced", r.kind().id(), r.prompt(), r.subject(), r.answer(), r.lowScore(),
                 r.highScore(), sr[0], sr[1], Rows.seq(scores), r.toJson(), check.expectedId(), check.predictedId(), check.predicted(), (double) check.probability(), null);
     }
 
@@ -240,7 +250,8 @@ final class TraceDatasetJob implements SparkJob {
         Dataset<Row> rows = ItemTable.read(spark, dir);
         List<Row> all = rows == null ? List.of()
                 : rows.select("idx", "status", "kind", "trace_json", "expected_id", "predicted_id", "predicted", "probability", "error",
-                "prompt").collectAsList();
+                "key").collectAsList();
+        List<String> keys = facts.stream().map(FactItem::key).toList();
         Map<Kind, Map<Integer, TraceResult>> traced = new EnumMap<>(Kind.class);
         for (Kind k : DatasetTrace.KINDS) traced.put(k, new HashMap<>());
         Map<Integer, FactRecall.Check> wrong = new HashMap<>();
@@ -248,7 +259,7 @@ final class TraceDatasetJob implements SparkJob {
         Set<Integer> ok = new HashSet<>();
         for (Row r : all) {
             int idx = r.getInt(0);
-            if (idx >= facts.size()) continue;      // written by a run with a larger --limit
+            if (!ItemTable.current(idx, r.getString(9), keys)) continue;      // a larger --limit's, or a changed fact's
             switch (r.getString(1)) {
                 case "traced" -> {
                     traced.get(Kind.parse(r.getString(2))).put(idx, TraceResult.fromJson(r.getString(3)));
