@@ -20,6 +20,9 @@ interface SparkJob {
     /** Its own flags (besides {@code --json}). */
     default Set<String> flags() { return Set.of(); }
 
+    /** Checks the options that need no Spark (file formats, values) before Spark starts: bad input fails in a second. */
+    default void check(Args a) { }
+
     /** Runs on a session ({@code argv}: the job options as given, for executors to parse again); returns the exit status. */
     int run(SparkSession spark, Args a, String[] argv, PrintStream out, PrintStream err) throws Exception;
 }

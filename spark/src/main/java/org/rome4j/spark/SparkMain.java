@@ -66,6 +66,7 @@ public final class SparkMain {
             flags.add("json");
             flags.add("quiet");
             Args a = Args.parse(job.name(), rest, valued, flags);
+            job.check(a);
             long t0 = System.nanoTime();
             spark = given != null ? given : session(a.get("master", "local[*]"), "rome4j " + job.name());
             if (given == null) err.printf(java.util.Locale.ROOT, "[rome4j-spark] Spark %s started in %.1f s (%s)%n", spark.version(),

@@ -73,6 +73,14 @@ final class StatsJob implements SparkJob {
     public Set<String> valued() { return Set.of("model", "layer", "corpus", "samples", "seed", "precision", "tokens-per-batch", "out"); }
 
     @Override
+    public void check(Args a) {
+        Corpus.Format.of(Path.of(a.require("corpus")).getFileName().toString());
+        for (String f : a.positional()) Corpus.Format.of(Path.of(f).getFileName().toString());
+        a.require("out");
+        a.require("layer");
+    }
+
+    @Override
     public int run(SparkSession spark, Args a, String[] argv, PrintStream out, PrintStream err) throws Exception {
         List<String> files = new ArrayList<>();
         files.add(a.require("corpus"));

@@ -110,6 +110,15 @@ final class TraceDatasetJob implements SparkJob {
     public Set<String> valued() { return Set.of("model", "facts", "out", "limit", "window", "samples", "noise"); }
 
     @Override
+    public void check(Args a) {
+        String f = a.require("facts");
+        if (!f.contains("://") && !Files.exists(Path.of(f))) {
+            throw new IllegalArgumentException("facts file not found: " + f + "; pass a known_1000.json-format file (JSON, JSON lines or Parquet)");
+        }
+        a.require("out");
+    }
+
+    @Override
     public int run(SparkSession spark, Args a, String[] argv, PrintStream out, PrintStream err) throws Exception {
         String factsFile = a.require("facts");
         Path dir = Path.of(a.require("out"));
