@@ -32,14 +32,7 @@ class EvalJobTest {
         arr.add(((ObjectNode) recs.get(0).toJson().deepCopy()).put("case_id", 999999).without("requested_rewrite"));   // a bad record
         Path data = tmp.resolve("cf.json");
         JSON.writeValue(data.toFile(), arr);
-        // the shipped preset, cut short: 3 v* steps, identity statistics
-        ObjectNode hp;
-        try (InputStream in = getClass().getResourceAsStream("/rome4j/hparams/ROME/tiny-facts.json")) {
-            hp = (ObjectNode) JSON.readTree(in);
-        }
-        hp.put("v_num_grad_steps", 3).put("mom2_adjustment", false);
-        Path hparams = tmp.resolve("hp.json");
-        JSON.writeValue(hparams.toFile(), hp);
+        Path hparams = shortPreset(tmp, 3);
         String[] opts = {"--model", "tiny-facts", "--hparams", hparams.toString(), "--gen-tokens", "5", "--json"};
 
         Path single = tmp.resolve("single");
@@ -74,13 +67,7 @@ class EvalJobTest {
 
     @Test
     void zsreSameSummaryAsTheSingleMachine(@TempDir Path tmp) throws Exception {
-        ObjectNode hp;
-        try (InputStream in = getClass().getResourceAsStream("/rome4j/hparams/ROME/tiny-facts.json")) {
-            hp = (ObjectNode) JSON.readTree(in);
-        }
-        hp.put("v_num_grad_steps", 2).put("mom2_adjustment", false);
-        Path hparams = tmp.resolve("hp.json");
-        JSON.writeValue(hparams.toFile(), hp);
+        Path hparams = shortPreset(tmp, 2);
         String data = LocalSpark.shared().resolve("data/rome/zsre_mend_eval.first72.json").toString();
         String[] opts = {"--model", "tiny-facts", "--hparams", hparams.toString(), "--format", "zsre", "--dataset", data, "--limit", "3", "--json"};
         LocalSpark.Run a = LocalSpark.cli(concat(new String[] {"eval", "--out", tmp.resolve("single").toString()}, opts));
@@ -93,6 +80,18 @@ class EvalJobTest {
         assertEquals(ja.get("pre"), jb.get("pre"));
         assertEquals(ja.get("post"), jb.get("post"));
         assertEquals(Files.readString(tmp.resolve("single/summary.txt")), Files.readString(tmp.resolve("spark/summary.txt")));
+    }
+
+    /** The shipped tiny-facts preset cut short: a few v* steps, identity statistics. */
+    private static Path shortPreset(Path dir, int steps) throws Exception {
+        ObjectNode hp;
+        try (InputStream in = EvalJobTest.class.getResourceAsStream("/rome4j/hparams/ROME/tiny-facts.json")) {
+            hp = (ObjectNode) JSON.readTree(in);
+        }
+        hp.put("v_num_grad_steps", steps).put("mom2_adjustment", false);
+        Path file = dir.resolve("hp.json");
+        JSON.writeValue(file.toFile(), hp);
+        return file;
     }
 
     private static String[] concat(String[] a, String[] b) {
