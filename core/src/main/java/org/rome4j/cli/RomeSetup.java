@@ -15,12 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The options {@code edit} and {@code eval} share: hparams, statistics, templates, layer, r-ROME. */
-final class RomeSetup {
+/** The options {@code edit} and {@code eval} share (and the Spark eval job): hparams, statistics, templates, layer, r-ROME. */
+public final class RomeSetup {
     /** Valued options. */
-    static final List<String> VALUED = List.of("hparams", "stats", "stats-dir", "templates", "layer", "seed");
+    public static final List<String> VALUED = List.of("hparams", "stats", "stats-dir", "templates", "layer", "seed");
     /** Flags. */
-    static final List<String> FLAGS = List.of("r-rome");
+    public static final List<String> FLAGS = List.of("r-rome");
     /** The help lines of these options, for {@code edit --help} and {@code eval --help}. */
     static final String HELP = "  --hparams F|NAME    ROME hyper-parameters: a preset (gpt2-medium, gpt2-large, gpt2-xl, EleutherAI_gpt-j-6B, tiny-facts)\n"
             + "                      or a JSON file in the original's hparams/ROME schema (default: the preset named like the model)\n"
@@ -46,7 +46,7 @@ final class RomeSetup {
     }
 
     /** Hyper-parameters: --hparams (preset or file), else the preset named like the model. */
-    static RomeHparams hparams(Args a, String model, Gpt gpt) throws IOException {
+    public static RomeHparams hparams(Args a, String model, Gpt gpt) throws IOException {
         String h = a.get("hparams", null);
         RomeHparams hp;
         if (h != null) {
@@ -74,7 +74,7 @@ final class RomeSetup {
      * cache folder, {@link KeyStats#defaultCacheDir()}; the original's {@code data/stats} is read when it has the file).
      * For the embedded model missing statistics are computed from its own training sentences and cached, as the notebook does.
      */
-    static Rome session(Args a, String model, Gpt gpt, RomeHparams hp, boolean measure) throws IOException {
+    public static Rome session(Args a, String model, Gpt gpt, RomeHparams hp, boolean measure) throws IOException {
         Rome.Builder b = Rome.builder(gpt).hparams(hp).rRome(a.has("r-rome")).measure(measure)
                 .seed(a.getLong("seed", 0));
         if (a.has("templates")) b.templates(ContextTemplates.read(Path.of(a.require("templates"))));
