@@ -11,6 +11,7 @@ import org.rome4j.trace.DatasetTrace;
 import org.rome4j.trace.Noise;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
