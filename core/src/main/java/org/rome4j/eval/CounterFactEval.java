@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rome4j.model.Generator;
 import org.rome4j.model.Gpt;
 import org.rome4j.progress.ProgressListener;
-import org.rome4j.rome.Edit;
 import org.rome4j.rome.Rome;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -194,14 +193,9 @@ public final class CounterFactEval {
         c.put("case_id", r.caseId());
         c.set("requested_rewrite", r.toJson().get("requested_rewrite"));
         c.set("pre", metrics(r));
-        long t0 = System.nanoTime();
-        Edit e = rome.apply(r.request());
-        c.put("time", (System.nanoTime() - t0) / 1e9);
-        try {
-            c.set("post", metrics(r));
-        } finally {
-            rome.undo(e.id());
-        }
+        Rome.Trial<ObjectNode> t = rome.tryEdit(r.request(), e -> metrics(r));
+        c.put("time", t.applySeconds());
+        c.set("post", t.after());
         return c;
     }
 

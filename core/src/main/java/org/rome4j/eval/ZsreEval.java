@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rome4j.model.Gpt;
 import org.rome4j.progress.ProgressListener;
-import org.rome4j.rome.Edit;
 import org.rome4j.rome.Request;
 import org.rome4j.rome.Rome;
 import tech.tablesaw.api.DoubleColumn;
@@ -111,12 +110,7 @@ public final class ZsreEval {
         c.put("src", r.src());
         c.put("answer", r.answer());
         c.set("pre", metrics(r));
-        Edit e = rome.apply(r.request());
-        try {
-            c.set("post", metrics(r));
-        } finally {
-            rome.undo(e.id());
-        }
+        c.set("post", rome.tryEdit(r.request(), e -> metrics(r)).after());
         return c;
     }
 
