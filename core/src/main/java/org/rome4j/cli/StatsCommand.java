@@ -57,7 +57,7 @@ final class StatsCommand implements Command {
                 throw new UsageException("stats: layer " + layer + " is out of range: " + gpt.name() + " has layers 0–" + (gpt.nLayer() - 1));
             }
             KeyStats.Collector c = KeyStats.collector(gpt, layer).precision(precision)
-                    .listener((d, t, m) -> System.err.print("\r" + d + (t > 0 ? "/" + t : "") + " documents, " + m));
+                    .optListener((d, t, m) -> System.err.print("\r" + d + (t > 0 ? "/" + t : "") + " documents, " + m));
             if (a.has("samples")) c.samples(a.getLong("samples", 0));
             if (a.has("tokens-per-batch")) c.tokensPerBatch(a.getInt("tokens-per-batch", 0, 1, Integer.MAX_VALUE));
             long t0 = System.nanoTime();

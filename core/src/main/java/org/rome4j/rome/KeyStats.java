@@ -13,6 +13,7 @@ import org.rome4j.io.Npy;
 import org.rome4j.io.Npz;
 import org.rome4j.model.Batch;
 import org.rome4j.model.Gpt;
+import org.rome4j.progress.CancellationToken;
 import org.rome4j.progress.ProgressListener;
 
 import java.io.BufferedReader;
@@ -29,7 +30,6 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
-import java.util.function.BooleanSupplier;
 
 /**
  * The uncentered second moment of the MLP keys at one layer, C = Σ k kᵀ / count, over the non-pad
@@ -249,7 +249,7 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
         private int tokensPerBatch;
         private String precision = "float32";
         private ProgressListener listener = ProgressListener.NONE;
-        private BooleanSupplier cancelled = () -> false;
+        private CancellationToken cancel = CancellationToken.NONE;
 
         Collector(Gpt gpt, int layer) {
             if (layer < 0 || layer >= gpt.nLayer()) {
@@ -284,14 +284,14 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
         }
 
         /** Progress in documents. */
-        public Collector listener(ProgressListener l) {
+        public Collector optListener(ProgressListener l) {
             this.listener = l;
             return this;
         }
 
-        /** Checked between batches; when true, collection stops with a {@link CancellationException}. */
-        public Collector cancelled(BooleanSupplier c) {
-            this.cancelled = c;
+        /** Checked between batches; when cancelled, collection stops with a {@link CancellationException}. */
+        public Collector optCancellation(CancellationToken c) {
+            this.cancel = c;
             return this;
         }
 
@@ -327,7 +327,7 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
                         listener.update(docs, total, "layer " + layer + " keys: " + tokens + " tokens");
                         batch.clear();
                         newMax = ids.length;
-                        if (cancelled.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+                        if (cancel.isRequested()) {
                             throw new CancellationException("statistics collection cancelled after " + docs + " documents");
                         }
                     }
