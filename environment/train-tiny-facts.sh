@@ -11,5 +11,7 @@ cd "$(dirname "$0")/.."
 args=("$@")
 [[ " $* " == *" --seed "* ]] || args+=(--seed 1)
 [[ " $* " == *" --out "* ]] || args+=(--out core/src/main/resources/rome4j/models/tiny-facts)
-exec nice -n 10 mvn -B -q -pl core compile exec:java \
+# the trainer lives in the tools module, which needs the library (core) installed in the local repository
+nice -n 10 mvn -B -q -pl core -am install -DskipTests
+exec nice -n 10 mvn -B -q -pl tools compile exec:java \
   -Dexec.mainClass=org.rome4j.train.TrainTinyFacts -Dexec.args="${args[*]}"

@@ -8,6 +8,7 @@ import org.rome4j.eval.ZsreEval;
 import org.rome4j.io.Outputs;
 import org.rome4j.model.Gpt;
 import org.rome4j.model.Models;
+import org.rome4j.progress.CancellationToken;
 import org.rome4j.progress.ProgressListener;
 import org.rome4j.rome.Rome;
 import org.rome4j.rome.RomeHparams;
@@ -77,7 +78,7 @@ final class EvalCommand implements Command {
             String table;
             int cases;
             if (format.equals("zsre")) {
-                ZsreEval.Result r = new ZsreEval(rome, outDir, limit, progress, () -> false).run(ZsreEval.read(Path.of(dataset)));
+                ZsreEval.Result r = new ZsreEval(rome, outDir, limit, progress, CancellationToken.NONE).run(ZsreEval.read(Path.of(dataset)));
                 pre = r.pre();
                 post = r.post();
                 table = r.table().print();
@@ -85,7 +86,7 @@ final class EvalCommand implements Command {
             } else {
                 List<CounterFactRecord> recs = dataset.equals("known_1000")
                         ? CounterFactRecord.readResource(Known1000Benchmark.RESOURCE) : CounterFactRecord.read(Path.of(dataset));
-                CounterFactEval.Builder b = CounterFactEval.builder(rome).outDir(outDir).limit(limit).listener(progress)
+                CounterFactEval.Builder b = CounterFactEval.builder(rome).outDir(outDir).limit(limit).optListener(progress)
                         .generationTokens(a.getInt("gen-tokens", 100, 0, 10000));
                 if (a.has("tfidf-vocab") || a.has("idf") || a.has("snippets")) {
                     b.reference(TfIdf.read(Path.of(a.require("tfidf-vocab")), Path.of(a.require("idf"))), Path.of(a.require("snippets")));

@@ -8,7 +8,7 @@ import org.rome4j.rome.ContextTemplates;
 import org.rome4j.rome.KeyStats;
 import org.rome4j.rome.Rome;
 import org.rome4j.rome.RomeHparams;
-import org.rome4j.train.FactData;
+import org.rome4j.data.FactData;
 
 import java.io.IOException;
 import java.nio.file.Files;

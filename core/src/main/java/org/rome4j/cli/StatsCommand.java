@@ -60,7 +60,7 @@ final class StatsCommand implements Command {
             }
             Corpus docs = Corpus.of(corpus);
             KeyStats.Collector c = KeyStats.collector(gpt, layer).precision(precision)
-                    .listener((d, t, m) -> System.err.print("\r" + d + (t > 0 ? "/" + t : "") + " documents, " + m));
+                    .optListener((d, t, m) -> System.err.print("\r" + d + (t > 0 ? "/" + t : "") + " documents, " + m));
             if (a.has("tokens-per-batch")) c.tokensPerBatch(a.getInt("tokens-per-batch", 0, 1, Integer.MAX_VALUE));
             long t0 = System.nanoTime();
             // --samples: the original's seeded random sample (random.Random(seed), seed 1), not the first N

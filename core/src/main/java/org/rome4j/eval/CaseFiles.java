@@ -2,6 +2,7 @@ package org.rome4j.eval;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.rome4j.progress.CancellationToken;
 import org.rome4j.progress.ProgressListener;
 
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -31,12 +31,12 @@ final class CaseFiles {
      * @param evaluate computes one record's case JSON
      */
     static <R> List<ObjectNode> run(List<R> records, int n, Path outDir, Function<R, Object> id, Function<R, String> label,
-                                    Function<R, ObjectNode> evaluate, BooleanSupplier cancelled, ProgressListener listener)
+                                    Function<R, ObjectNode> evaluate, CancellationToken cancel, ProgressListener listener)
             throws IOException {
         if (outDir != null) Files.createDirectories(outDir);
         List<ObjectNode> cases = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            if (cancelled.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+            if (cancel.isRequested()) {
                 throw new CancellationException("evaluation cancelled after " + i + " cases; run again to resume");
             }
             R r = records.get(i);

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rome4j.model.Generator;
 import org.rome4j.model.Gpt;
+import org.rome4j.progress.CancellationToken;
 import org.rome4j.progress.ProgressListener;
-import org.rome4j.rome.Edit;
 import org.rome4j.rome.Rome;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -24,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
-import java.util.function.BooleanSupplier;
 
 /**
  * The CounterFact evaluation of the original ({@code experiments/evaluate.py} with
@@ -52,7 +51,7 @@ public final class CounterFactEval {
     private final TfIdf tfidf;
     private final Map<String, Map<String, List<String[]>>> snippets;
     private final ProgressListener listener;
-    private final BooleanSupplier cancelled;
+    private final CancellationToken cancel;
 
     private CounterFactEval(Builder b) {
         this.rome = b.rome;
@@ -63,7 +62,7 @@ public final class CounterFactEval {
         this.tfidf = b.tfidf;
         this.snippets = b.snippets;
         this.listener = b.listener;
-        this.cancelled = b.cancelled;
+        this.cancel = b.cancel;
     }
 
     /** A builder over an editing session. */
@@ -81,7 +80,7 @@ public final class CounterFactEval {
         private TfIdf tfidf;
         private Map<String, Map<String, List<String[]>>> snippets;
         private ProgressListener listener = ProgressListener.NONE;
-        private BooleanSupplier cancelled = () -> false;
+        private CancellationToken cancel = CancellationToken.NONE;
 
         private Builder(Rome rome) {
             this.rome = rome;
@@ -122,14 +121,14 @@ public final class CounterFactEval {
         }
 
         /** Progress in cases. */
-        public Builder listener(ProgressListener l) {
+        public Builder optListener(ProgressListener l) {
             this.listener = l;
             return this;
         }
 
         /** Checked between cases. */
-        public Builder cancelled(BooleanSupplier c) {
-            this.cancelled = c;
+        public Builder optCancellation(CancellationToken c) {
+            this.cancel = c;
             return this;
         }
 
@@ -186,7 +185,7 @@ public final class CounterFactEval {
         int n = Math.min(limit, records.size());
         List<ObjectNode> cases = CaseFiles.run(records, n, outDir, CounterFactRecord::caseId,
                 r -> "case " + r.caseId() + ": " + r.request().text() + " -> " + r.request().targetNew(),
-                this::evaluate, cancelled, listener);
+                this::evaluate, cancel, listener);
         Result res = result(cases);
         if (outDir != null) res.writeTo(outDir);
         return res;
@@ -207,14 +206,9 @@ public final class CounterFactEval {
         c.put("case_id", r.caseId());
         c.set("requested_rewrite", r.toJson().get("requested_rewrite"));
         c.set("pre", metrics(r));
-        long t0 = System.nanoTime();
-        Edit e = rome.apply(r.request());
-        c.put("time", (System.nanoTime() - t0) / 1e9);
-        try {
-            c.set("post", metrics(r));
-        } finally {
-            rome.undo(e.id());
-        }
+        Rome.Trial<ObjectNode> t = rome.tryEdit(r.request(), e -> metrics(r));
+        c.put("time", t.applySeconds());
+        c.set("post", t.after());
         return c;
     }
 

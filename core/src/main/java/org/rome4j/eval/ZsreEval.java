@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rome4j.model.Gpt;
+import org.rome4j.progress.CancellationToken;
 import org.rome4j.progress.ProgressListener;
-import org.rome4j.rome.Edit;
 import org.rome4j.rome.Request;
 import org.rome4j.rome.Rome;
 import tech.tablesaw.api.DoubleColumn;
@@ -23,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
-import java.util.function.BooleanSupplier;
 
 /**
  * The zsRE evaluation of the original ({@code dsets/zsre.py} + {@code compute_rewrite_quality_zsre}):
@@ -46,18 +45,18 @@ public final class ZsreEval {
     private final Path outDir;
     private final int limit;
     private final ProgressListener listener;
-    private final BooleanSupplier cancelled;
+    private final CancellationToken cancel;
 
     /**
      * @param outDir   case files and summary (null: in memory)
      * @param limit    at most this many records
      */
-    public ZsreEval(Rome rome, Path outDir, int limit, ProgressListener listener, BooleanSupplier cancelled) {
+    public ZsreEval(Rome rome, Path outDir, int limit, ProgressListener listener, CancellationToken cancel) {
         this.rome = rome;
         this.outDir = outDir;
         this.limit = limit;
         this.listener = listener;
-        this.cancelled = cancelled;
+        this.cancel = cancel;
     }
 
     /** Reads zsRE records (keys subject, src, rephrase, answers, loc, loc_ans); records whose src lacks the subject are skipped. */
@@ -104,7 +103,7 @@ public final class ZsreEval {
     public Result run(List<Record> records) throws IOException {
         int n = Math.min(limit, records.size());
         List<ObjectNode> cases = CaseFiles.run(records, n, outDir, Record::caseId, r -> "case " + r.caseId() + ": " + r.src(),
-                this::evaluate, cancelled, listener);
+                this::evaluate, cancel, listener);
         Result res = result(cases);
         if (outDir != null) res.writeTo(outDir);
         return res;
@@ -122,12 +121,7 @@ public final class ZsreEval {
         c.put("src", r.src());
         c.put("answer", r.answer());
         c.set("pre", metrics(r));
-        Edit e = rome.apply(r.request());
-        try {
-            c.set("post", metrics(r));
-        } finally {
-            rome.undo(e.id());
-        }
+        c.set("post", rome.tryEdit(r.request(), e -> metrics(r)).after());
         return c;
     }
 

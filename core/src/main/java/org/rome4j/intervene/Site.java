@@ -39,8 +39,8 @@ import java.util.regex.Pattern;
  */
 public final class Site {
 
-    /** What kind of activation a site carries. */
-    public enum Kind {
+    /** Which hook point of the model a site is (its name without the layer), as TransformerLens names hook points. */
+    public enum Point {
         EMBED("embed"), POS_EMBED("pos_embed"), LAYER_IN("in"), LN1_OUT("ln1.out"), ATTN_Q("attn.q"), ATTN_K("attn.k"),
         ATTN_V("attn.v"), ATTN_PATTERN("attn.pattern"), ATTN_OUT("attn.out"),
         LN2_OUT("ln2.out"), MLP_PRE("mlp.pre"), MLP_IN("mlp.in"), MLP_OUT("mlp.out"), LAYER_OUT("out"),
@@ -48,7 +48,7 @@ public final class Site {
 
         private final String suffix;
 
-        Kind(String suffix) {
+        Point(String suffix) {
             this.suffix = suffix;
         }
 
@@ -60,18 +60,18 @@ public final class Site {
 
     private static final Pattern LAYER = Pattern.compile("layer\\.(\\d+)\\.(.+)");
 
-    private final Kind kind;
+    private final Point kind;
     private final int layer;
     private final String name;
 
-    private Site(Kind kind, int layer) {
+    private Site(Point kind, int layer) {
         this.kind = kind;
         this.layer = layer;
         this.name = kind.perLayer() ? "layer." + layer + "." + kind.suffix : kind.suffix;
     }
 
     /** A site of a given kind; {@code layer} is ignored for global kinds. */
-    public static Site of(Kind kind, int layer) {
+    public static Site of(Point kind, int layer) {
         if (kind.perLayer() && layer < 0) {
             throw new IllegalArgumentException("layer must be >= 0 for " + kind.suffix + ", got " + layer);
         }
@@ -79,37 +79,37 @@ public final class Site {
     }
 
     /** {@code embed}: token embeddings. */
-    public static Site embed() { return of(Kind.EMBED, -1); }
+    public static Site embed() { return of(Point.EMBED, -1); }
     /** {@code pos_embed}: position embeddings. */
-    public static Site posEmbed() { return of(Kind.POS_EMBED, -1); }
+    public static Site posEmbed() { return of(Point.POS_EMBED, -1); }
     /** {@code layer.i.in}: residual stream entering block i. */
-    public static Site layerIn(int i) { return of(Kind.LAYER_IN, i); }
+    public static Site layerIn(int i) { return of(Point.LAYER_IN, i); }
     /** {@code layer.i.ln1.out}. */
-    public static Site ln1Out(int i) { return of(Kind.LN1_OUT, i); }
+    public static Site ln1Out(int i) { return of(Point.LN1_OUT, i); }
     /** {@code layer.i.attn.q}: queries [B, H, T, hd] after rotary. */
-    public static Site attnQ(int i) { return of(Kind.ATTN_Q, i); }
+    public static Site attnQ(int i) { return of(Point.ATTN_Q, i); }
     /** {@code layer.i.attn.k}: keys [B, KVH, T, hd] after rotary. */
-    public static Site attnK(int i) { return of(Kind.ATTN_K, i); }
+    public static Site attnK(int i) { return of(Point.ATTN_K, i); }
     /** {@code layer.i.attn.v}: values [B, KVH, T, hd]. */
-    public static Site attnV(int i) { return of(Kind.ATTN_V, i); }
+    public static Site attnV(int i) { return of(Point.ATTN_V, i); }
     /** {@code layer.i.attn.pattern}: attention probabilities [B, H, T, T + past]. */
-    public static Site attnPattern(int i) { return of(Kind.ATTN_PATTERN, i); }
+    public static Site attnPattern(int i) { return of(Point.ATTN_PATTERN, i); }
     /** {@code layer.i.attn.out}: attention output before the residual add. */
-    public static Site attnOut(int i) { return of(Kind.ATTN_OUT, i); }
+    public static Site attnOut(int i) { return of(Point.ATTN_OUT, i); }
     /** {@code layer.i.ln2.out}. */
-    public static Site ln2Out(int i) { return of(Kind.LN2_OUT, i); }
+    public static Site ln2Out(int i) { return of(Point.LN2_OUT, i); }
     /** {@code layer.i.mlp.pre}: MLP hidden layer before its activation. */
-    public static Site mlpPre(int i) { return of(Kind.MLP_PRE, i); }
+    public static Site mlpPre(int i) { return of(Point.MLP_PRE, i); }
     /** {@code layer.i.mlp.in}: the key, input of the MLP output projection. */
-    public static Site mlpIn(int i) { return of(Kind.MLP_IN, i); }
+    public static Site mlpIn(int i) { return of(Point.MLP_IN, i); }
     /** {@code layer.i.mlp.out}: MLP output before the residual add. */
-    public static Site mlpOut(int i) { return of(Kind.MLP_OUT, i); }
+    public static Site mlpOut(int i) { return of(Point.MLP_OUT, i); }
     /** {@code layer.i.out}: residual stream after block i. */
-    public static Site layerOut(int i) { return of(Kind.LAYER_OUT, i); }
+    public static Site layerOut(int i) { return of(Point.LAYER_OUT, i); }
     /** {@code final_norm.out}. */
-    public static Site finalNormOut() { return of(Kind.FINAL_NORM_OUT, -1); }
+    public static Site finalNormOut() { return of(Point.FINAL_NORM_OUT, -1); }
     /** {@code logits}. */
-    public static Site logits() { return of(Kind.LOGITS, -1); }
+    public static Site logits() { return of(Point.LOGITS, -1); }
 
     /**
      * Parses a site name such as {@code layer.5.mlp.out}.
@@ -118,14 +118,14 @@ public final class Site {
      */
     public static Site parse(String name) {
         String n = name.trim();
-        for (Kind k : Kind.values()) {
+        for (Point k : Point.values()) {
             if (!k.perLayer() && k.suffix.equals(n)) {
                 return of(k, -1);
             }
         }
         Matcher m = LAYER.matcher(n);
         if (m.matches()) {
-            for (Kind k : Kind.values()) {
+            for (Point k : Point.values()) {
                 if (k.perLayer() && k.suffix.equals(m.group(2))) {
                     return of(k, Integer.parseInt(m.group(1)));
                 }
@@ -137,7 +137,7 @@ public final class Site {
     /** The site name patterns, for help and error messages. */
     public static List<String> names() {
         List<String> out = new ArrayList<>();
-        for (Kind k : Kind.values()) {
+        for (Point k : Point.values()) {
             out.add(k.perLayer() ? "layer.{i}." + k.suffix : k.suffix);
         }
         return out;
@@ -157,7 +157,7 @@ public final class Site {
     }
 
     /** The kind of activation. */
-    public Kind kind() { return kind; }
+    public Point point() { return kind; }
 
     /** The layer, or -1 for global sites. */
     public int layer() { return layer; }

@@ -27,8 +27,8 @@ public interface Block {
     /** Every per-layer site, without {@code ln2.out} when the block has no second norm. */
     static List<Site> sitesOf(int layer, boolean secondNorm) {
         List<Site> out = new ArrayList<>();
-        for (Site.Kind k : Site.Kind.values()) {
-            if (k.perLayer() && (secondNorm || k != Site.Kind.LN2_OUT)) out.add(Site.of(k, layer));
+        for (Site.Point k : Site.Point.values()) {
+            if (k.perLayer() && (secondNorm || k != Site.Point.LN2_OUT)) out.add(Site.of(k, layer));
         }
         return out;
     }

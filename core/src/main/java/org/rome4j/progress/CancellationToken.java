@@ -31,6 +31,11 @@ public final class CancellationToken {
         return cancelled;
     }
 
+    /** Whether cancellation was requested or the thread was interrupted: the check between items. */
+    public boolean isRequested() {
+        return cancelled || Thread.currentThread().isInterrupted();
+    }
+
     /**
      * Throws if cancellation was requested or the thread was interrupted.
      *

@@ -12,6 +12,7 @@ import org.rome4j.io.Npy;
 import org.rome4j.io.Npz;
 import org.rome4j.model.Batch;
 import org.rome4j.model.Gpt;
+import org.rome4j.progress.CancellationToken;
 import org.rome4j.progress.ProgressListener;
 
 import java.io.IOException;
@@ -24,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
-import java.util.function.BooleanSupplier;
 
 /**
  * The uncentered second moment of the MLP keys at one layer, C = Σ k kᵀ / count, over the non-pad
@@ -211,7 +211,7 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
         private int tokensPerBatch;
         private String precision = "float32";
         private ProgressListener listener = ProgressListener.NONE;
-        private BooleanSupplier cancelled = () -> false;
+        private CancellationToken cancel = CancellationToken.NONE;
 
         Collector(Gpt gpt, int layer) {
             if (layer < 0 || layer >= gpt.nLayer()) {
@@ -246,14 +246,14 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
         }
 
         /** Progress in documents. */
-        public Collector listener(ProgressListener l) {
+        public Collector optListener(ProgressListener l) {
             this.listener = l;
             return this;
         }
 
-        /** Checked between batches; when true, collection stops with a {@link CancellationException}. */
-        public Collector cancelled(BooleanSupplier c) {
-            this.cancelled = c;
+        /** Checked between batches; when cancelled, collection stops with a {@link CancellationException}. */
+        public Collector optCancellation(CancellationToken c) {
+            this.cancel = c;
             return this;
         }
 
@@ -289,7 +289,7 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
                         listener.update(docs, total, "layer " + layer + " keys: " + tokens + " tokens");
                         batch.clear();
                         newMax = ids.length;
-                        if (cancelled.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+                        if (cancel.isRequested()) {
                             throw new CancellationException("statistics collection cancelled after " + docs + " documents");
                         }
                     }

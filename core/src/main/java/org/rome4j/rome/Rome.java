@@ -1,22 +1,11 @@
 package org.rome4j.rome;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import org.rome4j.intervene.Cells;
-import org.rome4j.intervene.Interventions;
-import org.rome4j.intervene.Site;
-import org.rome4j.model.Batch;
-import org.rome4j.model.Generator;
 import org.rome4j.model.Gpt;
 import org.rome4j.model.ModelSave;
-import org.rome4j.model.TextTokenizer;
 import org.rome4j.model.UnknownWords;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 
 /**
@@ -47,17 +37,13 @@ import java.util.function.IntFunction;
  * Not thread-safe; one session per model.
  */
 public final class Rome {
-    /** The KL prompt of {@code compute_v}. */
-    static final String KL_PROMPT = "{} is a";
-
     private final Gpt gpt;
     private final RomeHparams hp;
-    private final Map<Integer, float[]> inverses;
-    private final IntFunction<KeyStats> statsSource;
+    private final Keys keys;
+    private final ValueSearch values;
+    private final Predictions predictions;
     private final long seed;
     private final boolean rRome;
-    private final int topK;
-    private final int genTokens;
     private final boolean measure;
     private List<String> templates;
     private final Deque<Applied> stack = new ArrayDeque<>();
@@ -68,13 +54,12 @@ public final class Rome {
     private Rome(Builder b) {
         this.gpt = b.gpt;
         this.hp = b.hp;
-        this.inverses = new HashMap<>(b.inverses);
-        this.statsSource = b.statsSource;
+        this.keys = new Keys(gpt, hp, b.inverses, b.statsSource);
+        this.values = new ValueSearch(gpt, hp);
+        this.predictions = new Predictions(gpt, b.topK, b.genTokens);
         this.seed = b.seed;
         this.rRome = b.rRome;
         this.templates = b.templates;
-        this.topK = b.topK;
-        this.genTokens = b.genTokens;
         this.measure = b.measure;
         for (int l : hp.layers()) checkLayer(gpt, l);
     }
@@ -229,12 +214,7 @@ public final class Rome {
         if (layer < 0 || layer >= gpt.nLayer()) {
             throw new IllegalArgumentException("layer " + layer + " is not in 0.." + (gpt.nLayer() - 1));
         }
-        inverses.put(layer, s.checkWidth(gpt, null).inverse());
-    }
-
-    /** C⁻¹ of a layer, cached. */
-    float[] inverse(int layer) {
-        return inverses.computeIfAbsent(layer, l -> statsSource.apply(l).checkWidth(gpt, null).inverse());
+        keys.useStats(layer, s);
     }
 
     // ------------------------------------------------------------------ session
@@ -261,7 +241,7 @@ public final class Rome {
             for (int layer : hp.layers().stream().sorted().toList()) {
                 Update u = compute(request, layer);
                 updates.add(u);
-                NDArray prev = applyDelta(u);
+                NDArray prev = RankOne.apply(gpt, u);
                 old.putIfAbsent(u.weightName(), prev);
                 if (old.get(u.weightName()) != prev) prev.close();
             }
@@ -318,6 +298,28 @@ public final class Rome {
         }
     }
 
+    /**
+     * One edit tried and taken back: applies {@code request}, runs {@code after} on the edited model, and
+     * undoes the edit whatever happens (evaluation's edit / measure / undo).
+     *
+     * @param edit          the edit that was applied and undone
+     * @param after         what {@code after} returned
+     * @param applySeconds  time to apply the edit, with the session's before/after measurements
+     */
+    public record Trial<T>(Edit edit, T after, double applySeconds) { }
+
+    /** Applies {@code request}, runs {@code after} on the edited weights, then undoes the edit (also on failure). */
+    public <T> Trial<T> tryEdit(Request request, Function<Edit, T> after) {
+        long t0 = System.nanoTime();
+        Edit e = apply(request);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        try {
+            return new Trial<>(e, after.apply(e), seconds);
+        } finally {
+            undo(e.id());
+        }
+    }
+
     /** Undoes every edit, newest first; returns how many. */
     public int undoAll() {
         int n = 0;
@@ -357,359 +359,31 @@ public final class Rome {
         UnknownWords.checkTarget(gpt, r.targetWithSpace(), r.targetNew());
     }
 
-    /** Swaps in W + ΔW; returns the replaced array. */
-    private NDArray applyDelta(Update u) {
-        NDArray w = gpt.parameters().get(u.weightName());
-        int f = u.u().length;
-        int d = u.v().length;
-        try (NDManager scope = gpt.newScope()) {
-            NDArray outer = scope.create(u.u(), new Shape(f, 1)).matMul(scope.create(u.v(), new Shape(1, d)));   // [F, D]
-            Shape ws = w.getShape();
-            if (ws.equals(new Shape(d, f))) {
-                outer = outer.transpose();                 // Linear layout [out, in]
-            } else if (!ws.equals(new Shape(f, d))) {
-                throw new IllegalArgumentException("weight " + u.weightName() + " has shape " + ws + ", expected [" + f + ", " + d
-                        + "] (Conv1D) or [" + d + ", " + f + "] (Linear)");
-            }
-            // in float32; Parameters.replace rounds it back when the weights are half precision
-            NDArray edited = gpt.parameters().f32(u.weightName(), scope).add(outer);
-            return gpt.parameters().replace(u.weightName(), edited);
-        }
-    }
-
-    // ------------------------------------------------------------------ measurement
-
     /** Predictions for a request's prompt on the current weights. */
     public Edit.Measure measure(Request r) {
-        TextTokenizer tok = gpt.tokenizer();
-        long[] prompt = tok.ids(r.text());
-        double pt = sequenceProb(prompt, tok.continuation(r.text(), r.targetWithSpace()));
-        double pTrue = r.targetTrue() == null ? Double.NaN
-                : sequenceProb(prompt, tok.continuation(r.text(), r.targetTrue().startsWith(" ") ? r.targetTrue() : " " + r.targetTrue()));
-        List<Edit.TopToken> top = new ArrayList<>();
-        try (NDManager scope = gpt.newScope()) {
-            float[] logits = gpt.forwardLast(scope, Batch.of(prompt), Interventions.NONE).logits().toFloatArray();
-            double[] p = softmax(logits, 0, logits.length);
-            Integer[] idx = new Integer[p.length];
-            for (int i = 0; i < idx.length; i++) idx[i] = i;
-            java.util.Arrays.sort(idx, (a, b) -> Double.compare(p[b], p[a]));
-            for (int i = 0; i < Math.min(topK, idx.length); i++) {
-                top.add(new Edit.TopToken(idx[i], tok.tokenText(idx[i]), p[idx[i]]));
-            }
-        }
-        String gen = genTokens <= 0 ? "" : Generator.builder().maxNewTokens(genTokens).build()
-                .generate(gpt, List.of(r.text())).get(0).text();
-        return new Edit.Measure(pt, pTrue, List.copyOf(top), gen);
+        return predictions.of(r);
     }
 
     /** P(continuation | prompt): the product of the continuation's token probabilities. */
     public double sequenceProb(long[] prompt, long[] continuation) {
-        if (continuation.length == 0) return Double.NaN;
-        long[] all = new long[prompt.length + continuation.length - 1];
-        System.arraycopy(prompt, 0, all, 0, prompt.length);
-        System.arraycopy(continuation, 0, all, prompt.length, continuation.length - 1);
-        try (NDManager scope = gpt.newScope()) {
-            NDArray logp = gpt.forward(scope, Batch.of(all), Interventions.NONE).logits().get(0).logSoftmax(-1);
-            double lp = 0;
-            for (int j = 0; j < continuation.length; j++) {
-                lp += logp.getFloat(prompt.length - 1 + j, continuation[j]);
-            }
-            return Math.exp(lp);
-        }
+        return Predictions.sequenceProb(gpt, prompt, continuation);
     }
-
-    static double[] softmax(float[] x, int from, int n) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) max = Math.max(max, x[from + i]);
-        double[] p = new double[n];
-        double s = 0;
-        for (int i = 0; i < n; i++) {
-            p[i] = Math.exp(x[from + i] - max);
-            s += p[i];
-        }
-        for (int i = 0; i < n; i++) p[i] /= s;
-        return p;
-    }
-
-    // ------------------------------------------------------------------ the algorithm
 
     /**
-     * The token index ROME reads at ({@code repr_tools.get_words_idxs_in_templates}): the prefix, the
-     * subject (with a leading space after a prefix) and the suffix are tokenized separately, and
-     * {@code subject_last} is len(prefix) + len(subject) − 1. {@code last} is the prompt's last token.
+     * The update for one layer on the current weights (nothing is changed): k* and u ({@link Keys}), v*
+     * ({@link ValueSearch}), and v from the prompt's own key and output ({@link RankOne}).
      */
-    static int lookupIndex(TextTokenizer tok, String template, String subject, String factToken) {
-        TextTokenizer.Encoded enc = tok.encode(Request.fill(template, subject));
-        if (factToken.equals("last")) {
-            return enc.size() - 1;
-        }
-        // the subject's tokens by character offsets in one encoding of the whole text: right with a BOS and
-        // with sentencepiece pieces, and for GPT-2 the same as the original's prefix/word/suffix token counts
-        int[] r = TextTokenizer.tokenRange(enc, subject, template.indexOf("{}"));
-        return switch (factToken) {
-            case "subject_first" -> r[0];
-            case "subject_first_after_last" -> r[1] < enc.size() ? r[1] : r[1] - 1;
-            default -> r[1] - 1;
-        };
-    }
-
-    /** The update for one layer on the current weights (nothing is changed). */
     public Update compute(Request request, int layer) {
         checkLayer(gpt, layer);
         check(request);
         String weight = rewritten(layer);
-        TextTokenizer tok = gpt.tokenizer();
         List<String> ctx = templates();
-        int f = gpt.config().nInner();
-        int d = gpt.config().nEmbd();
-        String fact = hp.factToken();
-
-        // ---- compute_u: k* = mean key at the subject's last token over "{template}.format(prompt)"
-        List<String> uTemplates = new ArrayList<>();
-        for (String c : ctx) uTemplates.add(Request.fill(c, request.prompt()));
-        int[] keyIdx = new int[uTemplates.size()];
-        List<long[]> uSeqs = new ArrayList<>();
-        for (int i = 0; i < keyIdx.length; i++) {
-            keyIdx[i] = lookupIndex(tok, uTemplates.get(i), request.subject(), fact);
-            uSeqs.add(tok.ids(Request.fill(uTemplates.get(i), request.subject())));
-            checkIndex(keyIdx[i], uSeqs.get(i), uTemplates.get(i));
-        }
-        float[][] keys;
-        float[][] outs;
-        float[] kMean;
-        float[] u;
-        float[] meanOut;
-        Site in = Site.mlpIn(layer);
-        Site out = Site.mlpOut(layer);
-        try (NDManager scope = gpt.newScope()) {
-            Batch b = Batch.right(uSeqs, tok.padId());
-            var o = gpt.forward(scope, b, Interventions.builder().record(in, out).stopAfter(out).build());
-            NDArray k = pick(scope, o.get(in), b.tokens(), keyIdx);            // [N, F]
-            NDArray vo = pick(scope, o.get(out), b.tokens(), keyIdx);          // [N, D]
-            keys = rows(k, keyIdx.length, f);
-            outs = rows(vo, keyIdx.length, d);
-            NDArray km = k.mean(new int[] {0});                                  // [F]
-            kMean = km.toFloatArray();
-            meanOut = vo.mean(new int[] {0}).toFloatArray();
-            NDArray uu = km;
-            if (hp.mom2Adjustment()) {
-                NDArray cInv = scope.create(inverse(layer), new Shape(f, f));
-                uu = cInv.matMul(km.reshape(f, 1)).reshape(f);
-            }
-            u = uu.div(uu.norm()).toFloatArray();
-        }
-
-        // ---- compute_v
-        VResult vr = computeV(request, layer, ctx);
-        float[] curInput;
-        float[] curOutput;
-        if (rRome) {
-            curInput = kMean;
-            curOutput = meanOut;
-        } else {
-            String p = request.prompt();
-            int idx = lookupIndex(tok, p, request.subject(), fact);
-            long[] ids = tok.ids(request.text());
-            checkIndex(idx, ids, p);
-            try (NDManager scope = gpt.newScope()) {
-                var o = gpt.forward(scope, Batch.of(ids), Interventions.builder().record(in, out).stopAfter(out).build());
-                curInput = o.get(in).get(new NDIndex("0, {}", idx)).toFloatArray();
-                curOutput = o.get(out).get(new NDIndex("0, {}", idx)).toFloatArray();
-            }
-        }
-        float[] v = new float[d];
-        float dot;
-        try (NDManager scope = gpt.newScope()) {
-            NDArray ci = scope.create(curInput);
-            NDArray ua = scope.create(u);
-            NDArray dotA = ci.dot(ua);
-            dot = dotA.getFloat();
-            v = scope.create(vr.target).sub(scope.create(curOutput)).div(dotA).toFloatArray();
-        }
-        if (!Float.isFinite(dot) || dot == 0f) {
-            throw new IllegalStateException("k·u = " + dot + " at layer " + layer + ": the key is orthogonal to u; try another layer");
-        }
-        double wNorm = Update.norm(u) * Update.norm(v);
-        return new Update(layer, weight, u, v, kMean, keys, keyIdx, curInput, curOutput, vr.targetInit,
-                vr.target, vr.deltas, vr.losses, vr.probs, wNorm);
-    }
-
-    private static void checkIndex(int idx, long[] ids, String template) {
-        if (idx < 0 || idx >= ids.length) {
-            throw new IllegalArgumentException("subject token index " + idx + " is outside \"" + template + "\" (" + ids.length
-                    + " tokens): put the subject inside the prompt with a space before it");
-        }
-    }
-
-    private static NDArray pick(NDManager scope, NDArray x, int t, int[] idx) {
-        long w = x.getShape().get(2);
-        long[] flat = new long[idx.length];
-        for (int r = 0; r < idx.length; r++) flat[r] = (long) r * t + idx[r];
-        return x.reshape(x.getShape().get(0) * t, w).get(new NDIndex("{}", scope.create(flat)));
-    }
-
-    private static float[][] rows(NDArray a, int n, int w) {
-        float[] flat = a.toFloatArray();
-        float[][] out = new float[n][w];
-        for (int i = 0; i < n; i++) System.arraycopy(flat, i * w, out[i], 0, w);
-        return out;
-    }
-
-    /** Whether an iteration's loss and gradient are finite. */
-    private static boolean finite(Object[] res) {
-        if (!Double.isFinite((Double) res[2])) return false;
-        float[] g = (float[]) res[4];
-        if (g != null) for (float x : g) if (!Float.isFinite(x)) return false;
-        return true;
-    }
-
-    private record VResult(float[] targetInit, float[] target, List<float[]> deltas, List<Double> losses, List<Double> probs) { }
-
-    /** compute_v: Adam on δ added to the MLP output at the subject's last token of every prompt. */
-    private VResult computeV(Request request, int layer, List<String> ctx) {
-        TextTokenizer tok = gpt.tokenizer();
-        long[] targetIds = tok.continuation(request.text(), request.targetWithSpace());
-        int nT = targetIds.length;
-        // each rewriting row is "{context}{prompt}" with the subject, then the target's tokens but the last,
-        // joined as ids (the original decodes and re-encodes them; the same ids for GPT-2, and right with
-        // sentencepiece, whose decoded pieces lose their leading space)
-        long[] targetPrefix = java.util.Arrays.copyOf(targetIds, nT - 1);
-        List<String> prompts = new ArrayList<>();
-        for (String c : ctx) prompts.add(Request.fill(c, request.prompt()));
-        int nRew = prompts.size();
-        prompts.add(KL_PROMPT);
-        int n = prompts.size();
-        List<long[]> seqs = new ArrayList<>();
-        int[] lookup = new int[n];
-        for (int i = 0; i < n; i++) {
-            long[] ids = tok.ids(Request.fill(prompts.get(i), request.subject()));
-            if (i < nRew) {
-                long[] joined = java.util.Arrays.copyOf(ids, ids.length + targetPrefix.length);
-                System.arraycopy(targetPrefix, 0, joined, ids.length, targetPrefix.length);
-                ids = joined;
-            }
-            seqs.add(ids);
-            lookup[i] = hp.factToken().equals("last") ? ids.length - 1
-                    : lookupIndex(tok, prompts.get(i), request.subject(), hp.factToken());
-            checkIndex(lookup[i], seqs.get(i), prompts.get(i));
-        }
-        Batch batch = Batch.right(seqs, tok.padId());
-        int t = batch.tokens();
-        // rows of the final hidden state that feed the loss: target positions of rewriting rows, then the KL cell
-        long[] lossRows = new long[nRew * nT + 1];
-        long[] lossTok = new long[nRew * nT];
-        for (int i = 0; i < nRew; i++) {
-            int exLen = batch.length(i);
-            for (int j = 0; j < nT; j++) {
-                lossRows[i * nT + j] = (long) i * t + exLen - nT + j;
-                lossTok[i * nT + j] = targetIds[j];
-            }
-        }
-        lossRows[nRew * nT] = (long) nRew * t + lookup[nRew];
-        int[] rowsAll = new int[n];
-        for (int i = 0; i < n; i++) rowsAll[i] = i;
-        Cells cells = Cells.of(rowsAll, lookup);
-        Site mlpOut = Site.mlpOut(layer);
-        int d = gpt.config().nEmbd();
-
-        float[] delta = new float[d];
-        float[] m = new float[d];
-        float[] vv = new float[d];
-        float[] targetInit = null;
-        float[] klInit = null;
-        double tiNorm = 0;
-        List<float[]> deltas = new ArrayList<>();
-        List<Double> losses = new ArrayList<>();
-        List<Double> probs = new ArrayList<>();
-        double b1 = 0.9;
-        double b2 = 0.999;
-        double eps = 1e-8;
-        for (int it = 0; it < hp.vNumGradSteps(); it++) {
-            deltas.add(delta.clone());
-            final float[] deltaNow = delta;
-            final float[] klRef = klInit;
-            final boolean first = targetInit == null;
-            final double tiN = tiNorm;
-            final int iter = it;
-            // scalar operands come from scope.create, not x.mul(0.5f): see Layers.scalar for why
-            Object[] res = Autograd.run(gc -> {
-                try (NDManager scope = gpt.newScope()) {
-                    NDArray dl = scope.create(deltaNow);
-                    dl.setRequiresGradient(true);
-                    Interventions iv = Interventions.builder()
-                            .record(mlpOut)
-                            .add(mlpOut, cells, dl)
-                            .record(Site.finalNormOut())
-                            .stopAfter(Site.finalNormOut())
-                            .build();
-                    var o = gpt.forward(scope, batch, iv);
-                    float[] ti = null;
-                    if (first) ti = o.get(mlpOut).get(new NDIndex("0, {}", lookup[0])).toFloatArray();
-                    NDArray h = o.get(Site.finalNormOut());
-                    NDArray hs = h.reshape((long) n * t, d).get(new NDIndex("{}", scope.create(lossRows)));   // [M, D]
-                    NDArray logp = gpt.unembed(hs).logSoftmax(-1);                                          // [M, V]
-                    NDArray tgt = logp.get(new NDIndex("0:" + nRew * nT));
-                    NDArray picked = tgt.gather(scope.create(lossTok).reshape(nRew * nT, 1), 1).reshape(nRew, nT);
-                    NDArray nllEach = picked.sum(new int[] {1}).neg().div(scope.create((float) nT));                            // [nRew]
-                    NDArray nll = nllEach.mean();
-                    NDArray klLogp = logp.get(new NDIndex(nRew * nT + ":"));                                // [1, V]
-                    float[] klNow = first ? klLogp.toFloatArray() : klRef;
-                    NDArray init = scope.create(klNow).reshape(1, klNow.length);
-                    NDArray kl = klLogp.exp().mul(klLogp.sub(init)).sum().mul(scope.create((float) hp.klFactor()));
-                    double tn = first ? Update.norm(ti) : tiN;
-                    float tn2 = (float) tn * (float) tn;
-                    NDArray loss = nll.add(kl);
-                    if (Update.norm(deltaNow) > 0) {
-                        loss = loss.add(dl.norm().div(scope.create(tn2)).mul(scope.create((float) hp.vWeightDecay())));
-                    }
-                    double lossV = loss.getFloat();
-                    double prob = nllEach.neg().exp().mean().getFloat();
-                    float[] grad = null;
-                    if (!(lossV < 5e-2) && iter != hp.vNumGradSteps() - 1) {
-                        gc.backward(loss);
-                        grad = dl.getGradient().toFloatArray();
-                    }
-                    return new Object[] {ti, klNow, lossV, prob, grad};
-                }
-            });
-            if (!finite(res)) {
-                throw new IllegalStateException("v* search at layer " + layer + " produced a non-finite loss or gradient at iteration "
-                        + it + " (loss " + res[2] + "); lower v_lr or check the key statistics");
-            }
-            if (first) {
-                targetInit = (float[]) res[0];
-                klInit = (float[]) res[1];
-                tiNorm = Update.norm(targetInit);
-            }
-            double lossV = (Double) res[2];
-            losses.add(lossV);
-            probs.add((Double) res[3]);
-            float[] g = (float[]) res[4];
-            if (g == null) break;
-            // torch.optim.Adam, single-tensor path, float32 state
-            int step = it + 1;
-            double bc1 = 1 - Math.pow(b1, step);
-            double bc2 = 1 - Math.pow(b2, step);
-            float stepSize = (float) (hp.vLr() / bc1);
-            float bc2Sqrt = (float) Math.sqrt(bc2);
-            float[] nd = new float[d];
-            for (int i = 0; i < d; i++) {
-                m[i] = m[i] + (float) (1 - b1) * (g[i] - m[i]);
-                vv[i] = vv[i] * (float) b2 + (float) (1 - b2) * g[i] * g[i];
-                float denom = (float) Math.sqrt(vv[i]) / bc2Sqrt + (float) eps;
-                nd[i] = delta[i] + (-stepSize) * (m[i] / denom);
-            }
-            // project onto ‖δ‖ ≤ clamp_norm_factor·‖v_init‖
-            float maxNorm = (float) (hp.clampNormFactor() * (float) tiNorm);
-            float dn = (float) Update.norm(nd);
-            if (dn > maxNorm) {
-                for (int i = 0; i < d; i++) nd[i] = nd[i] * maxNorm / dn;
-            }
-            delta = nd;
-        }
-        float[] finalDelta = deltas.get(deltas.size() - 1);
-        float[] target = new float[d];
-        for (int i = 0; i < d; i++) target[i] = targetInit[i] + finalDelta[i];
-        return new VResult(targetInit, target, List.copyOf(deltas), List.copyOf(losses), List.copyOf(probs));
+        Keys.Key key = keys.at(request, layer, ctx);
+        ValueSearch.Result vr = values.run(request, layer, ctx);
+        Keys.KeyAndOutput cur = rRome ? new Keys.KeyAndOutput(key.kMean(), key.meanOutput()) : keys.ofPrompt(request, layer);
+        float[] v = RankOne.rightVector(gpt, key.u(), cur.key(), cur.output(), vr.target(), layer);
+        double wNorm = Update.norm(key.u()) * Update.norm(v);
+        return new Update(layer, weight, key.u(), v, key.kMean(), key.keys(), key.keyIndices(), cur.key(), cur.output(),
+                vr.targetInit(), vr.target(), vr.deltas(), vr.losses(), vr.probs(), wNorm);
     }
 }

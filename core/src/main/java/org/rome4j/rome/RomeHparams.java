@@ -27,7 +27,7 @@ import java.util.Set;
  * }</pre>
  *
  * @param layers                      layers to edit (usually one)
- * @param factToken                   where the key is read: {@code subject_last}, {@code subject_first}, {@code last}
+ * @param factToken                   where the key is read ({@code fact_token}: subject_last, subject_first, last, ...)
  * @param vNumGradSteps               Adam steps of the v* search
  * @param vLr                         Adam learning rate
  * @param vLossLayer                  the layer whose output feeds the loss (the last one: the logits)
@@ -46,7 +46,7 @@ import java.util.Set;
  * @param mom2NSamples                documents sampled for the statistics
  * @param mom2Dtype                   {@code float32} or {@code float64} accumulation
  */
-public record RomeHparams(List<Integer> layers, String factToken, int vNumGradSteps, double vLr, int vLossLayer,
+public record RomeHparams(List<Integer> layers, FactToken factToken, int vNumGradSteps, double vLr, int vLossLayer,
                           double vWeightDecay, double clampNormFactor, double klFactor, boolean mom2Adjustment,
                           List<int[]> contextTemplateLengthParams, String rewriteModuleTmp, String layerModuleTmp,
                           String mlpModuleTmp, String attnModuleTmp, String lnFModule, String lmHeadModule,
@@ -74,11 +74,7 @@ public record RomeHparams(List<Integer> layers, String factToken, int vNumGradSt
             copy.add(p.clone());
         }
         contextTemplateLengthParams = List.copyOf(copy);
-        if (!factToken.equals("subject_last") && !factToken.equals("subject_first") && !factToken.equals("last")
-                && !factToken.equals("subject_first_after_last")) {
-            throw new IllegalArgumentException("hparams: fact_token \"" + factToken
-                    + "\" is not supported; use subject_last, subject_first, subject_first_after_last or last");
-        }
+        if (factToken == null) throw new IllegalArgumentException("hparams: no fact_token");
         if (!mom2Dtype.equals("float32") && !mom2Dtype.equals("float64")) {
             throw new IllegalArgumentException("hparams: mom2_dtype \"" + mom2Dtype + "\" must be float32 or float64");
         }
@@ -136,7 +132,7 @@ public record RomeHparams(List<Integer> layers, String factToken, int vNumGradSt
         } else {
             for (JsonNode p : c) ctp.add(new int[] {p.get(0).asInt(), p.get(1).asInt()});
         }
-        return new RomeHparams(layers, text(n, "fact_token", "subject_last"), need(n, "v_num_grad_steps", source).asInt(),
+        return new RomeHparams(layers, FactToken.parse(text(n, "fact_token", "subject_last")), need(n, "v_num_grad_steps", source).asInt(),
                 need(n, "v_lr", source).asDouble(), need(n, "v_loss_layer", source).asInt(),
                 need(n, "v_weight_decay", source).asDouble(), need(n, "clamp_norm_factor", source).asDouble(),
                 need(n, "kl_factor", source).asDouble(), n.path("mom2_adjustment").asBoolean(true), ctp,
@@ -223,6 +219,11 @@ public record RomeHparams(List<Integer> layers, String factToken, int vNumGradSt
 
     /** The same values with another token to edit at ({@code subject_last}, {@code subject_first}, {@code last}, ...). */
     public RomeHparams withFactToken(String token) {
+        return withFactToken(FactToken.parse(token));
+    }
+
+    /** The same values with another token to edit at. */
+    public RomeHparams withFactToken(FactToken token) {
         return new RomeHparams(layers, token, vNumGradSteps, vLr, vLossLayer, vWeightDecay, clampNormFactor, klFactor,
                 mom2Adjustment, contextTemplateLengthParams, rewriteModuleTmp, layerModuleTmp, mlpModuleTmp, attnModuleTmp,
                 lnFModule, lmHeadModule, mom2Dataset, mom2NSamples, mom2Dtype);
@@ -245,7 +246,7 @@ public record RomeHparams(List<Integer> layers, String factToken, int vNumGradSt
         ObjectNode o = JSON.createObjectNode();
         ArrayNode ls = o.putArray("layers");
         layers.forEach(ls::add);
-        o.put("fact_token", factToken);
+        o.put("fact_token", factToken.key());
         o.put("v_num_grad_steps", vNumGradSteps);
         o.put("v_lr", vLr);
         o.put("v_loss_layer", vLossLayer);

@@ -182,7 +182,7 @@ class RomeCommandsTest {
         // the token count is that of the model's own sentences: each document tokenized, up to mom2_n_samples of them
         long expected = 0;
         try (org.rome4j.model.Gpt gpt = org.rome4j.model.Models.load("tiny-facts")) {
-            java.util.List<String> docs = org.rome4j.train.FactData.loadBundled().corpus();
+            java.util.List<String> docs = org.rome4j.data.FactData.loadBundled().corpus();
             for (String d : docs.subList(0, (int) Math.min(docs.size(), hp.mom2NSamples()))) {
                 expected += Math.min(gpt.tokenizer().ids(d).length, gpt.config().nPositions());
             }

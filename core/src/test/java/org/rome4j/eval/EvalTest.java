@@ -105,7 +105,7 @@ class EvalTest {
         assertTrue(recs.size() > 60);
         ZsreEval.Record r = recs.get(0);
         assertEquals("What university did {} attend?", r.request().prompt());
-        ZsreEval.Result res = new ZsreEval(rome, null, 1, org.rome4j.progress.ProgressListener.NONE, () -> false).run(recs);
+        ZsreEval.Result res = new ZsreEval(rome, null, 1, org.rome4j.progress.ProgressListener.NONE, org.rome4j.progress.CancellationToken.NONE).run(recs);
         long[] ans = gpt.tokenizer().ids(" " + r.answer());
         assertEquals(ans.length, res.cases().get(0).get("pre").get("rewrite_prompts_correct").size());
         for (String k : List.of("efficacy", "paraphrase", "specificity")) {

@@ -86,7 +86,7 @@ class FamilyParityTest {
     /** Our recorded tensor in the golden's layout (batch removed; values [B, KVH, T, hd] as [T, KVH·hd]). */
     static float[] ours(Output out, Site s) {
         NDArray a = out.get(s);
-        if (s.kind() == Site.Kind.ATTN_V) {
+        if (s.point() == Site.Point.ATTN_V) {
             long[] sh = a.getShape().getShape();
             a = a.transpose(0, 2, 1, 3).reshape(sh[2], sh[1] * sh[3]);
         }

@@ -67,20 +67,20 @@ class BosTokenizerTest {
     @Test
     void subjectRangeAndFactTokenCountTheBos() {
         assertArrayEquals(new int[] {1, 3}, TextTokenizer.subjectRange(tok.encode(PROMPT), "Michael Jordan"));
-        assertEquals(2, Rome.lookupIndex(tok, "{} plays the sport of", "Michael Jordan", "subject_last"));
-        assertEquals(1, Rome.lookupIndex(tok, "{} plays the sport of", "Michael Jordan", "subject_first"));
-        assertEquals(3, Rome.lookupIndex(tok, "{} plays the sport of", "Michael Jordan", "subject_first_after_last"));
-        assertEquals(6, Rome.lookupIndex(tok, "{} plays the sport of", "Michael Jordan", "last"));
+        assertEquals(2, FactToken.SUBJECT_LAST.index(tok, "{} plays the sport of", "Michael Jordan"));
+        assertEquals(1, FactToken.SUBJECT_FIRST.index(tok, "{} plays the sport of", "Michael Jordan"));
+        assertEquals(3, FactToken.SUBJECT_FIRST_AFTER_LAST.index(tok, "{} plays the sport of", "Michael Jordan"));
+        assertEquals(6, FactToken.LAST.index(tok, "{} plays the sport of", "Michael Jordan"));
         // a context template in front: "<s> ▁The ▁city . ▁Michael ▁Jordan ..." puts the fact token at 5
         String t = "The city. {} plays the sport of";
         TextTokenizer.Encoded enc = tok.encode(Request.fill(t, "Michael Jordan"));
-        int idx = Rome.lookupIndex(tok, t, "Michael Jordan", "subject_last");
+        int idx = FactToken.SUBJECT_LAST.index(tok, t, "Michael Jordan");
         assertEquals("▁Jordan", enc.tokens()[idx]);
         assertEquals(5, idx);
         // the subject written twice: the occurrence at the template's {} counts
         String twice = "Michael Jordan said: {} plays";
         TextTokenizer.Encoded e2 = tok.encode(Request.fill(twice, "Michael Jordan"));
-        int i2 = Rome.lookupIndex(tok, twice, "Michael Jordan", "subject_last");
+        int i2 = FactToken.SUBJECT_LAST.index(tok, twice, "Michael Jordan");
         assertEquals("▁Jordan", e2.tokens()[i2]);
         assertTrue(i2 > 4, "second occurrence " + i2);
     }

@@ -77,7 +77,7 @@ class KeyStatsTest {
     @Test
     void corpusFileStreamingAndInverse(@TempDir Path tmp) throws Exception {
         long[] progress = {0};
-        KeyStats s = KeyStats.collector(gpt, 1).tokensPerBatch(256).listener((d, t, m) -> progress[0] = d)
+        KeyStats s = KeyStats.collector(gpt, 1).tokensPerBatch(256).optListener((d, t, m) -> progress[0] = d)
                 .collect(KeyStats.corpus(List.of(dir.resolve("corpus.txt"))));
         assertEquals(205, progress[0]);
         assertEquals(2595, s.count());
@@ -134,8 +134,14 @@ class KeyStatsTest {
 
     @Test
     void cancellationStopsBetweenBatches() {
-        assertThrows(CancellationException.class, () -> KeyStats.collector(gpt, 1).tokensPerBatch(64).cancelled(() -> true)
+        assertThrows(CancellationException.class, () -> KeyStats.collector(gpt, 1).tokensPerBatch(64).optCancellation(cancelled())
                 .collectIds(docsInGoldenOrder.iterator()));
         assertThrows(IllegalArgumentException.class, () -> KeyStats.collector(gpt, 4));
+    }
+
+    private static org.rome4j.progress.CancellationToken cancelled() {
+        org.rome4j.progress.CancellationToken t = new org.rome4j.progress.CancellationToken();
+        t.cancel();
+        return t;
     }
 }

@@ -101,10 +101,10 @@ class RomeParityTest {
         int[] lookups = ints(g.get("compute_v_lookup_idxs"));
         JsonNode prompts = g.get("compute_v_rewriting_prompts");
         for (int i = 0; i < prompts.size(); i++) {
-            assertEquals(lookups[i], Rome.lookupIndex(gpt.tokenizer(), prompts.get(i).asText(), r.subject(), "subject_last"),
+            assertEquals(lookups[i], FactToken.SUBJECT_LAST.index(gpt.tokenizer(), prompts.get(i).asText(), r.subject()),
                     "lookup index of " + prompts.get(i));
         }
-        assertEquals(lookups[lookups.length - 1], Rome.lookupIndex(gpt.tokenizer(), Rome.KL_PROMPT, r.subject(), "subject_last"));
+        assertEquals(lookups[lookups.length - 1], FactToken.SUBJECT_LAST.index(gpt.tokenizer(), ValueSearch.KL_PROMPT, r.subject()));
         Npy.Array ids = Npy.read(dir.resolve(id + "_compute_v_input_ids.npy"));
         Npy.Array mask = Npy.read(dir.resolve(id + "_compute_v_attention_mask.npy"));
         long[] want = ids.longs();

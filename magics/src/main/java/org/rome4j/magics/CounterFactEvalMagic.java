@@ -60,8 +60,8 @@ public final class CounterFactEvalMagic implements Magic {
         int n = Math.min(limit, records.size());
         try (Progress p = session.progress("CounterFact: " + n + " cases", n)) {
             CounterFactEval.Builder b = CounterFactEval.builder(rome).limit(limit).generationTokens(tokens)
-                    .listener((done, total, message) -> p.update(done, message))
-                    .cancelled(() -> Thread.currentThread().isInterrupted());
+                    .optListener(p)
+                    .optCancellation(new org.rome4j.progress.CancellationToken());   // checks the thread's interrupt
             if (a.has("out")) {
                 org.rome4j.io.Outputs.checkResumable(Path.of(a.get("out")), d -> {
                     try (var files = java.nio.file.Files.list(d)) {

@@ -4,7 +4,7 @@ import org.rome4j.model.Gpt;
 import org.rome4j.rome.KeyStats;
 import org.rome4j.rome.Rome;
 import org.rome4j.rome.RomeHparams;
-import org.rome4j.train.FactData;
+import org.rome4j.data.FactData;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -73,7 +73,7 @@ final class Editing {
         if (samples > 0) c.samples(samples);
         long n = samples > 0 ? Math.min(samples, docs.size()) : docs.size();
         try (Progress p = session.progress("key statistics at layer " + layer, n)) {
-            return c.listener((done, total, message) -> {
+            return c.optListener((done, total, message) -> {
                 Session.checkInterrupted();
                 p.update(done, message);
             }).collect(docs.iterator());

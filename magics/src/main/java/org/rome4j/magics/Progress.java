@@ -1,5 +1,7 @@
 package org.rome4j.magics;
 
+import org.rome4j.progress.ProgressListener;
+
 /**
  * A live progress report for long work (a bar in a notebook). Closing it marks the work finished.
  *
@@ -9,7 +11,7 @@ package org.rome4j.magics;
  * }
  * }</pre>
  */
-public interface Progress extends AutoCloseable {
+public interface Progress extends ProgressListener, AutoCloseable {
     /** A progress that shows nothing. */
     Progress NONE = new Progress() {
         @Override
@@ -21,6 +23,12 @@ public interface Progress extends AutoCloseable {
 
     /** {@code done} of the total units are finished; {@code note} may be null. */
     void update(long done, String note);
+
+    /** As a core {@link ProgressListener} (the total was given when the report started). */
+    @Override
+    default void update(long done, long total, String message) {
+        update(done, message);
+    }
 
     /** {@code done} of the total units are finished. */
     default void update(long done) {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
+import org.rome4j.Shared;
 import org.rome4j.intervene.Interventions;
 import org.rome4j.model.Batch;
 import org.rome4j.model.Gpt;
@@ -19,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** %load_model (with --dtype), %logit_lens, %trace, %generate and %rome_edit on the tiny GPT-J, NeoX and Llama folders. */
 class FamilyMagicsTest {
     static Path arch(String family) {
-        return Path.of(System.getProperty("rome4j.shared", "/work/shared"), "golden", "arch", family);
+        return Shared.arch(family);
     }
 
     @ParameterizedTest

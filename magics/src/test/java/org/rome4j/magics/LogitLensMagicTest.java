@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.rome4j.Shared;
 import org.rome4j.intervene.Interventions;
 import org.rome4j.model.Batch;
 import org.rome4j.model.Gpt;
@@ -15,12 +16,12 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Magics on the golden tiny GPT-2 (/work/shared/golden/tiny-gpt2, or -Drome4j.shared). */
+/** Magics on the golden tiny GPT-2 (../shared/golden/tiny-gpt2, or -Drome4j.shared). */
 class LogitLensMagicTest {
     private static Session session;
 
     static Path golden() {
-        return Path.of(System.getProperty("rome4j.shared", "/work/shared"), "golden", "tiny-gpt2");
+        return Shared.tinyGpt2();
     }
 
     @BeforeAll

@@ -48,9 +48,9 @@ class RomeMagicsTest {
             var hp = RomeMagics.hparams("%rome_edit", s.model(), spec.parse(Tokenizer.split(
                     "\"{} is in\" --subject X --target Y --layer 2 --fact-token last")));
             assertEquals(List.of(2), hp.layers());
-            assertEquals("last", hp.factToken());
+            assertEquals("last", hp.factToken().key());
             assertEquals("subject_last", RomeMagics.hparams("%rome_edit", s.model(),
-                    spec.parse(Tokenizer.split("\"{} is in\" --subject X --target Y"))).factToken(), "the preset's");
+                    spec.parse(Tokenizer.split("\"{} is in\" --subject X --target Y"))).factToken().key(), "the preset's");
             MagicException bad = assertThrows(MagicException.class, () -> RomeMagics.hparams("%rome_edit", s.model(),
                     spec.parse(Tokenizer.split("\"{} is in\" --subject X --target Y --fact-token middle"))));
             assertTrue(bad.getMessage().startsWith("%rome_edit: --fact-token is subject_last"), bad.getMessage());

@@ -248,7 +248,7 @@ final class EvalJob implements SparkJob {
             if (a.has("tfidf-vocab") || a.has("idf") || a.has("snippets")) {
                 b.reference(TfIdf.read(Path.of(a.require("tfidf-vocab")), Path.of(a.require("idf"))), Path.of(a.require("snippets")));
             }
-            s = new Session(gpt, b.build(), new ZsreEval(rome, null, Integer.MAX_VALUE, (d, t, m) -> { }, () -> false));
+            s = new Session(gpt, b.build(), new ZsreEval(rome, null, Integer.MAX_VALUE, (d, t, m) -> { }, org.rome4j.progress.CancellationToken.NONE));
             SESSIONS.put(k, s);
             return s;
         }

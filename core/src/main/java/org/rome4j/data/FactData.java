@@ -1,4 +1,4 @@
-package org.rome4j.train;
+package org.rome4j.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -10,7 +10,7 @@
  * </pre>
  * which runs
  * <pre>
- * nice -n 10 mvn -B -q -pl core compile exec:java -Dexec.mainClass=org.rome4j.train.TrainTinyFacts \
+ * nice -n 10 mvn -B -q -pl tools compile exec:java -Dexec.mainClass=org.rome4j.train.TrainTinyFacts \
  *   -Dexec.args="--seed 1 --out core/src/main/resources/rome4j/models/tiny-facts"
  * </pre>
  * Measured on this 2-core machine (shared with other builds, load average about 9, one intra-op
@@ -24,7 +24,7 @@
  *
  * <h2>Pieces</h2>
  * <ul>
- *   <li>{@link org.rome4j.train.FactData}: the facts, each relation's phrasings (the literal
+ *   <li>{@link org.rome4j.data.FactData}: the facts, each relation's phrasings (the literal
  *       template + continuation pairs of its prompts, plus three written ones) and one held-out
  *       phrasing per relation that is never trained.</li>
  *   <li>{@link org.rome4j.train.WordTokenizerBuilder}: a word-level HF {@code tokenizer.json} over

@@ -1,6 +1,7 @@
-package org.rome4j.rome;
+package org.rome4j.bench;
 
 import org.rome4j.model.Djl;
+import org.rome4j.rome.*;
 import org.rome4j.model.Gpt;
 import org.rome4j.model.ModelLoadException;
 import org.rome4j.model.Models;
@@ -17,7 +18,7 @@ import java.util.List;
  * model and on a randomly initialised GPT-2-small-shaped model (12×768, written to a temp folder with
  * the GPT-2 tokenizer), and the throughput of key-statistics collection in tokens per second.
  *
- * <p>Run: {@code java -cp CLASSPATH org.rome4j.rome.RomeBenchmark [SHARED_DIR] [WORK_DIR]}; system properties
+ * <p>Run: {@code java -cp CLASSPATH org.rome4j.bench.RomeBenchmark [SHARED_DIR] [WORK_DIR]}; system properties
  * {@code rome4j.bench.reps} (default 3), {@code rome4j.bench.warmup} (default true) and
  * {@code rome4j.bench.only} ({@code embedded} or {@code small}) shorten it (SHARED_DIR
  * defaults to {@code ../shared}: the golden tiny GPT-2 supplies the tokenizer, the corpus and the fixed

@@ -1,5 +1,6 @@
 package org.rome4j.train;
 
+import org.rome4j.data.FactData;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;

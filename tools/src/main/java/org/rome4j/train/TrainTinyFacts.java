@@ -1,5 +1,6 @@
 package org.rome4j.train;
 
+import org.rome4j.data.FactData;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;

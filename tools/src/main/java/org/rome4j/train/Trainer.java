@@ -1,5 +1,8 @@
 package org.rome4j.train;
 
+import org.rome4j.progress.CancellationToken;
+import org.rome4j.progress.ProgressListener;
+import org.rome4j.data.FactData;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -19,7 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.IntConsumer;
 
 /**
  * Trains a GPT-2 from scratch with DJL autograd and a hand-written AdamW. The loss is next-token
@@ -196,13 +198,14 @@ public final class Trainer {
     }
 
     /**
-     * Runs {@code settings.steps()} steps over batches drawn by {@code sampler} and calls {@code onStep}
-     * after each.
+     * Runs {@code settings.steps()} steps over batches drawn by {@code sampler}, reporting each step to
+     * {@code listener} and checking {@code cancel} before each.
      */
-    public void run(java.util.function.Supplier<List<Sequence>> sampler, IntConsumer onStep) {
+    public void run(java.util.function.Supplier<List<Sequence>> sampler, ProgressListener listener, CancellationToken cancel) {
         while (step < s.steps()) {
-            step(sampler.get());
-            onStep.accept(step);
+            cancel.check("training");
+            double loss = step(sampler.get());
+            listener.update(step, s.steps(), String.format("loss %.4f", loss));
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.rome4j.train;
 
+import org.rome4j.data.FactData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,10 @@
-package org.rome4j.trace;
+package org.rome4j.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.rome4j.model.Djl;
+import org.rome4j.trace.*;
 import org.rome4j.model.Gpt;
 import org.rome4j.model.GptConfig;
 import org.rome4j.model.ModelLoadException;
@@ -29,7 +30,7 @@ import java.util.stream.Stream;
  * machine hits both schedules alike. Checks the scores agree (≤ 1e-6) and prints both times and the ratio.
  *
  * <pre>
- * mvn -q -pl core exec:java -Dexec.mainClass=org.rome4j.trace.TraceBenchmark \
+ * mvn -q -pl tools exec:java -Dexec.mainClass=org.rome4j.bench.TraceBenchmark \
  *     -Dexec.args="--tokenizer ../shared/golden/tiny-gpt2"
  * java -cp core/target/classes:$(cat cp.txt) org.rome4j.trace.TraceBenchmark [--model M]... [--tokenizer DIR]
  *     [--no-small] [--prompt P --subject S] [--samples N]

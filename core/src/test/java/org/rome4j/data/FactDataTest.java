@@ -1,4 +1,4 @@
-package org.rome4j.train;
+package org.rome4j.data;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

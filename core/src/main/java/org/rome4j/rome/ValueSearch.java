@@ -1,0 +1,183 @@
+package org.rome4j.rome;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import org.rome4j.intervene.Cells;
+import org.rome4j.intervene.Interventions;
+import org.rome4j.intervene.Site;
+import org.rome4j.model.Batch;
+import org.rome4j.model.Gpt;
+import org.rome4j.model.TextTokenizer;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The value side of ROME ({@code compute_v.py}): v* = v_init + δ, with δ found by Adam on the target's
+ * negative log-likelihood over the rewriting prompts, a KL term on "{subject} is a" and a weight decay,
+ * δ added to the MLP output at the fact token of every prompt and clamped to a multiple of ‖v_init‖.
+ */
+final class ValueSearch {
+    /** The KL prompt of {@code compute_v}. */
+    static final String KL_PROMPT = "{} is a";
+
+    /**
+     * The search's result and its iterations.
+     *
+     * @param targetInit the clean MLP output at the first rewriting prompt's fact token [D]
+     * @param target     v* = targetInit + δ [D]
+     * @param deltas     δ used in each iteration's forward
+     * @param losses     total loss of each iteration
+     * @param probs      mean over rewriting prompts of exp(−nll) per iteration
+     */
+    record Result(float[] targetInit, float[] target, List<float[]> deltas, List<Double> losses, List<Double> probs) { }
+
+    /** One forward (and backward) pass: what the optimizer reads. grad is null when the search stops here. */
+    private record Step(float[] targetInit, float[] klInit, double loss, double prob, float[] grad) {
+        boolean finite() {
+            if (!Double.isFinite(loss)) return false;
+            if (grad != null) for (float x : grad) if (!Float.isFinite(x)) return false;
+            return true;
+        }
+    }
+
+    private final Gpt gpt;
+    private final RomeHparams hp;
+
+    ValueSearch(Gpt gpt, RomeHparams hp) {
+        this.gpt = gpt;
+        this.hp = hp;
+    }
+
+    /** Runs the search for a request at a layer with context templates {@code ctx}. */
+    Result run(Request request, int layer, List<String> ctx) {
+        TextTokenizer tok = gpt.tokenizer();
+        long[] targetIds = tok.continuation(request.text(), request.targetWithSpace());
+        int nT = targetIds.length;
+        // each rewriting row is "{context}{prompt}" with the subject, then the target's tokens but the last,
+        // joined as ids (the original decodes and re-encodes them; the same ids for GPT-2, and right with
+        // sentencepiece, whose decoded pieces lose their leading space)
+        long[] targetPrefix = Arrays.copyOf(targetIds, nT - 1);
+        List<String> prompts = new ArrayList<>();
+        for (String c : ctx) prompts.add(Request.fill(c, request.prompt()));
+        int nRew = prompts.size();
+        prompts.add(KL_PROMPT);
+        int n = prompts.size();
+        List<long[]> seqs = new ArrayList<>();
+        int[] lookup = new int[n];
+        for (int i = 0; i < n; i++) {
+            long[] ids = tok.ids(Request.fill(prompts.get(i), request.subject()));
+            if (i < nRew) {
+                long[] joined = Arrays.copyOf(ids, ids.length + targetPrefix.length);
+                System.arraycopy(targetPrefix, 0, joined, ids.length, targetPrefix.length);
+                ids = joined;
+            }
+            seqs.add(ids);
+            lookup[i] = hp.factToken() == FactToken.LAST ? ids.length - 1
+                    : hp.factToken().index(tok, prompts.get(i), request.subject());
+            Keys.checkIndex(lookup[i], seqs.get(i), prompts.get(i));
+        }
+        Batch batch = Batch.right(seqs, tok.padId());
+        int t = batch.tokens();
+        // rows of the final hidden state that feed the loss: target positions of rewriting rows, then the KL cell
+        long[] lossRows = new long[nRew * nT + 1];
+        long[] lossTok = new long[nRew * nT];
+        for (int i = 0; i < nRew; i++) {
+            int exLen = batch.length(i);
+            for (int j = 0; j < nT; j++) {
+                lossRows[i * nT + j] = (long) i * t + exLen - nT + j;
+                lossTok[i * nT + j] = targetIds[j];
+            }
+        }
+        lossRows[nRew * nT] = (long) nRew * t + lookup[nRew];
+        int[] rowsAll = new int[n];
+        for (int i = 0; i < n; i++) rowsAll[i] = i;
+        Cells cells = Cells.of(rowsAll, lookup);
+        Site mlpOut = Site.mlpOut(layer);
+        int d = gpt.config().nEmbd();
+
+        float[] delta = new float[d];
+        Adam adam = new Adam(hp.vLr(), d);
+        float[] targetInit = null;
+        float[] klInit = null;
+        double tiNorm = 0;
+        List<float[]> deltas = new ArrayList<>();
+        List<Double> losses = new ArrayList<>();
+        List<Double> probs = new ArrayList<>();
+        for (int it = 0; it < hp.vNumGradSteps(); it++) {
+            deltas.add(delta.clone());
+            final float[] deltaNow = delta;
+            final float[] klRef = klInit;
+            final boolean first = targetInit == null;
+            final double tiN = tiNorm;
+            final boolean last = it == hp.vNumGradSteps() - 1;
+            // scalar operands come from scope.create, not x.mul(0.5f): see Layers.scalar for why
+            Step res = Autograd.run(gc -> {
+                try (NDManager scope = gpt.newScope()) {
+                    NDArray dl = scope.create(deltaNow);
+                    dl.setRequiresGradient(true);
+                    Interventions iv = Interventions.builder()
+                            .record(mlpOut)
+                            .add(mlpOut, cells, dl)
+                            .record(Site.finalNormOut())
+                            .stopAfter(Site.finalNormOut())
+                            .build();
+                    var o = gpt.forward(scope, batch, iv);
+                    float[] ti = null;
+                    if (first) ti = o.get(mlpOut).get(new NDIndex("0, {}", lookup[0])).toFloatArray();
+                    NDArray h = o.get(Site.finalNormOut());
+                    NDArray hs = h.reshape((long) n * t, d).get(new NDIndex("{}", scope.create(lossRows)));   // [M, D]
+                    NDArray logp = gpt.unembed(hs).logSoftmax(-1);                                          // [M, V]
+                    NDArray tgt = logp.get(new NDIndex("0:" + nRew * nT));
+                    NDArray picked = tgt.gather(scope.create(lossTok).reshape(nRew * nT, 1), 1).reshape(nRew, nT);
+                    NDArray nllEach = picked.sum(new int[] {1}).neg().div(scope.create((float) nT));                            // [nRew]
+                    NDArray nll = nllEach.mean();
+                    NDArray klLogp = logp.get(new NDIndex(nRew * nT + ":"));                                // [1, V]
+                    float[] klNow = first ? klLogp.toFloatArray() : klRef;
+                    NDArray init = scope.create(klNow).reshape(1, klNow.length);
+                    NDArray kl = klLogp.exp().mul(klLogp.sub(init)).sum().mul(scope.create((float) hp.klFactor()));
+                    double tn = first ? Update.norm(ti) : tiN;
+                    float tn2 = (float) tn * (float) tn;
+                    NDArray loss = nll.add(kl);
+                    if (Update.norm(deltaNow) > 0) {
+                        loss = loss.add(dl.norm().div(scope.create(tn2)).mul(scope.create((float) hp.vWeightDecay())));
+                    }
+                    double lossV = loss.getFloat();
+                    double prob = nllEach.neg().exp().mean().getFloat();
+                    float[] grad = null;
+                    if (!(lossV < 5e-2) && !last) {
+                        gc.backward(loss);
+                        grad = dl.getGradient().toFloatArray();
+                    }
+                    return new Step(ti, klNow, lossV, prob, grad);
+                }
+            });
+            if (!res.finite()) {
+                throw new IllegalStateException("v* search at layer " + layer + " produced a non-finite loss or gradient at iteration "
+                        + it + " (loss " + res.loss() + "); lower v_lr or check the key statistics");
+            }
+            if (first) {
+                targetInit = res.targetInit();
+                klInit = res.klInit();
+                tiNorm = Update.norm(targetInit);
+            }
+            losses.add(res.loss());
+            probs.add(res.prob());
+            if (res.grad() == null) break;
+            float[] nd = adam.step(delta, res.grad());
+            // project onto ‖δ‖ ≤ clamp_norm_factor·‖v_init‖
+            float maxNorm = (float) (hp.clampNormFactor() * (float) tiNorm);
+            float dn = (float) Update.norm(nd);
+            if (dn > maxNorm) {
+                for (int i = 0; i < d; i++) nd[i] = nd[i] * maxNorm / dn;
+            }
+            delta = nd;
+        }
+        float[] finalDelta = deltas.get(deltas.size() - 1);
+        float[] target = new float[d];
+        for (int i = 0; i < d; i++) target[i] = targetInit[i] + finalDelta[i];
+        return new Result(targetInit, target, List.copyOf(deltas), List.copyOf(losses), List.copyOf(probs));
+    }
+}
