@@ -43,6 +43,8 @@ public final class RomeExtension implements Extension {
         r.createRegistration(Displayable.class).supporting(MIMES).register((v, ctx) -> fill(kernel, session, v, ctx));
         r.createRegistration(Table.class).supporting(MIMES).register((v, ctx) -> fill(kernel, session, v, ctx));
         r.createRegistration(org.rome4j.display.Figure.class).supporting(MIMES).register((v, ctx) -> fill(kernel, session, v, ctx));
+        r.createRegistration(tech.tablesaw.plotly.components.Figure.class).supporting(MIMES)
+                .register((v, ctx) -> fill(kernel, session, v, ctx));
         r.createRegistration(JsonNode.class).supporting(MIMES).register((v, ctx) -> fill(kernel, session, v, ctx));
         session.setProgressSink(new DisplayProgress(kernel));
     }
