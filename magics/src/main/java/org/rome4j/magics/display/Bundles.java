@@ -125,7 +125,7 @@ public final class Bundles {
      * here) and text. Tablesaw writes JavaScript, not JSON, so there is no Plotly JSON or PNG form.
      */
     public MimeBundle tablesawFigure(tech.tablesaw.plotly.components.Figure f) {
-        String id = "rome4j-tsfig-" + UUID.randomUUID().toString().replace("-", "");
+        String id = "rome4j_tsfig_" + UUID.randomUUID().toString().replace("-", "");   // also a JS name: target_<id>
         String js = f.asJavascript(id);
         String body = js.substring(js.indexOf("<script>") + "<script>".length(), js.lastIndexOf("</script>"));
         String title = f.getLayout() == null || f.getLayout().getTitle() == null ? "" : f.getLayout().getTitle();

@@ -96,4 +96,53 @@ class BundlesTest {
         assertTrue(html.contains("<td>&lt;s&gt;</td>"));
         assertTrue(m.plain().contains("Paris"));
     }
+
+    @Test
+    void displayedTablesRoundNumbersButTheTableKeepsThem() {
+        double noise = -0.000000022351741790771484;
+        Table t = Table.create("t", DoubleColumn.create("effect", noise, 0.123456789, 0.0, 1234.5678));
+        MimeBundle m = new Bundles().table(t);
+        String html = (String) m.get(MimeBundle.HTML);
+        assertTrue(html.contains("<td>-2.24e-08</td>") && html.contains("<td>0.1235</td>") && html.contains("<td>0</td>")
+                && html.contains("<td>1235</td>"), html);
+        assertFalse(html.contains("0.0000000223") || m.plain().contains("0.0000000223"), "no 17-digit numbers");
+        assertEquals(noise, t.doubleColumn("effect").get(0), 0.0, "the value itself stays exact");
+        assertEquals("0.001", ReadableNumbers.format(0.001));
+        assertEquals("1.00e+06", ReadableNumbers.format(1e6));
+        assertEquals("", ReadableNumbers.format(Double.NaN));
+    }
+
+    @Test
+    void longTablesShowTheirHeadAndRowCount() {
+        int[] layers = new int[96];
+        for (int i = 0; i < 96; i++) layers[i] = i;
+        Table t = Table.create("causal trace", tech.tablesaw.api.IntColumn.create("layer", layers));
+        MimeBundle m = new Bundles().table(t);
+        String html = (String) m.get(MimeBundle.HTML);
+        assertEquals(Bundles.HEAD_ROWS, html.split("<tr>", -1).length - 2, "header row + the head only");
+        assertTrue(html.contains("first 10 of 96 rows"), html);
+        assertTrue(m.plain().contains("96 rows in all") && !m.plain().contains(" 95 "), m.plain());
+        Table shortOne = t.first(Bundles.MAX_ROWS);
+        String whole = (String) new Bundles().table(shortOne).get(MimeBundle.HTML);
+        assertEquals(Bundles.MAX_ROWS, whole.split("<tr>", -1).length - 2, "a short table is shown whole");
+    }
+
+    @Test
+    void tablesawFiguresRenderWithTheOfflinePlotlyJs() {
+        var f = org.rome4j.display.Plots.lines("Average indirect effect", "layer", "AIE",
+                List.of(org.rome4j.display.Plots.Series.of("Last token", new double[] {0, 1, 2}, new double[] {0.1, 0.3, 0.2},
+                        "#6a51a3"))).tablesaw().orElseThrow();
+        Bundles b = new Bundles();
+        List<MimeBundle> out = b.render(f);
+        assertEquals(1, out.size());
+        String html = (String) out.get(0).get(MimeBundle.HTML);
+        assertTrue(html.contains("plotly.js (cartesian - minified)"), "carries plotly.js: the first figure");
+        String own = html.substring(html.lastIndexOf("<div"));
+        assertTrue(own.contains("Plotly.newPlot(target_rome4j_tsfig_") && own.contains("#6a51a3"), own);
+        assertEquals(1, own.split("</script>", -1).length - 1, "one script element of its own");
+        assertFalse(own.contains("http://") || own.contains("https://"), "nothing fetched");
+        assertEquals("Tablesaw-plotly figure 'Average indirect effect': 1 traces", out.get(0).plain());
+        String second = (String) b.render(f).get(0).get(MimeBundle.HTML);
+        assertTrue(second.length() < 20_000, "plotly.js sent once");
+    }
 }
