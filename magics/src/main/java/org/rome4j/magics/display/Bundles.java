@@ -110,7 +110,7 @@ public final class Bundles {
             throw new IllegalArgumentException("not a Plotly figure: expected an object with a data array, got "
                     + (fig == null ? "null" : fig.getNodeType()));
         }
-        byte[] png = FigurePng.render(fig);
+        byte[] png = StaticPng.render(fig);
         String b64 = Base64.getEncoder().encodeToString(png);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put(MimeBundle.PLOTLY, JSON.convertValue(fig, Map.class));
