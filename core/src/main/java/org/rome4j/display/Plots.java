@@ -94,6 +94,7 @@ public final class Plots {
         ya.set("title", text(yTitle));
         ya.put("type", "category");
         ya.put("autorange", "reversed");
+        ya.put("automargin", true);   // long token labels widen the margin instead of being cut
         return Figure.of(fig);
     }
 

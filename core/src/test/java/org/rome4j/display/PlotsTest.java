@@ -57,6 +57,7 @@ class PlotsTest {
     void heatmapsStayPlotlyJsonOnly() {
         Figure h = Plots.heatmap("t", "layer", "", List.of("0", "1"), List.of("0:a", "1:b*"),
                 new double[][] {{0.1, 0.2}, {0.3, 0.4}}, "Purples", 0.1, "p(x)");
+        assertTrue(h.toObjectNode().path("layout").path("yaxis").path("automargin").asBoolean(), "labels are never cut");
         assertTrue(h.tablesaw().isEmpty(), "tablesaw-jsplot's heatmap has no colour scale or colour bar");
         assertEquals(h, Figure.of(h.toObjectNode()), "a value: same spec, equal");
     }
