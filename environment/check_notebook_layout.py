@@ -35,7 +35,7 @@ PROBE = r"""
       var titles = texts(fig, '.annotation-text-g text, .annotation text, .g-gtitle text');
       cb.forEach(function (c) { titles.forEach(function (t) { if (overlap(box(c), box(t))) f.problems.push('colour-bar title "' + c.textContent + '" overlaps title "' + t.textContent + '"'); }); });
       var areas = fig.querySelectorAll('.draglayer .nsewdrag');
-      var ticks = texts(fig, '.ytick text');
+      var ticks = texts(fig, '.yaxislayer-above text');
       cb.forEach(function (c) {
         areas.forEach(function (a) { if (overlap(box(c), box(a))) f.problems.push('colour-bar title "' + c.textContent + '" lies over a panel'); });
         ticks.forEach(function (t) { if (overlap(box(c), box(t))) f.problems.push('colour-bar title "' + c.textContent + '" overlaps token label "' + t.textContent + '"'); });
@@ -47,8 +47,8 @@ PROBE = r"""
       plots.forEach(function (sp) {
         var id = Array.prototype.find.call(sp.classList, function (c) { return /^x\d*y\d*$/.test(c); }) || '?';
         var hasHeat = fig.querySelectorAll('.heatmaplayer').length > 0;
-        var yt = texts(sp, '.yaxislayer-above .ytick text');
-        var xt = texts(sp, '.xaxislayer-above .xtick text');
+        var yt = texts(sp, '.yaxislayer-above text');
+        var xt = texts(sp, '.xaxislayer-above text');
         if (hasHeat && yt.length === 0) f.problems.push('panel ' + id + ' has no token labels');
         var xname = id.replace(/y\d*$/, '');
         var xtitle = texts(fig, '.g-' + xname + 'title text');

@@ -15,14 +15,14 @@ import java.util.List;
  * wrap to the panel's width.
  */
 public final class Subplots {
-    /** Width of one heatmap's plot area. */
-    static final int PANEL_PX = 300;
+    /** Width of one heatmap's plot area (three panels and their labels fit a notebook's output width). */
+    static final int PANEL_PX = 170;
     /** Room for a colour bar with its tick labels and its title along the bar. */
-    static final int COLORBAR_PX = 80;
+    static final int COLORBAR_PX = 70;
     /** Approximate width of a character of 12px tick labels (plotly's default font). */
-    static final double CHAR_PX = 7.0;
+    static final double CHAR_PX = 6.5;
     /** Characters of an 11px panel title per line. */
-    static final int TITLE_CHARS = 44;
+    static final int TITLE_CHARS = 30;
 
     private Subplots() { }
 
