@@ -122,7 +122,7 @@ public final class Bundles {
 
     /**
      * A Tablesaw-plotly figure as HTML (its own div and script, drawn by the offline plotly.js inlined
-     * here) and text. Tablesaw writes JavaScript, not JSON, so there is no Plotly JSON or PNG form.
+     * here, with Tablesaw's string titles given to plotly.js as {@code {text: ...}}) and text. Tablesaw writes JavaScript, not JSON, so there is no Plotly JSON or PNG form.
      */
     public MimeBundle tablesawFigure(tech.tablesaw.plotly.components.Figure f) {
         String id = "rome4j_tsfig_" + UUID.randomUUID().toString().replace("-", "");   // also a JS name: target_<id>
@@ -135,7 +135,13 @@ public final class Bundles {
                 + "  var tries = 0;\n"
                 + "  function draw() {\n"
                 + "    if (!window.Plotly || !window.Plotly.newPlot) { if (tries++ < 600) { setTimeout(draw, 50); } return; }\n"
-                + "    var Plotly = window.Plotly;\n"
+                // tablesaw-jsplot writes titles as strings, which plotly.js 3+ ignores: pass them as {text: ...}
+                + "    var Plotly = {newPlot: function (el, data, layout, config) {\n"
+                + "      function text(o) { if (o && typeof o.title === 'string') { o.title = {text: o.title}; } }\n"
+                + "      text(layout);\n"
+                + "      Object.keys(layout || {}).forEach(function (k) { if (/^[xyz]axis[0-9]*$/.test(k)) { text(layout[k]); } });\n"
+                + "      return window.Plotly.newPlot(el, data, layout, config);\n"
+                + "    }};\n"
                 + body + "\n"
                 + "  }\n"
                 + "  draw();\n"

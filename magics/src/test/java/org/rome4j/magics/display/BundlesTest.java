@@ -177,6 +177,7 @@ class BundlesTest {
         String own = html.substring(html.lastIndexOf("<div"));
         assertTrue(own.contains("Plotly.newPlot(target_rome4j_tsfig_") && own.contains("#6a51a3"), own);
         assertEquals(1, own.split("</script>", -1).length - 1, "one script element of its own");
+        assertTrue(own.contains("o.title = {text: o.title}"), "plotly.js 3+ draws only {text} titles: Tablesaw's strings are wrapped");
         assertFalse(own.contains("http://") || own.contains("https://"), "nothing fetched");
         assertEquals("Tablesaw-plotly figure 'Average indirect effect': 1 traces", out.get(0).plain());
         String second = (String) b.render(f).get(0).get(MimeBundle.HTML);
