@@ -2,7 +2,8 @@
 # Heavy tests, run by CI after `mvn test` and `mvn -DskipTests package`:
 #   1. the jupyter_client protocol test (execute, magic error, completion, interrupt, restart),
 #   2. every notebook executed with `jupyter nbconvert --to notebook --execute` (no --allow-errors),
-#   3. headless Chromium, offline, opens the HTML of 01-causal-tracing and must find the drawn Plotly heatmaps.
+#   3. headless Chromium, offline, opens the HTML of 01-causal-tracing and must find the drawn Plotly heatmaps,
+#      then measures the drawn figures and tables of 01 and 02 as a reader sees them (check_notebook_layout.py).
 # Needs: apt-get install -y jupyter-notebook jupyter-nbconvert python3-nbclient python3-jupyter-client chromium
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -32,4 +33,11 @@ done
 echo "== browser test"
 "$PY" -m nbconvert --to html --output-dir "$WORK/html" "$WORK/out/01-causal-tracing.ipynb" 2>/dev/null
 "$PY" "$ROOT/environment/check_plotly_dom.py" "$WORK/html/01-causal-tracing.html"
+pages=("$WORK/html/01-causal-tracing.html")
+if [ -f "$WORK/out/02-average-indirect-effects.ipynb" ]; then   # skipped above for a model that knows no facts
+  "$PY" -m nbconvert --to html --output-dir "$WORK/html" "$WORK/out/02-average-indirect-effects.ipynb" 2>/dev/null
+  pages+=("$WORK/html/02-average-indirect-effects.html")
+fi
+# screenshots land in ROME4J_SCREENSHOTS (default: the throw-away work directory)
+"$PY" "$ROOT/environment/check_notebook_layout.py" "${ROME4J_SCREENSHOTS:-$WORK/shots}" "${pages[@]}"
 echo "all notebook tests passed in $((SECONDS - t0)) s"

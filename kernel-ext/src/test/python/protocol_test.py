@@ -94,6 +94,23 @@ def main():
           "a figure is one MIME bundle: plotly JSON, HTML, PNG, text, no SVG")
     check(any("text/html" in b and "<table" in b["text/html"] for b in bundles), "the result's table is shown as HTML")
 
+    # Tablesaw values show inline: a Tablesaw-plotly figure passed to display(...) and as a cell's value
+    # (drawn by the inlined plotly.js), a Tablesaw table as an HTML table with readable numbers
+    reply, outs = execute(kc, 'var ts = Plots.lines("restyled", "layer", "p", List.of(Plots.Series.of("s", '
+                              'new double[] {0, 1, 2}, new double[] {0.1, 0.2, 0.3}, "#6a51a3"))).tablesaw().orElseThrow();\n'
+                              'display(ts);\n'
+                              'display(Table.create("shown", DoubleColumn.create("p", -0.000000022351741790771484, 0.5)));\n'
+                              'ts')
+    shown = [m["content"]["data"] for m in outs if m["msg_type"] == "display_data"]
+    value = [m["content"]["data"] for m in outs if m["msg_type"] == "execute_result"]
+    check(reply["status"] == "ok" and len(shown) == 2, "display(...) shows each value: %d displays" % len(shown))
+    check(len(shown) == 2 and "Plotly.newPlot(target_rome4j_tsfig_" in shown[0].get("text/html", "")
+          and "#6a51a3" in shown[0]["text/html"], "a displayed Tablesaw-plotly figure is drawn by plotly.js")
+    check(len(shown) == 2 and "<table" in shown[1].get("text/html", "") and "-2.24e-08" in shown[1]["text/html"]
+          and "0.0000000223" not in shown[1]["text/html"], "a displayed Tablesaw table is an HTML table, numbers rounded")
+    check(len(value) == 1 and "Plotly.newPlot(target_rome4j_tsfig_" in value[0].get("text/html", ""),
+          "a Tablesaw-plotly figure as a cell's value is drawn inline")
+
     reply, outs = execute(kc, '%logit_lens "x" --no-such-flag')
     errors = [m for m in outs if m["msg_type"] == "error"]
     check(reply["status"] == "error" and len(errors) == 1 and errors[0]["content"]["ename"] == "MagicException"

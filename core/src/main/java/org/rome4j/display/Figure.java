@@ -4,11 +4,19 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.util.Optional;
+import java.util.function.Supplier;
+
 /**
  * A Plotly figure as data: {@code {"data": [traces...], "layout": {...}}}, the JSON that
  * {@code Plotly.newPlot(div, fig.data, fig.layout)} and the {@code application/vnd.plotly.v1+json}
  * MIME type take. A value: the node is copied in and out, so nobody can change a figure after it is
  * built. Rendering (HTML, PNG, notebook display) happens in the layers above {@code core}.
+ *
+ * <p>Where Tablesaw-plotly can express the figure (line charts with bands, grouped bars), {@link #tablesaw()}
+ * gives the same figure as a {@code tech.tablesaw.plotly.components.Figure}, for restyling with the
+ * Tablesaw API. Heatmaps and side-by-side panels have none: tablesaw-jsplot 0.44.4's heatmap trace has
+ * no colour scale, colour range or colour bar, and its layout has no second x axis or annotations.
  *
  * <pre>{@code
  * Figure f = traceResult.figure();
@@ -19,9 +27,11 @@ public final class Figure {
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final ObjectNode spec;
+    private final Supplier<tech.tablesaw.plotly.components.Figure> tablesaw;
 
-    private Figure(ObjectNode spec) {
+    private Figure(ObjectNode spec, Supplier<tech.tablesaw.plotly.components.Figure> tablesaw) {
         this.spec = spec;
+        this.tablesaw = tablesaw;
     }
 
     /**
@@ -30,11 +40,25 @@ public final class Figure {
      * @throws IllegalArgumentException if it lacks an array {@code data} or an object {@code layout}
      */
     public static Figure of(ObjectNode spec) {
+        return of(spec, null);
+    }
+
+    /**
+     * Wraps a copy of a Plotly spec together with a builder of the same figure in Tablesaw-plotly.
+     *
+     * @param tablesaw builds a fresh Tablesaw-plotly figure on each call (they are mutable); null if none
+     */
+    public static Figure of(ObjectNode spec, Supplier<tech.tablesaw.plotly.components.Figure> tablesaw) {
         if (!spec.path("data").isArray() || !spec.path("layout").isObject()) {
             throw new IllegalArgumentException("a Plotly figure needs {\"data\": [...], \"layout\": {...}}, got keys "
                     + spec.fieldNames().next());
         }
-        return new Figure(spec.deepCopy());
+        return new Figure(spec.deepCopy(), tablesaw);
+    }
+
+    /** The figure as a new Tablesaw-plotly figure, or empty where Tablesaw-plotly cannot express it (see the class doc). */
+    public Optional<tech.tablesaw.plotly.components.Figure> tablesaw() {
+        return tablesaw == null ? Optional.empty() : Optional.of(tablesaw.get());
     }
 
     /** Parses Plotly JSON. */

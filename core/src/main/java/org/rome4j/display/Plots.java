@@ -2,6 +2,16 @@ package org.rome4j.display;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import tech.tablesaw.plotly.components.Axis;
+import tech.tablesaw.plotly.components.Layout;
+import tech.tablesaw.plotly.components.Line;
+import tech.tablesaw.plotly.components.Marker;
+import tech.tablesaw.plotly.components.TickSettings;
+import tech.tablesaw.plotly.traces.BarTrace;
+import tech.tablesaw.plotly.traces.ScatterTrace;
+import tech.tablesaw.plotly.traces.Trace;
+
+import java.util.ArrayList;
 
 import java.util.List;
 import java.util.Map;
@@ -84,6 +94,7 @@ public final class Plots {
         ya.set("title", text(yTitle));
         ya.put("type", "category");
         ya.put("autorange", "reversed");
+        ya.put("automargin", true);   // long token labels widen the margin instead of being cut
         return Figure.of(fig);
     }
 
@@ -95,7 +106,10 @@ public final class Plots {
         }
     }
 
-    /** Lines over a shared numeric x axis; bands are drawn as filled areas behind their line. */
+    /**
+     * Lines over a shared numeric x axis; bands are drawn as filled areas behind their line. When every
+     * x is a whole number (layers), ticks sit on whole numbers only.
+     */
     public static Figure lines(String title, String xTitle, String yTitle, List<Series> series) {
         ObjectNode fig = Figure.JSON.createObjectNode();
         ArrayNode data = fig.putArray("data");
@@ -122,9 +136,52 @@ public final class Plots {
         }
         ObjectNode layout = fig.putObject("layout");
         layout.set("title", text(title));
-        layout.putObject("xaxis").set("title", text(xTitle));
+        ObjectNode xa = layout.putObject("xaxis");
+        xa.set("title", text(xTitle));
+        int dtick = integerTickStep(series);
+        if (dtick > 0) {
+            xa.put("tick0", 0).put("dtick", dtick);
+        }
         layout.putObject("yaxis").set("title", text(yTitle));
-        return Figure.of(fig);
+        List<Series> copy = List.copyOf(series);
+        return Figure.of(fig, () -> tablesawLines(title, xTitle, yTitle, copy, dtick));
+    }
+
+    /** The step between whole-number ticks (about ten ticks), or 0 if some x is not a whole number. */
+    static int integerTickStep(List<Series> series) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (Series s : series) {
+            for (double x : s.x()) {
+                if (x != Math.rint(x)) return 0;
+                lo = Math.min(lo, x);
+                hi = Math.max(hi, x);
+            }
+        }
+        return hi < lo ? 0 : Math.max(1, (int) Math.ceil((hi - lo) / 12));
+    }
+
+    private static tech.tablesaw.plotly.components.Figure tablesawLines(String title, String xTitle, String yTitle,
+                                                                         List<Series> series, int dtick) {
+        List<Trace> traces = new ArrayList<>();
+        for (Series s : series) {
+            if (s.lower() != null && s.upper() != null) {
+                Line none = Line.builder().width(0).color(s.color()).build();
+                traces.add(ScatterTrace.builder(s.x(), s.lower()).mode(ScatterTrace.Mode.LINE)
+                        .name(s.name() + " (95% CI low)").showLegend(false).line(none).build());
+                traces.add(ScatterTrace.builder(s.x(), s.upper()).mode(ScatterTrace.Mode.LINE)
+                        .name(s.name() + " (95% CI)").showLegend(false).line(none)
+                        .fill(ScatterTrace.Fill.TO_NEXT_Y).fillColor(translucent(s.color())).build());
+            }
+            traces.add(ScatterTrace.builder(s.x(), s.y()).mode(ScatterTrace.Mode.LINE_AND_MARKERS).name(s.name())
+                    .line(Line.builder().color(s.color()).build()).build());
+        }
+        Axis.AxisBuilder x = Axis.builder().title(xTitle);
+        if (dtick > 0) {
+            x.tickSettings(TickSettings.builder().tick0(0).dTick(dtick).build());
+        }
+        Layout layout = Layout.builder(title).xAxis(x.build()).yAxis(Axis.builder().title(yTitle).build()).build();
+        return new tech.tablesaw.plotly.components.Figure(layout, traces.toArray(Trace[]::new));
     }
 
     /** Grouped bars: one bar per (series, category). */
@@ -145,7 +202,20 @@ public final class Plots {
         layout.put("barmode", "group");
         layout.putObject("xaxis").set("title", text(xTitle));
         layout.putObject("yaxis").set("title", text(yTitle));
-        return Figure.of(fig);
+        List<String> cats = List.copyOf(categories);
+        List<String> ns = List.copyOf(names);
+        List<double[]> vs = List.copyOf(values);
+        List<String> cs = List.copyOf(colors);
+        return Figure.of(fig, () -> {
+            Trace[] traces = new Trace[ns.size()];
+            for (int i = 0; i < traces.length; i++) {
+                traces[i] = BarTrace.builder(cats.toArray(), vs.get(i)).name(ns.get(i))
+                        .marker(Marker.builder().color(cs.get(i)).build()).build();
+            }
+            Layout tl = Layout.builder(title).barMode(Layout.BarMode.GROUP)
+                    .xAxis(Axis.builder().title(xTitle).build()).yAxis(Axis.builder().title(yTitle).build()).build();
+            return new tech.tablesaw.plotly.components.Figure(tl, traces);
+        });
     }
 
     private static void put(ArrayNode a, double[] v) {

@@ -24,7 +24,7 @@ final class Evaluator implements AutoCloseable {
     /** Imported in every session. */
     static final List<String> IMPORTS = List.of("java.util.*", "tech.tablesaw.api.*", "org.rome4j.model.*",
             "org.rome4j.data.*", "org.rome4j.trace.*", "org.rome4j.rome.*", "org.rome4j.eval.*", "org.rome4j.display.*",
-            "org.rome4j.magics.*");
+            "org.rome4j.magics.*", "static org.rome4j.magics.display.Display.display");
 
     private final LocalEngine engine;
     private final String classpath;

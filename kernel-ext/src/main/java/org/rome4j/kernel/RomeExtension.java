@@ -10,6 +10,7 @@ import org.dflib.jjava.jupyter.kernel.magic.MagicsRegistry;
 import org.rome4j.magics.Magic;
 import org.rome4j.magics.Magics;
 import org.rome4j.magics.Session;
+import org.rome4j.magics.display.Display;
 import org.rome4j.magics.display.Displayable;
 import org.rome4j.magics.display.MimeBundle;
 import tech.tablesaw.api.Table;
@@ -43,13 +44,17 @@ public final class RomeExtension implements Extension {
         r.createRegistration(Displayable.class).supporting(MIMES).register((v, ctx) -> fill(kernel, session, v, ctx));
         r.createRegistration(Table.class).supporting(MIMES).register((v, ctx) -> fill(kernel, session, v, ctx));
         r.createRegistration(org.rome4j.display.Figure.class).supporting(MIMES).register((v, ctx) -> fill(kernel, session, v, ctx));
+        r.createRegistration(tech.tablesaw.plotly.components.Figure.class).supporting(MIMES)
+                .register((v, ctx) -> fill(kernel, session, v, ctx));
         r.createRegistration(JsonNode.class).supporting(MIMES).register((v, ctx) -> fill(kernel, session, v, ctx));
         session.setProgressSink(new DisplayProgress(kernel));
+        Display.setSink(v -> show(kernel, session, v));
     }
 
     @Override
     public void uninstall(BaseKernel kernel) {
         Session.global().setProgressSink(null);
+        Display.setSink(null);
     }
 
     /** Shows every bundle but the last as its own display; the last fills the result. */
@@ -63,6 +68,17 @@ public final class RomeExtension implements Extension {
             kernel.display(toDisplayData(bundles.get(i)));
         }
         put(ctx.getOutputContainer(), bundles.get(bundles.size() - 1));
+    }
+
+    /** {@code display(value)} in a cell: every bundle of the value as its own display, or its text. */
+    private static void show(BaseKernel kernel, Session session, Object value) {
+        List<MimeBundle> bundles = session.bundles().render(value);
+        if (bundles == null || bundles.isEmpty()) {
+            bundles = List.of(MimeBundle.text(String.valueOf(value)));
+        }
+        for (MimeBundle b : bundles) {
+            kernel.display(toDisplayData(b));
+        }
     }
 
     /** A bundle as jjava display data. */

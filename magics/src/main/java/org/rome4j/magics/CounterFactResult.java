@@ -1,9 +1,9 @@
 package org.rome4j.magics;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.rome4j.display.Plots;
+import java.util.ArrayList;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.rome4j.display.Figure;
 import org.rome4j.eval.CounterFactEval;
 import tech.tablesaw.api.DoubleColumn;
@@ -93,28 +93,17 @@ public record CounterFactResult(CounterFactEval.Result result, String dataset) i
     /** ES, PS, NS and S as grouped bars, pre vs post. */
     @Override
     public Figure figure() {
-        ObjectNode fig = new ObjectMapper().createObjectNode();
-        ArrayNode data = fig.putArray("data");
-        String[] phases = {"pre", "post"};
-        String[] colors = {"#9e9ac8", "#54278f"};
-        for (int i = 0; i < 2; i++) {
-            ObjectNode bar = data.addObject();
-            bar.put("type", "bar");
-            bar.put("name", phases[i]);
-            bar.putObject("marker").put("color", colors[i]);
-            ArrayNode x = bar.putArray("x");
-            ArrayNode y = bar.putArray("y");
-            for (String k : SCORES) {
-                x.add(k);
-                double v = metrics(phases[i]).getOrDefault(k, Double.NaN);
-                y.add(Double.isNaN(v) ? 0.0 : v);
+        List<double[]> y = new ArrayList<>();
+        for (String phase : List.of("pre", "post")) {
+            double[] v = new double[SCORES.size()];
+            for (int k = 0; k < v.length; k++) {
+                double s = metrics(phase).getOrDefault(SCORES.get(k), Double.NaN);
+                v[k] = Double.isNaN(s) ? 0.0 : s;
             }
+            y.add(v);
         }
-        ObjectNode layout = fig.putObject("layout");
-        layout.putObject("title").put("text", "CounterFact scores over " + cases() + " cases (" + dataset + ")");
-        layout.put("barmode", "group");
-        layout.putObject("yaxis").putObject("title").put("text", "percent");
-        return Figure.of(fig);
+        return Plots.bars("CounterFact scores over " + cases() + " cases (" + dataset + ")", "", "percent", SCORES,
+                List.of("pre", "post"), y, List.of("#9e9ac8", "#54278f"));
     }
 
     @Override

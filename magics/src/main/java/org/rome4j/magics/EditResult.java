@@ -1,8 +1,8 @@
 package org.rome4j.magics;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.rome4j.display.Plots;
+import java.util.ArrayList;
+import java.util.List;
 import org.rome4j.display.Figure;
 import org.rome4j.rome.Edit;
 import tech.tablesaw.api.DoubleColumn;
@@ -42,25 +42,14 @@ public record EditResult(Edit edit) implements Result {
     @Override
     public Figure figure() {
         if (edit.pre() == null || edit.post() == null) return null;
-        ObjectNode fig = new ObjectMapper().createObjectNode();
-        ArrayNode data = fig.putArray("data");
-        String[] names = {"before", "after"};
-        Edit.Measure[] ms = {edit.pre(), edit.post()};
-        String[] colors = {"#9e9ac8", "#54278f"};
-        for (int i = 0; i < 2; i++) {
-            ObjectNode bar = data.addObject();
-            bar.put("type", "bar");
-            bar.put("name", names[i]);
-            bar.putObject("marker").put("color", colors[i]);
-            bar.putArray("x").add("p(" + edit.request().targetNew().strip() + ")")
-                    .add("p(" + (edit.request().targetTrue() == null ? "true object" : edit.request().targetTrue().strip()) + ")");
-            bar.putArray("y").add(ms[i].targetProb()).add(Double.isNaN(ms[i].trueProb()) ? 0.0 : ms[i].trueProb());
+        List<String> x = List.of("p(" + edit.request().targetNew().strip() + ")",
+                "p(" + (edit.request().targetTrue() == null ? "true object" : edit.request().targetTrue().strip()) + ")");
+        List<double[]> y = new ArrayList<>();
+        for (Edit.Measure m : List.of(edit.pre(), edit.post())) {
+            y.add(new double[] {m.targetProb(), Double.isNaN(m.trueProb()) ? 0.0 : m.trueProb()});
         }
-        ObjectNode layout = fig.putObject("layout");
-        layout.putObject("title").put("text", "Edit #" + edit.id() + ": " + edit.request().text());
-        layout.put("barmode", "group");
-        layout.putObject("yaxis").putObject("title").put("text", "probability");
-        return Figure.of(fig);
+        return Plots.bars("Edit #" + edit.id() + ": " + edit.request().text(), "", "probability", x,
+                List.of("before", "after"), y, List.of("#9e9ac8", "#54278f"));
     }
 
     @Override

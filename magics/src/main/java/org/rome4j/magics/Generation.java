@@ -1,8 +1,7 @@
 package org.rome4j.magics;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.rome4j.magics.display.Bundles;
+import org.rome4j.display.Plots;
+import java.util.ArrayList;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
@@ -52,20 +51,13 @@ public record Generation(String prompt, List<String> variants, List<String> comp
 
     @Override
     public org.rome4j.display.Figure figure() {
-        ObjectNode fig = Bundles.newFigure();
-        ObjectNode bar = ((ArrayNode) fig.get("data")).addObject();
-        bar.put("type", "bar");
-        bar.put("name", "p(next token)");
-        ArrayNode x = bar.putArray("x");
-        ArrayNode y = bar.putArray("y");
+        List<String> x = new ArrayList<>();
         for (int i = 0; i < next.tokens().size(); i++) {
             x.add(i + ":" + next.tokens().get(i));   // unique labels: equal tokens never merge
-            y.add(next.probs().get(i));
         }
-        ObjectNode layout = (ObjectNode) fig.get("layout");
-        layout.putObject("title").put("text", "Next token after \"" + prompt + "\"");
-        layout.putObject("yaxis").putObject("title").put("text", "probability");
-        return org.rome4j.display.Figure.of(fig);
+        double[] y = next.probs().stream().mapToDouble(Double::doubleValue).toArray();
+        return Plots.bars("Next token after \"" + prompt + "\"", "", "probability", x, List.of("p(next token)"),
+                List.of(y), List.of("#1f77b4"));   // plotly's first default colour, as before
     }
 
     @Override

@@ -78,6 +78,7 @@ public record LogitLens(String prompt, String[] tokens, String[][] topToken, dou
         ObjectNode ya = layout.putObject("yaxis");
         ya.put("autorange", "reversed");
         ya.put("type", "category");
+        ya.put("automargin", true);   // long tokens widen the margin instead of being cut
         layout.put("height", Math.max(260, 60 + 26 * tokens.length));
         return org.rome4j.display.Figure.of(fig);
     }

@@ -22,8 +22,10 @@ import java.util.UUID;
  * this kernel's front end, so the 1.5 MB library is inlined into the first figure only.
  */
 public final class Bundles {
-    /** Rows of a table shown before it is cut (the value keeps every row). */
-    public static final int MAX_ROWS = 100;
+    /** Tables up to this many rows are shown whole. */
+    public static final int MAX_ROWS = 20;
+    /** Rows a longer table shows before its row count (the value keeps every row). */
+    public static final int HEAD_ROWS = 10;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PLOTLY_RESOURCE = "/org/rome4j/magics/plotly/plotly-cartesian.min.js";
 
@@ -31,7 +33,7 @@ public final class Bundles {
 
     /**
      * The bundles of a value we know how to show ({@link Displayable}, Tablesaw {@link Table}, a
-     * Plotly figure as {@code {data, layout}} JSON), or null for anything else.
+     * Tablesaw-plotly figure, a Plotly figure as {@code {data, layout}} JSON), or null for anything else.
      */
     public List<MimeBundle> render(Object value) {
         if (value instanceof Displayable d) {
@@ -42,6 +44,9 @@ public final class Bundles {
         }
         if (value instanceof Table t) {
             return List.of(table(t));
+        }
+        if (value instanceof tech.tablesaw.plotly.components.Figure f) {
+            return List.of(tablesawFigure(f));
         }
         if (value instanceof JsonNode n && isFigure(n)) {
             return List.of(figure(n));
@@ -54,36 +59,44 @@ public final class Bundles {
         return n != null && n.isObject() && n.path("data").isArray();
     }
 
-    /** A table as HTML (first {@value #MAX_ROWS} rows) and text. */
+    /**
+     * A table as HTML and text, as a reader wants it: numbers rounded ({@link ReadableNumbers}), and a
+     * table longer than {@value #MAX_ROWS} rows cut to its first {@value #HEAD_ROWS} and a row count.
+     */
     public MimeBundle table(Table t) {
+        int rows = t.rowCount() > MAX_ROWS ? HEAD_ROWS : t.rowCount();
+        Table shown = ReadableNumbers.forDisplay(t, rows);
+        String more = t.rowCount() > rows ? "\n... " + rowCount(t) : "";
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put(MimeBundle.HTML, tableHtml(t, MAX_ROWS));
-        m.put(MimeBundle.TEXT, t.rowCount() > MAX_ROWS ? t.first(MAX_ROWS).print() + "\n... " + (t.rowCount() - MAX_ROWS)
-                + " more rows" : t.print());
+        m.put(MimeBundle.HTML, tableHtml(shown, t.rowCount()));
+        m.put(MimeBundle.TEXT, shown.print() + more);
         return new MimeBundle(m);
     }
 
-    /** An HTML table of the first {@code maxRows} rows, text escaped. */
-    public static String tableHtml(Table t, int maxRows) {
+    private static String rowCount(Table t) {
+        return t.rowCount() + " rows in all; table() keeps every row";
+    }
+
+    /** An HTML table of {@code shown} (a display copy), text escaped, with the full table's row count when cut. */
+    static String tableHtml(Table shown, int totalRows) {
         StringBuilder sb = new StringBuilder("<div class=\"rome4j-table\">");
-        if (t.name() != null && !t.name().isBlank()) {
-            sb.append("<p><b>").append(escape(t.name())).append("</b></p>");
+        if (shown.name() != null && !shown.name().isBlank()) {
+            sb.append("<p><b>").append(escape(shown.name())).append("</b></p>");
         }
         sb.append("<table class=\"dataframe\" border=\"1\"><thead><tr>");
-        for (String c : t.columnNames()) sb.append("<th>").append(escape(c)).append("</th>");
+        for (String c : shown.columnNames()) sb.append("<th>").append(escape(c)).append("</th>");
         sb.append("</tr></thead><tbody>");
-        int rows = Math.min(maxRows, t.rowCount());
-        for (int r = 0; r < rows; r++) {
+        for (int r = 0; r < shown.rowCount(); r++) {
             sb.append("<tr>");
-            for (int c = 0; c < t.columnCount(); c++) {
-                sb.append("<td>").append(escape(t.column(c).getString(r))).append("</td>");
+            for (int c = 0; c < shown.columnCount(); c++) {
+                sb.append("<td>").append(escape(shown.column(c).getString(r))).append("</td>");
             }
             sb.append("</tr>");
         }
         sb.append("</tbody></table>");
-        if (t.rowCount() > rows) {
-            sb.append("<p>").append(t.rowCount() - rows).append(" more rows (").append(t.rowCount())
-                    .append(" in all)</p>");
+        if (totalRows > shown.rowCount()) {
+            sb.append("<p>first ").append(shown.rowCount()).append(" of ").append(totalRows)
+                    .append(" rows; <code>table()</code> keeps every row</p>");
         }
         return sb.append("</div>").toString();
     }
@@ -97,13 +110,45 @@ public final class Bundles {
             throw new IllegalArgumentException("not a Plotly figure: expected an object with a data array, got "
                     + (fig == null ? "null" : fig.getNodeType()));
         }
-        byte[] png = FigurePng.render(fig);
+        byte[] png = StaticPng.render(fig);
         String b64 = Base64.getEncoder().encodeToString(png);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put(MimeBundle.PLOTLY, JSON.convertValue(fig, Map.class));
         m.put(MimeBundle.HTML, figureHtml(fig, b64));
         m.put(MimeBundle.PNG, b64);
         m.put(MimeBundle.TEXT, describe(fig));
+        return new MimeBundle(m);
+    }
+
+    /**
+     * A Tablesaw-plotly figure as HTML (its own div and script, drawn by the offline plotly.js inlined
+     * here, with Tablesaw's string titles given to plotly.js as {@code {text: ...}}) and text. Tablesaw writes JavaScript, not JSON, so there is no Plotly JSON or PNG form.
+     */
+    public MimeBundle tablesawFigure(tech.tablesaw.plotly.components.Figure f) {
+        String id = "rome4j_tsfig_" + UUID.randomUUID().toString().replace("-", "");   // also a JS name: target_<id>
+        String js = f.asJavascript(id);
+        String body = js.substring(js.indexOf("<script>") + "<script>".length(), js.lastIndexOf("</script>"));
+        String title = f.getLayout() == null || f.getLayout().getTitle() == null ? "" : f.getLayout().getTitle();
+        String text = "Tablesaw-plotly figure" + (title.isEmpty() ? "" : " '" + title + "'") + ": " + f.getTraces().length
+                + " traces";
+        String html = plotlyScriptOnce() + f.divString(id) + "\n<script type=\"text/javascript\">(function () {\n"
+                + "  var tries = 0;\n"
+                + "  function draw() {\n"
+                + "    if (!window.Plotly || !window.Plotly.newPlot) { if (tries++ < 600) { setTimeout(draw, 50); } return; }\n"
+                // tablesaw-jsplot writes titles as strings, which plotly.js 3+ ignores: pass them as {text: ...}
+                + "    var Plotly = {newPlot: function (el, data, layout, config) {\n"
+                + "      function text(o) { if (o && typeof o.title === 'string') { o.title = {text: o.title}; } }\n"
+                + "      text(layout);\n"
+                + "      Object.keys(layout || {}).forEach(function (k) { if (/^[xyz]axis[0-9]*$/.test(k)) { text(layout[k]); } });\n"
+                + "      return window.Plotly.newPlot(el, data, layout, config);\n"
+                + "    }};\n"
+                + body + "\n"
+                + "  }\n"
+                + "  draw();\n"
+                + "})();</script>";
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(MimeBundle.HTML, html);
+        m.put(MimeBundle.TEXT, text);
         return new MimeBundle(m);
     }
 

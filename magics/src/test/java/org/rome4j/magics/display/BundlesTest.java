@@ -70,21 +70,58 @@ class BundlesTest {
         assertTrue(script.contains("<\\/script><b>"));
     }
 
-    @Test
-    void staticPngShowsTheValues() throws Exception {
-        byte[] low = FigurePng.render(JSON.readTree("""
-                {"data": [{"type": "heatmap", "z": [[0.0, 1.0]], "colorscale": "Purples"}], "layout": {}}"""));
-        BufferedImage img = ImageIO.read(new ByteArrayInputStream(low));
-        // find the two cells: first grid row is at y = 10 + 20 + 9 (title-less top margin, name row, half a cell)
-        int y = 10 + 20 + 9;
-        int lowX = -1;
-        int highX = -1;
-        for (int x = 0; x < img.getWidth(); x++) {
-            int rgb = img.getRGB(x, y) & 0xffffff;
-            if (rgb == 0xfcfbfd && lowX < 0) lowX = x;    // Purples at 0
-            if (rgb == 0x3f007d && highX < 0) highX = x;  // Purples at 1
+    private static BufferedImage png(String json) throws Exception {
+        return ImageIO.read(new ByteArrayInputStream(StaticPng.render(JSON.readTree(json))));
+    }
+
+    /** The first x (scanning rows top-down) where a pixel has exactly this colour, as {x, y}; null if none. */
+    private static int[] find(BufferedImage img, int rgb) {
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                if ((img.getRGB(x, y) & 0xffffff) == rgb) return new int[] {x, y};
+            }
         }
-        assertTrue(lowX > 0 && highX > lowX, "z=0 cell then z=1 cell, in the scale's colours: " + lowX + ", " + highX);
+        return null;
+    }
+
+    @Test
+    void staticPngShowsTheValuesInTheScaleColours() throws Exception {
+        BufferedImage img = png("""
+                {"data": [{"type": "heatmap", "z": [[0.0, 1.0]], "colorscale": "Purples"}], "layout": {}}""");
+        int[] low = find(img, 0xfcfbfd);    // Purples at 0
+        int[] high = find(img, 0x3f007d);   // Purples at 1
+        assertTrue(low != null && high != null, "both cells drawn in the scale's end colours");
+        assertTrue(high[0] > low[0] && Math.abs(high[1] - low[1]) <= 1, "z=0 cell left of z=1 cell on one row: "
+                + low[0] + "," + low[1] + " " + high[0] + "," + high[1]);
+        // zmin/zmax clip the scale as plotly does: 0.5 with zmin 0.5 is the light end
+        BufferedImage clipped = png("""
+                {"data": [{"type": "heatmap", "z": [[0.5, 1.0]], "zmin": 0.5, "zmax": 1.0,
+                           "colorscale": [[0, "#fcfbfd"], [1, "#3f007d"]]}], "layout": {}}""");
+        assertTrue(find(clipped, 0xfcfbfd) != null && find(clipped, 0x3f007d) != null);
+    }
+
+    @Test
+    void staticPngDrawsSidePanelsBarsAndBandedLines() throws Exception {
+        BufferedImage one = png(heatmap("Needle*").toString());
+        ObjectNode three = (ObjectNode) JSON.readTree("""
+                {"data": [{"type": "heatmap", "z": [[0, 1]], "colorscale": [[0, "#fcfbfd"], [1, "#3f007d"]]},
+                          {"type": "heatmap", "z": [[0, 1]], "colorscale": [[0, "#f7fcf5"], [1, "#00441b"]], "xaxis": "x2", "yaxis": "y2"},
+                          {"type": "heatmap", "z": [[0, 1]], "colorscale": [[0, "#fff5f0"], [1, "#67000d"]], "xaxis": "x3", "yaxis": "y3"}],
+                 "layout": {"title": {"text": "Causal trace"}}}""");
+        BufferedImage side = png(three.toString());
+        assertTrue(side.getWidth() > 2 * one.getWidth() - 200, "three panels side by side: " + side.getWidth());
+        for (int rgb : new int[] {0x3f007d, 0x00441b, 0x67000d}) {
+            assertTrue(find(side, rgb) != null, "each panel keeps its own scale: " + Integer.toHexString(rgb));
+        }
+        BufferedImage bars = png("""
+                {"data": [{"type": "bar", "name": "pre", "x": ["ES", "PS"], "y": [10, 20], "marker": {"color": "#9e9ac8"}},
+                          {"type": "bar", "name": "post", "x": ["ES", "PS"], "y": [90, 80], "marker": {"color": "#54278f"}}],
+                 "layout": {"title": {"text": "scores"}}}""");
+        assertTrue(find(bars, 0x9e9ac8) != null && find(bars, 0x54278f) != null, "bars in their marker colours");
+        BufferedImage lines = png(org.rome4j.display.Plots.lines("AIE", "layer", "effect", List.of(new org.rome4j.display.Plots.Series(
+                "Last token", new double[] {0, 1, 2}, new double[] {0.1, 0.5, 0.2}, new double[] {0, 0.4, 0.1},
+                new double[] {0.2, 0.6, 0.3}, "#6a51a3"))).toJson());
+        assertTrue(find(lines, 0x6a51a3) != null, "the line in its colour");
     }
 
     @Test
@@ -95,5 +132,55 @@ class BundlesTest {
         assertTrue(html.contains("<th>token</th><th>p</th>"));
         assertTrue(html.contains("<td>&lt;s&gt;</td>"));
         assertTrue(m.plain().contains("Paris"));
+    }
+
+    @Test
+    void displayedTablesRoundNumbersButTheTableKeepsThem() {
+        double noise = -0.000000022351741790771484;
+        Table t = Table.create("t", DoubleColumn.create("effect", noise, 0.123456789, 0.0, 1234.5678));
+        MimeBundle m = new Bundles().table(t);
+        String html = (String) m.get(MimeBundle.HTML);
+        assertTrue(html.contains("<td>-2.24e-08</td>") && html.contains("<td>0.1235</td>") && html.contains("<td>0</td>")
+                && html.contains("<td>1235</td>"), html);
+        assertFalse(html.contains("0.0000000223") || m.plain().contains("0.0000000223"), "no 17-digit numbers");
+        assertEquals(noise, t.doubleColumn("effect").get(0), 0.0, "the value itself stays exact");
+        assertEquals("0.001", ReadableNumbers.format(0.001));
+        assertEquals("1.00e+06", ReadableNumbers.format(1e6));
+        assertEquals("", ReadableNumbers.format(Double.NaN));
+    }
+
+    @Test
+    void longTablesShowTheirHeadAndRowCount() {
+        int[] layers = new int[96];
+        for (int i = 0; i < 96; i++) layers[i] = i;
+        Table t = Table.create("causal trace", tech.tablesaw.api.IntColumn.create("layer", layers));
+        MimeBundle m = new Bundles().table(t);
+        String html = (String) m.get(MimeBundle.HTML);
+        assertEquals(Bundles.HEAD_ROWS, html.split("<tr>", -1).length - 2, "header row + the head only");
+        assertTrue(html.contains("first 10 of 96 rows"), html);
+        assertTrue(m.plain().contains("96 rows in all") && !m.plain().contains(" 95 "), m.plain());
+        Table shortOne = t.first(Bundles.MAX_ROWS);
+        String whole = (String) new Bundles().table(shortOne).get(MimeBundle.HTML);
+        assertEquals(Bundles.MAX_ROWS, whole.split("<tr>", -1).length - 2, "a short table is shown whole");
+    }
+
+    @Test
+    void tablesawFiguresRenderWithTheOfflinePlotlyJs() {
+        var f = org.rome4j.display.Plots.lines("Average indirect effect", "layer", "AIE",
+                List.of(org.rome4j.display.Plots.Series.of("Last token", new double[] {0, 1, 2}, new double[] {0.1, 0.3, 0.2},
+                        "#6a51a3"))).tablesaw().orElseThrow();
+        Bundles b = new Bundles();
+        List<MimeBundle> out = b.render(f);
+        assertEquals(1, out.size());
+        String html = (String) out.get(0).get(MimeBundle.HTML);
+        assertTrue(html.contains("plotly.js (cartesian - minified)"), "carries plotly.js: the first figure");
+        String own = html.substring(html.lastIndexOf("<div"));
+        assertTrue(own.contains("Plotly.newPlot(target_rome4j_tsfig_") && own.contains("#6a51a3"), own);
+        assertEquals(1, own.split("</script>", -1).length - 1, "one script element of its own");
+        assertTrue(own.contains("o.title = {text: o.title}"), "plotly.js 3+ draws only {text} titles: Tablesaw's strings are wrapped");
+        assertFalse(own.contains("http://") || own.contains("https://"), "nothing fetched");
+        assertEquals("Tablesaw-plotly figure 'Average indirect effect': 1 traces", out.get(0).plain());
+        String second = (String) b.render(f).get(0).get(MimeBundle.HTML);
+        assertTrue(second.length() < 20_000, "plotly.js sent once");
     }
 }
