@@ -42,8 +42,12 @@ public final class Declared {
             new CommandLine(target).parseArgs(words.toArray(String[]::new));
             return target;
         } catch (CommandLine.ParameterException e) {
-            Throwable c = e.getCause();
-            throw new IllegalArgumentException(c instanceof CommandLine.TypeConversionException ? c.getMessage() : e.getMessage(), e);
+            // a converter's own words, led by the option's name unless they already name it
+            if (e.getCause() instanceof CommandLine.TypeConversionException c && e.getArgSpec() instanceof OptionSpec o) {
+                String m = c.getMessage();
+                throw new IllegalArgumentException(m.startsWith(o.longestName()) ? m : o.longestName() + ": " + m, e);
+            }
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 
