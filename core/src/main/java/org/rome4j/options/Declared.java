@@ -28,6 +28,13 @@ public final class Declared {
         return o.longestName().replaceFirst("^-+", "");
     }
 
+    /** The option's default as typed (its declared default, else the value the face set), or null. */
+    public static String defaultText(OptionSpec o) {
+        if (o.defaultValue() != null) return o.defaultValue();
+        Object v = o.initialValue();
+        return v instanceof String || v instanceof Number ? v.toString() : null;
+    }
+
     /** The option's description in one line. */
     public static String description(OptionSpec o) {
         return String.join(" ", o.description());
@@ -76,7 +83,8 @@ public final class Declared {
         StringBuilder sb = new StringBuilder();
         for (OptionSpec o : spec(annotated).options()) {
             String left = o.longestName() + (isFlag(o) ? "" : " " + o.paramLabel());
-            sb.append(String.format("  %-19s %s%n", left, description(o)));
+            String d = defaultText(o);
+            sb.append(String.format("  %-19s %s%s%n", left, description(o), d == null ? "" : " (default " + d + ")"));
         }
         return sb.toString();
     }

@@ -68,7 +68,7 @@ public final class Spec {
             if (org.rome4j.options.Declared.isFlag(o)) {
                 flag(n, org.rome4j.options.Declared.description(o));
             } else {
-                option(n, o.paramLabel(), o.defaultValue(), org.rome4j.options.Declared.description(o));
+                option(n, o.paramLabel(), org.rome4j.options.Declared.defaultText(o), org.rome4j.options.Declared.description(o));
             }
         }
         return this;
