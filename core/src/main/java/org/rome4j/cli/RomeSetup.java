@@ -17,13 +17,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The options {@code edit} and {@code eval} share: hparams, statistics, templates, layer, r-ROME. */
-final class RomeSetup {
+/** The options {@code edit} and {@code eval} share (and the Spark eval job): hparams, statistics, templates, layer, r-ROME. */
+public final class RomeSetup {
     /** Valued options: the shared {@link HparamOptions} and the session's. */
-    static final List<String> VALUED = java.util.stream.Stream.concat(Declared.names(new HparamOptions(), false).stream(),
+    public static final List<String> VALUED = java.util.stream.Stream.concat(Declared.names(new HparamOptions(), false).stream(),
             java.util.stream.Stream.of("stats", "stats-dir", "templates", "seed")).toList();
     /** Flags. */
-    static final List<String> FLAGS = List.of("r-rome");
+    public static final List<String> FLAGS = List.of("r-rome");
     /** The help lines of these options, for {@code edit --help} and {@code eval --help}. */
     static final String HELP = Declared.helpLines(new HparamOptions())
             + "  --stats F.npz       key statistics (from rome4j stats; .npz in the original's layout, or a .npy of C^-1)\n"
@@ -47,7 +47,7 @@ final class RomeSetup {
     }
 
     /** Hyper-parameters from the shared {@link HparamOptions}. */
-    static RomeHparams hparams(Args a, String model, Gpt gpt) throws IOException {
+    public static RomeHparams hparams(Args a, String model, Gpt gpt) throws IOException {
         try {
             return Declared.from(new HparamOptions(), a::has, n -> a.get(n, null)).resolve(model, gpt);
         } catch (IllegalArgumentException e) {
@@ -60,7 +60,7 @@ final class RomeSetup {
      * cache folder, {@link KeyStats#defaultCacheDir()}; the original's {@code data/stats} is read when it has the file).
      * For the embedded model missing statistics are computed from its own training sentences and cached, as the notebook does.
      */
-    static Rome session(Args a, String model, Gpt gpt, RomeHparams hp, boolean measure) throws IOException {
+    public static Rome session(Args a, String model, Gpt gpt, RomeHparams hp, boolean measure) throws IOException {
         Rome.Builder b = Rome.builder(gpt).hparams(hp).rRome(a.has("r-rome")).measure(measure)
                 .seed(a.getLong("seed", 0));
         if (a.has("templates")) b.templates(ContextTemplates.read(Path.of(a.require("templates"))));

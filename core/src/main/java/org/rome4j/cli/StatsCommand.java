@@ -1,6 +1,7 @@
 package org.rome4j.cli;
 
 import org.rome4j.io.Outputs;
+import org.rome4j.data.Corpus;
 import org.rome4j.model.Gpt;
 import org.rome4j.model.Models;
 import org.rome4j.rome.KeyStats;
@@ -20,14 +21,15 @@ final class StatsCommand implements Command {
 
     @Override
     public String usage() {
-        return "stats --model M [--dtype f32|bf16|f16] --layer L --corpus FILE... [--samples N] [--precision float32|float64] [--tokens-per-batch N] --out F.npz [--overwrite] [--json]";
+        return "stats --model M [--dtype f32|bf16|f16] --layer L --corpus FILE... [--samples N [--seed S]] [--precision float32|float64] [--tokens-per-batch N] --out F.npz [--overwrite] [--json]";
     }
 
     @Override
     public String help() {
         return "  --layer L           the layer whose MLP keys are measured (required)\n"
                 + "  --corpus FILE...    corpus files (required; more may follow as plain words); " + KeyStats.CORPUS_FORMATS + "\n"
-                + "  --samples N         use at most N documents (default: all)\n"
+                + "  --samples N         a seeded random sample of N documents, drawn as the original's layer_stats does (default: all)\n"
+                + "  --seed S            the sample's seed (default 1, the original's)\n"
                 + "  --precision P       float32 (default) or float64 accumulation\n"
                 + "  --tokens-per-batch N  tokens per forward pass (default 3 x the context)\n"
                 + "  --out F.npz         where to write (required); .npz in the original's layout (mom2.count, mom2.mom2)\n"
@@ -39,7 +41,7 @@ final class StatsCommand implements Command {
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args a = Args.parse(name(), argv, Set.of("model", "dtype", "layer", "corpus", "samples", "precision", "tokens-per-batch", "out"),
+        Args a = Args.parse(name(), argv, Set.of("model", "dtype", "layer", "corpus", "samples", "seed", "precision", "tokens-per-batch", "out"),
                 Set.of("json", "overwrite"), "more corpus files");
         List<Path> corpus = new ArrayList<>();
         corpus.add(Path.of(a.require("corpus")));
@@ -56,12 +58,13 @@ final class StatsCommand implements Command {
             if (layer < 0 || layer >= gpt.nLayer()) {
                 throw new UsageException("stats: layer " + layer + " is out of range: " + gpt.name() + " has layers 0–" + (gpt.nLayer() - 1));
             }
+            Corpus docs = Corpus.of(corpus);
             KeyStats.Collector c = KeyStats.collector(gpt, layer).precision(precision)
                     .listener((d, t, m) -> System.err.print("\r" + d + (t > 0 ? "/" + t : "") + " documents, " + m));
-            if (a.has("samples")) c.samples(a.getLong("samples", 0));
             if (a.has("tokens-per-batch")) c.tokensPerBatch(a.getInt("tokens-per-batch", 0, 1, Integer.MAX_VALUE));
             long t0 = System.nanoTime();
-            KeyStats s = c.collect(KeyStats.corpus(corpus));
+            // --samples: the original's seeded random sample (random.Random(seed), seed 1), not the first N
+            KeyStats s = c.collect(a.has("samples") ? docs.sample(a.getLong("samples", 0), a.getLong("seed", 1)) : docs.documents());
             double secs = (System.nanoTime() - t0) / 1e9;
             System.err.println();
             Outputs.file(file, a.has("overwrite"), "--overwrite", s::write);

@@ -8,9 +8,7 @@ import org.rome4j.model.Models;
 import org.rome4j.model.UnknownWords;
 import org.rome4j.trace.DatasetResult;
 import org.rome4j.trace.DatasetTrace;
-import org.rome4j.trace.Kind;
 import org.rome4j.trace.Noise;
-import org.rome4j.trace.TokenRole;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -74,29 +72,11 @@ final class TraceDatasetCommand implements Command {
                         if (!quiet) System.err.printf("[%d/%d] %s%n", done, total, msg);
                     })
                     .build().run();
-            Files.createDirectories(dir.resolve("figures"));
-            Files.writeString(dir.resolve("aggregate.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r.toMap()));
-            r.table().write().csv(dir.resolve("averages.csv").toFile());
-            r.summary().write().csv(dir.resolve("summary.csv").toFile());
-            r.wrongTable().write().csv(dir.resolve("wrong.csv").toFile());
-            for (Kind k : Kind.values()) {
-                Files.writeString(dir.resolve("figures/lines_" + k.id() + ".json"), r.lines(k).toJson());
-                Files.writeString(dir.resolve("figures/heatmap_" + k.id() + ".json"), r.heatmap(k).toJson());
-            }
+            r.writeTo(dir);
             if (a.json()) {
                 Json.print(out, r.toMap());
             } else {
-                out.printf("%s: %d facts, %d known and traced, %d wrong (%.1f s); noise %s = %.4f%n", r.model(), r.facts(),
-                        r.traced(), r.wrong().size(), (System.nanoTime() - t0) / 1e9, r.noise(), r.noiseScale());
-                out.printf("mean high %.4f, mean low %.4f, average total effect %.4f%n", r.meanHigh(), r.meanLow(), r.totalEffect());
-                for (Kind k : Kind.values()) {
-                    DatasetResult.Cell p = r.peak(k);
-                    DatasetResult.Cell s = r.peak(k, TokenRole.LAST_SUBJECT);
-                    DatasetResult.Cell t = r.peak(k, TokenRole.LAST);
-                    if (p == null) continue;
-                    out.printf("%-5s peak %.4f at %s layer %d; last subject token peak %.4f at layer %d; last token peak %.4f at layer %d%n",
-                            k, p.meanEffect(), p.role().id(), p.layer(), s.meanEffect(), s.layer(), t.meanEffect(), t.layer());
-                }
+                out.print(r.report((System.nanoTime() - t0) / 1e9));
                 out.println("tables and figures in " + dir);
             }
             return 0;

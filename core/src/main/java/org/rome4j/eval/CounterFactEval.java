@@ -168,6 +168,17 @@ public final class CounterFactEval {
             cols.values().forEach(t::addColumns);
             return t;
         }
+
+        /** Writes {@code summary.json} (pre, post, cases) and {@code summary.txt} (the table). */
+        public void writeTo(Path dir) throws IOException {
+            Files.createDirectories(dir);
+            ObjectNode s = JSON.createObjectNode();
+            s.set("pre", JSON.valueToTree(pre));
+            s.set("post", JSON.valueToTree(post));
+            s.put("cases", cases.size());
+            JSON.writeValue(dir.resolve("summary.json").toFile(), s);
+            Files.writeString(dir.resolve("summary.txt"), table().print());
+        }
     }
 
     /** Evaluates records (edit, measure, undo each); resumes from case files in the output folder. */
@@ -176,20 +187,22 @@ public final class CounterFactEval {
         List<ObjectNode> cases = CaseFiles.run(records, n, outDir, CounterFactRecord::caseId,
                 r -> "case " + r.caseId() + ": " + r.request().text() + " -> " + r.request().targetNew(),
                 this::evaluate, cancelled, listener);
-        Result res = new Result(List.copyOf(cases), summarize(cases, "pre"), summarize(cases, "post"));
-        if (outDir != null) {
-            ObjectNode s = JSON.createObjectNode();
-            s.set("pre", JSON.valueToTree(res.pre()));
-            s.set("post", JSON.valueToTree(res.post()));
-            s.put("cases", cases.size());
-            JSON.writeValue(outDir.resolve("summary.json").toFile(), s);
-            Files.writeString(outDir.resolve("summary.txt"), res.table().print());
-        }
+        Result res = result(cases);
+        if (outDir != null) res.writeTo(outDir);
         return res;
     }
 
-    /** Edit, measure, undo for one record: the original's case JSON. */
-    ObjectNode evaluate(CounterFactRecord r) {
+    /** The summary of case JSONs computed elsewhere (per record with {@link #evaluate}, e.g. by a Spark job), in case order. */
+    public static Result result(List<ObjectNode> cases) {
+        return new Result(List.copyOf(cases), summarize(cases, "pre"), summarize(cases, "post"));
+    }
+
+    /**
+     * Edit, measure, undo for one record: the original's case JSON. Records are independent (the undo
+     * restores the weights bit for bit, generations are seeded per case), so this is also what a Spark
+     * task runs per record.
+     */
+    public ObjectNode evaluate(CounterFactRecord r) {
         ObjectNode c = JSON.createObjectNode();
         c.put("case_id", r.caseId());
         c.set("requested_rewrite", r.toJson().get("requested_rewrite"));

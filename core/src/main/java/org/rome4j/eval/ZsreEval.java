@@ -92,6 +92,12 @@ public final class ZsreEval {
             for (String k : pre.keySet()) t.addColumns(DoubleColumn.create(k, new double[] {pre.get(k), post.get(k)}));
             return t;
         }
+
+        /** Writes {@code summary.txt} (the table). */
+        public void writeTo(Path dir) throws IOException {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("summary.txt"), table().print());
+        }
     }
 
     /** Evaluates records. */
@@ -99,13 +105,18 @@ public final class ZsreEval {
         int n = Math.min(limit, records.size());
         List<ObjectNode> cases = CaseFiles.run(records, n, outDir, Record::caseId, r -> "case " + r.caseId() + ": " + r.src(),
                 this::evaluate, cancelled, listener);
-        Result res = new Result(List.copyOf(cases), summarize(cases, "pre"), summarize(cases, "post"));
-        if (outDir != null) Files.writeString(outDir.resolve("summary.txt"), res.table().print());
+        Result res = result(cases);
+        if (outDir != null) res.writeTo(outDir);
         return res;
     }
 
-    /** Measure, edit, measure, undo for one record. */
-    private ObjectNode evaluate(Record r) {
+    /** The summary of case JSONs computed elsewhere (per record with {@link #evaluate}), in case order. */
+    public static Result result(List<ObjectNode> cases) {
+        return new Result(List.copyOf(cases), summarize(cases, "pre"), summarize(cases, "post"));
+    }
+
+    /** Measure, edit, measure, undo for one record: its case JSON (also a Spark task's per-record work). */
+    public ObjectNode evaluate(Record r) {
         ObjectNode c = JSON.createObjectNode();
         c.put("case_id", r.caseId());
         c.put("src", r.src());

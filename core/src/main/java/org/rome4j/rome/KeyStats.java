@@ -5,8 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.rome4j.data.Corpus;
 import org.rome4j.intervene.Interventions;
 import org.rome4j.intervene.Site;
 import org.rome4j.io.Npy;
@@ -15,10 +14,7 @@ import org.rome4j.model.Batch;
 import org.rome4j.model.Gpt;
 import org.rome4j.progress.ProgressListener;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +22,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
@@ -61,10 +56,7 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
     }
 
     /** The corpus formats {@link #corpus} reads, for help texts and errors. */
-    public static final String CORPUS_FORMATS = "accepted corpus formats: plain text (one document per line) or JSONL "
-            + "(*.jsonl or *.json, one JSON object per line with a \"text\" field); a JSON array such as known_1000.json is neither";
-
-    private static final ObjectMapper JSON = new ObjectMapper();
+    public static final String CORPUS_FORMATS = "accepted corpus formats: " + Corpus.ACCEPTED;
 
     /** Checks the shape. */
     public KeyStats {
@@ -168,73 +160,43 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
     // ---------------------------------------------------------------- corpus
 
     /**
-     * Documents of text files, streamed: plain text (one document per line, blank lines skipped) or,
-     * for files named {@code *.jsonl} / {@code *.json}, JSON lines with a {@code text} field.
+     * Documents of text files, streamed: plain text ({@code .txt}, one document per line, blank lines
+     * skipped) or JSON lines ({@code .jsonl}/{@code .json}) with a {@code text} field ({@link Corpus}).
      */
     public static Iterator<String> corpus(List<Path> files) {
-        for (Path f : files) {
-            if (!Files.isRegularFile(f)) {
-                throw new IllegalArgumentException("corpus file not found: " + f + "; " + CORPUS_FORMATS);
-            }
-        }
-        return new Iterator<>() {
-            int fileIdx = -1;
-            BufferedReader reader;
-            String next;
-
-            private void advance() {
-                try {
-                    while (true) {
-                        if (reader == null) {
-                            if (++fileIdx >= files.size()) { next = null; return; }
-                            reader = Files.newBufferedReader(files.get(fileIdx), StandardCharsets.UTF_8);
-                        }
-                        String line = reader.readLine();
-                        if (line == null) {
-                            reader.close();
-                            reader = null;
-                            continue;
-                        }
-                        if (line.isBlank()) continue;
-                        String fname = files.get(fileIdx).getFileName().toString();
-                        if (fname.endsWith(".jsonl") || fname.endsWith(".json")) {
-                            JsonNode n;
-                            try {
-                                n = JSON.readTree(line);
-                            } catch (IOException e) {
-                                n = null;
-                            }
-                            if (n == null || !n.hasNonNull("text")) {
-                                throw new IllegalArgumentException(files.get(fileIdx) + ": a line that is not a JSON object with a "
-                                        + "\"text\" field; " + CORPUS_FORMATS);
-                            }
-                            line = n.get("text").asText();
-                            if (line.isBlank()) continue;
-                        }
-                        next = line;
-                        return;
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-
-            { advance(); }
-
-            @Override
-            public boolean hasNext() { return next != null; }
-
-            @Override
-            public String next() {
-                if (next == null) throw new NoSuchElementException();
-                String s = next;
-                advance();
-                return s;
-            }
-        };
+        return Corpus.of(files).documents();
     }
 
     // ---------------------------------------------------------------- collection
+
+    /** Whether a document of {@code len} tokens starts a new batch after {@code batchSize} documents of at most {@code maxLen}. */
+    private static boolean overflows(int maxLen, int batchSize, int len, int tokensPerBatch) {
+        return batchSize > 0 && (long) Math.max(maxLen, len) * (batchSize + 1) > tokensPerBatch;
+    }
+
+    /**
+     * Where the collector's batches start, for documents of these token counts (after truncation to
+     * the context; empty ones are skipped), in order: a split of the documents at these indices gives
+     * every part the same batches as one pass over all of them, and so the same keys bit for bit
+     * (a Spark job splits there, so its result differs from one machine's only by summation order).
+     */
+    public static int[] batchStarts(int[] lengths, int tokensPerBatch) {
+        List<Integer> starts = new ArrayList<>();
+        int maxLen = 0;
+        int size = 0;
+        for (int i = 0; i < lengths.length; i++) {
+            int len = lengths[i];
+            if (len == 0) continue;
+            if (size == 0 || overflows(maxLen, size, len, tokensPerBatch)) {
+                starts.add(i);
+                size = 0;
+                maxLen = 0;
+            }
+            maxLen = Math.max(maxLen, len);
+            size++;
+        }
+        return starts.stream().mapToInt(Integer::intValue).toArray();
+    }
 
     /** A collector at a layer; defaults: all documents, 3·context tokens per batch, float32. */
     public static Collector collector(Gpt gpt, int layer) {
@@ -322,7 +284,7 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
                     if (ids.length == 0) continue;
                     if (ids.length > ctx) ids = java.util.Arrays.copyOf(ids, ctx);
                     int newMax = Math.max(maxLen, ids.length);
-                    if (!batch.isEmpty() && (long) newMax * (batch.size() + 1) > tokensPerBatch) {
+                    if (overflows(maxLen, batch.size(), ids.length, tokensPerBatch)) {
                         tokens += addBatch(sum, batch, iv, site);
                         listener.update(docs, total, "layer " + layer + " keys: " + tokens + " tokens");
                         batch.clear();

@@ -1,5 +1,7 @@
 package org.rome4j.trace;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import org.rome4j.display.Figure;
 import org.rome4j.display.Plots;
 import org.rome4j.eval.FactRecall;
@@ -8,6 +10,9 @@ import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -24,6 +29,8 @@ public final class DatasetResult {
     /** One (kind, role, layer) average. */
     public record Cell(Kind kind, TokenRole role, int layer, int n, double meanScore, double meanEffect, double ciHalfWidth) { }
 
+    private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
     private final String model;
     private final int facts;
     private final List<FactRecall.Check> wrong;
@@ -34,6 +41,20 @@ public final class DatasetResult {
     private final double noiseScale;
     private final Map<Kind, Cell[][]> cells = new EnumMap<>(Kind.class);   // [role][layer]
     private final int layers;
+
+    /**
+     * The averages of traces made elsewhere (per fact with {@link DatasetTrace#traceFact}, e.g. by a
+     * Spark job): {@code results} holds every traced fact's result per kind, in file order.
+     *
+     * @param facts      facts in the file (after any limit)
+     * @param wrong      the facts the model gets wrong, not traced
+     * @param noise      the noise as {@link Noise#describe()} prints it
+     * @param noiseScale the absolute noise scale
+     */
+    public static DatasetResult of(String model, int facts, List<FactRecall.Check> wrong, Map<Kind, List<TraceResult>> results,
+                                   int window, int samples, String noise, double noiseScale) {
+        return new DatasetResult(model, facts, wrong, results, window, samples, noise, noiseScale);
+    }
 
     DatasetResult(String model, int facts, List<FactRecall.Check> wrong, Map<Kind, List<TraceResult>> results, int window,
                   int samples, String noise, double noiseScale) {
@@ -312,6 +333,39 @@ public final class DatasetResult {
         }
         m.put("wrong_facts", w);
         return m;
+    }
+
+    /**
+     * Writes what {@code trace-dataset} writes: {@code aggregate.json}, {@code averages.csv},
+     * {@code summary.csv}, {@code wrong.csv} and {@code figures/{lines,heatmap}_KIND.json}.
+     */
+    public void writeTo(Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("figures"));
+        Files.writeString(dir.resolve("aggregate.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(toMap()));
+        table().write().csv(dir.resolve("averages.csv").toFile());
+        summary().write().csv(dir.resolve("summary.csv").toFile());
+        wrongTable().write().csv(dir.resolve("wrong.csv").toFile());
+        for (Kind k : Kind.values()) {
+            Files.writeString(dir.resolve("figures/lines_" + k.id() + ".json"), lines(k).toJson());
+            Files.writeString(dir.resolve("figures/heatmap_" + k.id() + ".json"), heatmap(k).toJson());
+        }
+    }
+
+    /** The text report of {@code trace-dataset}: counts, mean scores, and where each kind peaks. */
+    public String report(double seconds) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("%s: %d facts, %d known and traced, %d wrong (%.1f s); noise %s = %.4f%n", model, facts,
+                traced(), wrong.size(), seconds, noise, noiseScale));
+        out.append(String.format("mean high %.4f, mean low %.4f, average total effect %.4f%n", meanHigh(), meanLow(), totalEffect()));
+        for (Kind k : Kind.values()) {
+            Cell p = peak(k);
+            if (p == null) continue;
+            Cell s = peak(k, TokenRole.LAST_SUBJECT);
+            Cell t = peak(k, TokenRole.LAST);
+            out.append(String.format("%-5s peak %.4f at %s layer %d; last subject token peak %.4f at layer %d; last token peak %.4f at layer %d%n",
+                    k, p.meanEffect(), p.role().id(), p.layer(), s.meanEffect(), s.layer(), t.meanEffect(), t.layer()));
+        }
+        return out.toString();
     }
 
     /** NaN (no instances) as null, for JSON. */

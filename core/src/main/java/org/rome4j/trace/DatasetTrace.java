@@ -38,7 +38,8 @@ import java.util.Map;
  */
 public final class DatasetTrace {
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final List<Kind> KINDS = List.of(Kind.RESID, Kind.MLP, Kind.ATTN);
+    /** The kinds every fact is traced for, in the order {@link #traceFact} returns them. */
+    public static final List<Kind> KINDS = List.of(Kind.RESID, Kind.MLP, Kind.ATTN);
 
     private final Gpt gpt;
     private final List<KnownFact> facts;
@@ -89,9 +90,7 @@ public final class DatasetTrace {
             List<TraceResult> rs = cached(f);
             String how = "cached";
             if (rs == null) {
-                rs = CausalTrace.builder(gpt).setPrompt(f.prompt()).setSubject(f.subject()).optWindow(window)
-                        .optSamples(samples).optNoise(noise).optEmbeddingStd(std).optExpect(f.attribute())
-                        .optCancellation(cancel).build().run(KINDS);
+                rs = traceFact(gpt, f, window, samples, noise, std, cancel);
                 store(f, rs);
                 how = "traced";
             }
@@ -100,6 +99,20 @@ public final class DatasetTrace {
             listener.update(done, known.size(), how + " " + f.id() + ": " + f.prompt() + " -> " + rs.get(0).answer().strip());
         }
         return new DatasetResult(gpt.name(), facts.size(), recall.wrong(), results, window, samples, noise.describe(), scale);
+    }
+
+    /**
+     * One fact's traces for {@link #KINDS}, every token restored: the per-fact work of {@link #run}, and
+     * what a Spark task runs per fact. The noise is drawn from its own seed for each fact, so the
+     * result does not depend on which facts ran before it or where.
+     *
+     * @param embeddingStd the subject-embedding standard deviation the noise level is relative to
+     */
+    public static List<TraceResult> traceFact(Gpt gpt, KnownFact f, int window, int samples, Noise noise, double embeddingStd,
+                                              CancellationToken cancel) {
+        return CausalTrace.builder(gpt).setPrompt(f.prompt()).setSubject(f.subject()).optWindow(window)
+                .optSamples(samples).optNoise(noise).optEmbeddingStd(embeddingStd).optExpect(f.attribute())
+                .optCancellation(cancel).build().run(KINDS);
     }
 
     private Path caseFile(KnownFact f) {

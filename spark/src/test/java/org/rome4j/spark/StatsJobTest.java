@@ -1,0 +1,81 @@
+package org.rome4j.spark;
+
+import org.apache.spark.sql.Encoders;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rome4j.rome.KeyStats;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** stats on Spark against ./rome4j stats: the golden corpus, a seeded sample, two layers in one job, text and Parquet. */
+class StatsJobTest {
+    @Test
+    void sameMomentAsTheSingleMachine(@TempDir Path tmp) throws Exception {
+        Path corpus = LocalSpark.shared().resolve("golden/tiny-gpt2/rome/corpus.txt");
+        // the same texts as Parquet (a text column), as the Wikipedia dumps come
+        List<String> lines = Files.readAllLines(corpus);
+        Path parquet = tmp.resolve("corpus.parquet");
+        LocalSpark.get().createDataset(lines, Encoders.STRING()).toDF("text").coalesce(1).write().parquet(parquet.toString());
+
+        for (int layer : new int[] {0, 2}) {
+            Path want = tmp.resolve("single_" + layer + ".npz");
+            LocalSpark.Run r = LocalSpark.cli("stats", "--model", "tiny-facts", "--layer", Integer.toString(layer), "--corpus", corpus.toString(),
+                    "--samples", "60", "--precision", "float64", "--out", want.toString(), "--json");
+            assertEquals(0, r.status(), r.err());
+        }
+        Path dir = tmp.resolve("spark");
+        LocalSpark.Run s = LocalSpark.run("stats", "--model", "tiny-facts", "--layer", "0,2", "--corpus", corpus.toString(), "--samples", "60",
+                "--precision", "float64", "--out", dir.toString(), "--partitions", "3", "--json");
+        assertEquals(0, s.status(), s.err());
+        Path pq = tmp.resolve("pq.npz");
+        LocalSpark.Run p = LocalSpark.run("stats", "--model", "tiny-facts", "--layer", "2", "--corpus", parquet.toString(), "--samples", "60",
+                "--precision", "float64", "--out", pq.toString(), "--partitions", "2", "--json");
+        assertEquals(0, p.status(), p.err());
+        for (int layer : new int[] {0, 2}) {
+            KeyStats a = KeyStats.read(tmp.resolve("single_" + layer + ".npz"));
+            KeyStats b = KeyStats.read(dir.resolve("layer_" + layer + ".npz"));
+            assertEquals(a.count(), b.count(), "tokens of the sampled texts");
+            assertMomentClose(a, b, 1e-12);
+        }
+        assertMomentClose(KeyStats.read(tmp.resolve("single_2.npz")), KeyStats.read(pq), 1e-12);
+
+        // the comparison tells layers apart (the tolerance is not vacuous)
+        assertTrue(maxRel(KeyStats.read(tmp.resolve("single_0.npz")), KeyStats.read(dir.resolve("layer_2.npz"))) > 1e-3);
+    }
+
+    @Test
+    void anUnknownCorpusFormatGetsOneLine(@TempDir Path tmp) throws Exception {
+        Path csv = tmp.resolve("c.csv");
+        Files.writeString(csv, "a,b\n");
+        LocalSpark.Run r = LocalSpark.run("stats", "--model", "tiny-facts", "--layer", "0", "--corpus", csv.toString(), "--out",
+                tmp.resolve("x.npz").toString());
+        assertEquals(2, r.status());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains(".txt") && r.err().contains(".jsonl") && r.err().contains(".parquet"), r.err());
+        LocalSpark.Run c = LocalSpark.cli("stats", "--model", "tiny-facts", "--layer", "0", "--corpus", csv.toString(), "--out",
+                tmp.resolve("y.npz").toString());
+        assertEquals(2, c.status());
+        assertTrue(c.err().contains(".jsonl"), c.err());
+    }
+
+    private static void assertMomentClose(KeyStats a, KeyStats b, double rel) {
+        assertEquals(a.width(), b.width());
+        double m = maxRel(a, b);
+        assertTrue(m <= rel, "C differs by " + m + " relative");
+    }
+
+    private static double maxRel(KeyStats a, KeyStats b) {
+        double[] x = a.moment();
+        double[] y = b.moment();
+        double scale = 0;
+        for (double v : x) scale = Math.max(scale, Math.abs(v));
+        double worst = 0;
+        for (int i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i] - y[i]) / scale);
+        return worst;
+    }
+}
