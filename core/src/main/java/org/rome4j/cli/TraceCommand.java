@@ -51,11 +51,11 @@ final class TraceCommand implements Command {
         if (prompt.isEmpty()) throw new UsageException("trace: empty prompt; pass --prompt with text that contains the subject");
         String subject = a.require("subject");
         TraceOptions t = parse(() -> Declared.from(TraceOptions.forCli(), a::has, n -> a.get(n, null)));
-        int window = parse(t::window);
-        int samples = parse(t::samples);
+        int window = parse(t.corruption()::window);
+        int samples = parse(t.corruption()::samples);
         if (t.kinds().size() > 1) throw new UsageException("trace: --kind all is the notebook's triptych; the CLI traces one kind a run: resid, mlp or attn");
         Kind kind = t.kinds().get(0);
-        Noise noise = t.noise();
+        Noise noise = t.corruption().noise();
         if (a.has("replace")) noise = noise.replacing();
         if (a.has("noise-file")) {
             Path f = Path.of(a.get("noise-file", ""));

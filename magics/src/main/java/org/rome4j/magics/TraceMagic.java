@@ -47,13 +47,13 @@ public final class TraceMagic implements Magic {
         int samples;
         try {
             t = Declared.from(TraceOptions.forNotebook(), args::has, args::get);
-            window = t.window();
-            samples = t.samples();
+            window = t.corruption().window();
+            samples = t.corruption().samples();
         } catch (IllegalArgumentException e) {
             throw new MagicException("%trace: " + e.getMessage());
         }
         List<Kind> kinds = t.kinds();
-        Noise noise = t.noise();
+        Noise noise = t.corruption().noise();
         Gpt gpt = session.model();
         if (kinds.stream().anyMatch(k -> k != Kind.RESID)) Kind.wholeModelNote(window, gpt.nLayer()).ifPresent(System.err::println);
         CausalTrace.Builder b = CausalTrace.builder(gpt).setPrompt(prompt).setSubject(subject).optWindow(window)
