@@ -19,7 +19,7 @@ public final class CorruptionOptions {
             description = "corrupted runs averaged (bounded by the model's memory estimate)")
     int samples;
 
-    @Option(names = "--noise", paramLabel = "N", defaultValue = "s3", converter = NoiseWord.class,
+    @Option(names = "--noise", paramLabel = "SPEC", defaultValue = "s3", converter = NoiseWord.class,
             description = "s3 (3 x the std of subject embeddings), u3, t5, or a number such as 0.1")
     String noise;
 
