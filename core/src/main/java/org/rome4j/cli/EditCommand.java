@@ -25,7 +25,7 @@ final class EditCommand implements Command {
     @Override
     public String usage() {
         return "edit --model M [--dtype f32|bf16|f16] --prompt \"{} plays the sport of\" --subject S --target T [--true T] [--hparams F.json] "
-                + "[--stats F.npz] [--templates F.json] [--layer L] [--r-rome] [--save-delta F.npy] [--save-model DIR] [--overwrite] [--json]";
+                + "[--stats F.npz] [--templates F.json] [--layer L] [--fact-token T] [--r-rome] [--save-delta F.npy] [--save-model DIR] [--overwrite] [--json]";
     }
 
     @Override

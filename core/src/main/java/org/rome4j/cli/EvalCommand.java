@@ -28,7 +28,7 @@ final class EvalCommand implements Command {
 
     @Override
     public String usage() {
-        return "eval --model M [--dtype f32|bf16|f16] --dataset FILE|known_1000 [--format counterfact|zsre] [--limit N] --out DIR [--hparams F.json] "
+        return "eval --model M [--dtype f32|bf16|f16] --dataset FILE|known_1000 [--format counterfact|zsre] [--limit N] --out DIR [--hparams F.json] [--layer L] [--fact-token T] "
                 + "[--stats F.npz] [--templates F.json] [--gen-tokens N] [--tfidf-vocab F --idf F --snippets F] [--json]";
     }
 

@@ -4,6 +4,8 @@ import org.rome4j.io.Npy;
 import org.rome4j.io.Outputs;
 import org.rome4j.model.Gpt;
 import org.rome4j.model.Models;
+import org.rome4j.options.Declared;
+import org.rome4j.options.HparamOptions;
 import org.rome4j.rome.ContextTemplates;
 import org.rome4j.rome.KeyStats;
 import org.rome4j.rome.Rome;
@@ -17,18 +19,17 @@ import java.util.List;
 
 /** The options {@code edit} and {@code eval} share (and the Spark eval job): hparams, statistics, templates, layer, r-ROME. */
 public final class RomeSetup {
-    /** Valued options. */
-    public static final List<String> VALUED = List.of("hparams", "stats", "stats-dir", "templates", "layer", "seed");
+    /** Valued options: the shared {@link HparamOptions} and the session's. */
+    public static final List<String> VALUED = java.util.stream.Stream.concat(Declared.names(new HparamOptions(), false).stream(),
+            java.util.stream.Stream.of("stats", "stats-dir", "templates", "seed")).toList();
     /** Flags. */
     public static final List<String> FLAGS = List.of("r-rome");
     /** The help lines of these options, for {@code edit --help} and {@code eval --help}. */
-    static final String HELP = "  --hparams F|NAME    ROME hyper-parameters: a preset (gpt2-medium, gpt2-large, gpt2-xl, EleutherAI_gpt-j-6B, tiny-facts)\n"
-            + "                      or a JSON file in the original's hparams/ROME schema (default: the preset named like the model)\n"
+    static final String HELP = Declared.helpLines(new HparamOptions())
             + "  --stats F.npz       key statistics (from rome4j stats; .npz in the original's layout, or a .npy of C^-1)\n"
             + "                      (default: the cache under --stats-dir; for tiny-facts they are computed from its own sentences)\n"
             + "  --stats-dir DIR     the statistics cache (default: $ROME4J_CACHE/stats, else ~/.cache/rome4j/stats)\n"
             + "  --templates F.json  context templates: a JSON list such as [\"{}\", \"The first thing I. {}\"] (default: generated)\n"
-            + "  --layer L           edit this layer instead of the hparams' \"layers\"\n"
             + "  --r-rome            r-ROME: average keys over templates for the update too\n"
             + "  --seed S            seed for template generation (default 0)\n";
 
@@ -45,28 +46,13 @@ public final class RomeSetup {
         return s;
     }
 
-    /** Hyper-parameters: --hparams (preset or file), else the preset named like the model. */
+    /** Hyper-parameters from the shared {@link HparamOptions}. */
     public static RomeHparams hparams(Args a, String model, Gpt gpt) throws IOException {
-        String h = a.get("hparams", null);
-        RomeHparams hp;
-        if (h != null) {
-            hp = RomeHparams.load(h);
-        } else {
-            String guess = model.replace("/", "_").replace("openai-community_", "");
-            if (!RomeHparams.PRESETS.contains(guess)) {
-                throw new UsageException("no hyper-parameters for model " + model + ": pass --hparams with a preset ("
-                        + String.join(", ", RomeHparams.PRESETS) + ") or a JSON file in the original schema");
-            }
-            hp = RomeHparams.preset(guess);
+        try {
+            return Declared.from(new HparamOptions(), a::has, n -> a.get(n, null)).resolve(model, gpt);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
-        if (a.has("layer")) hp = hp.withLayers(List.of(a.getInt("layer", 0, Integer.MIN_VALUE, Integer.MAX_VALUE)));
-        for (int l : hp.layers()) {
-            if (l < 0 || l >= gpt.nLayer()) {
-                throw new UsageException("layer " + l + " is out of range: " + gpt.name() + " has layers 0–" + (gpt.nLayer() - 1)
-                        + "; pass --layer or fix \"layers\" in the hparams");
-            }
-        }
-        return hp;
     }
 
     /**

@@ -3,6 +3,8 @@ package org.rome4j.cli;
 import org.rome4j.model.Gpt;
 import org.rome4j.model.Models;
 import org.rome4j.model.UnknownWords;
+import org.rome4j.options.Declared;
+import org.rome4j.options.TraceOptions;
 import org.rome4j.trace.CausalTrace;
 import org.rome4j.trace.Kind;
 import org.rome4j.trace.Noise;
@@ -29,14 +31,10 @@ final class TraceCommand implements Command {
     public String help() {
         return "  --prompt P          the prompt, containing the subject (required)\n"
                 + "  --subject S         the subject, as it appears in the prompt (required)\n"
-                + "  --kind K            resid (default), mlp or attn\n"
-                + "  --window W          layers restored around each layer, clipped to the model (default 10)\n"
-                + "  --samples N         noise samples (default 10; bounded by the model's memory estimate)\n"
-                + "  --noise N           s3 (default: 3 x the std of subject embeddings), u3, t5, or a number such as 0.1\n"
+                + Declared.helpLines(TraceOptions.forCli())
                 + "  --noise-file F.npy  standard-normal draws [samples, subject tokens, width] instead of random ones\n"
                 + "  --replace           replace the subject embeddings by noise instead of adding it\n"
                 + "  --tokens T          all (default) or last_subject: which tokens are restored\n"
-                + "  --expect O          the expected answer (default: the model's own greedy answer)\n"
                 + "  --frozen K          mlp or attn: sever that path (paper Fig. 3)\n"
                 + "  --max-rows N        rows per batched forward pass (default 256)\n"
                 + "  --dtype D           weights in memory: f32 (default), bf16 or f16; computed in float32\n"
@@ -46,17 +44,18 @@ final class TraceCommand implements Command {
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args a = Args.parse(name(), argv,
-                Set.of("model", "dtype", "prompt", "subject", "kind", "window", "samples", "noise", "noise-file", "tokens", "expect",
-                        "frozen", "max-rows"),
-                Set.of("json", "replace"));
+        Set<String> valued = new java.util.HashSet<>(Set.of("model", "dtype", "prompt", "subject", "noise-file", "tokens", "frozen", "max-rows"));
+        valued.addAll(Declared.names(TraceOptions.forCli(), false));
+        Args a = Args.parse(name(), argv, valued, Set.of("json", "replace"));
         String prompt = a.get("prompt", "");
         if (prompt.isEmpty()) throw new UsageException("trace: empty prompt; pass --prompt with text that contains the subject");
         String subject = a.require("subject");
-        int window = a.getInt("window", 10, 1, Integer.MAX_VALUE);
-        int samples = a.getInt("samples", 10, 1, 100_000);
-        Kind kind = parse(() -> Kind.parse(a.get("kind", "resid")));
-        Noise noise = parse(() -> Noise.parse(a.get("noise", "s3")));
+        TraceOptions t = parse(() -> Declared.from(TraceOptions.forCli(), a::has, n -> a.get(n, null)));
+        int window = parse(t.corruption()::window);
+        int samples = parse(t.corruption()::samples);
+        if (t.kinds().size() > 1) throw new UsageException("trace: --kind all is the notebook's triptych; the CLI traces one kind a run: resid, mlp or attn");
+        Kind kind = t.kinds().get(0);
+        Noise noise = t.corruption().noise();
         if (a.has("replace")) noise = noise.replacing();
         if (a.has("noise-file")) {
             Path f = Path.of(a.get("noise-file", ""));
@@ -73,12 +72,12 @@ final class TraceCommand implements Command {
             throw new UsageException("trace: --frozen restores states; drop --kind or use --kind resid");
         }
         try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT), a.dtype())) {
-            UnknownWords.note(gpt, prompt, subject, a.get("expect", null)).ifPresent(System.err::println);
+            UnknownWords.note(gpt, prompt, subject, t.expect()).ifPresent(System.err::println);
             if (kind != Kind.RESID || frozen != null) Kind.wholeModelNote(window, gpt.nLayer()).ifPresent(System.err::println);
             CausalTrace.Builder b = CausalTrace.builder(gpt).setPrompt(prompt).setSubject(subject).optKind(kind)
                     .optWindow(window).optSamples(samples).optNoise(noise).optTokenRange(range).optFrozen(frozen)
                     .optMaxRows(a.getInt("max-rows", 256, 1, 1 << 20));
-            if (a.has("expect")) b.optExpect(a.get("expect", ""));
+            if (t.expect() != null) b.optExpect(t.expect());
             TraceResult r = b.build().run();
             if (a.json()) {
                 Json.print(out, r.toMap());

@@ -1,5 +1,8 @@
 package org.rome4j.cli;
 
+import org.rome4j.options.CorruptionOptions;
+import org.rome4j.options.Declared;
+
 import org.rome4j.data.KnownFact;
 import org.rome4j.data.KnownFacts;
 import org.rome4j.io.Outputs;
@@ -36,7 +39,7 @@ final class TraceDatasetCommand implements Command {
         return "  --facts FILE        facts in known_1000.json format (required)\n"
                 + "  --out DIR           results folder; rerunning with the same DIR resumes (required)\n"
                 + "  --limit N           trace at most N facts (default: all)\n"
-                + "  --window W          (default 10)   --samples N (default 10)   --noise s3|u3|NUMBER (default s3)\n"
+                + Declared.helpLines(new CorruptionOptions())
                 + "  --quiet             no progress lines\n"
                 + "  --dtype D           weights in memory: f32 (default), bf16 or f16; computed in float32\n"
                 + "  --model M           the embedded tiny-facts (default), a model folder in HF layout, or a hub id in the HF cache\n"
@@ -45,17 +48,22 @@ final class TraceDatasetCommand implements Command {
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args a = Args.parse(name(), argv, Set.of("model", "dtype", "facts", "out", "limit", "window", "samples", "noise"), Set.of("json", "quiet"));
+        Set<String> valued = new java.util.HashSet<>(Set.of("model", "dtype", "facts", "out", "limit"));
+        valued.addAll(Declared.names(new CorruptionOptions(), false));
+        Args a = Args.parse(name(), argv, valued, Set.of("json", "quiet"));
         Path factsFile = Path.of(a.require("facts"));
         Path dir = Path.of(a.require("out"));
         Outputs.checkResumable(dir, d -> Files.isRegularFile(d.resolve("config.json")) && Files.isDirectory(d.resolve("cases")),
                 "trace-dataset results (config.json, cases/)");
         int limit = a.getInt("limit", -1, 0, Integer.MAX_VALUE);
-        int window = a.getInt("window", 10, 1, Integer.MAX_VALUE);
-        int samples = a.getInt("samples", 10, 1, 100_000);
+        int window;
+        int samples;
         Noise noise;
         try {
-            noise = Noise.parse(a.get("noise", "s3"));
+            CorruptionOptions c = Declared.from(new CorruptionOptions(), a::has, n -> a.get(n, null));
+            window = c.window();
+            samples = c.samples();
+            noise = c.noise();
         } catch (IllegalArgumentException e) {
             throw new UsageException(name() + ": " + e.getMessage());
         }

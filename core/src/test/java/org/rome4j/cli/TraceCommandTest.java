@@ -68,7 +68,7 @@ class TraceCommandTest {
         Npy.writeDouble(bad, new long[] {10, 3, 64}, new double[10 * 3 * 64]);
         cases.add(new String[] {"trace", "--model", model(), "--prompt", "Michael Jordan plays", "--subject", "Michael Jordan",
                 "--noise", "0.1", "--noise-file", bad.toString()});
-        String[] expect = {"Michael| Jordan| plays", "empty prompt", "--window must be between 1", "--samples must be between 1",
+        String[] expect = {"Michael| Jordan| plays", "empty prompt", "--window must be at least 1", "--samples must be between 1",
                 "[10, 2, 64]"};
         for (int i = 0; i < cases.size(); i++) {
             CliRun r = run(cases.get(i));

@@ -228,10 +228,7 @@ public final class RomeKernel extends BaseKernel {
         if (o.matches()) {
             Optional<Magic> magic = RomeExtension.MAGICS.find(o.group(1));
             if (magic.isPresent()) {
-                String help = magic.get().spec().help();
-                List<String> opts = new ArrayList<>();
-                Matcher om = Pattern.compile("(?m)^\\s+(--[\\w-]+)").matcher(help);
-                while (om.find()) if (om.group(1).startsWith(o.group(2))) opts.add(om.group(1));
+                List<String> opts = magic.get().spec().optionNames().stream().filter(n -> n.startsWith(o.group(2))).toList();
                 return opts.isEmpty() ? null : new ReplacementOptions(opts, at - o.group(2).length(), at);
             }
         }

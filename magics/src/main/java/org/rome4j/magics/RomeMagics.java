@@ -3,6 +3,8 @@ package org.rome4j.magics;
 import org.rome4j.model.Gpt;
 import org.rome4j.model.ModelSave;
 import org.rome4j.model.Models;
+import org.rome4j.options.Declared;
+import org.rome4j.options.HparamOptions;
 import org.rome4j.rome.Edit;
 import org.rome4j.rome.KeyStats;
 import org.rome4j.rome.Request;
@@ -18,37 +20,17 @@ import java.util.List;
 final class RomeMagics {
     private RomeMagics() { }
 
-    /** The options every editing magic takes, read by {@link #hparams}: --layer, --fact-token, --hparams. */
+    /** The options every editing magic takes: the shared {@link HparamOptions} (--hparams, --layer, --fact-token). */
     static Spec romeOptions(Spec s) {
-        return s.option("layer", "L", null, "the layer to edit (default: the hyper-parameters')")
-                .option("fact-token", "T", null, "where the key is read: subject_last (ROME), subject_first or last "
-                        + "(default: the hyper-parameters')")
-                .option("hparams", "F", null, "a preset name or hparams JSON (default: the preset named like the model)");
+        return s.options(new HparamOptions());
     }
 
     static RomeHparams hparams(String magic, Gpt gpt, Spec.Parsed a) throws IOException {
-        RomeHparams hp;
-        if (a.has("hparams")) {
-            hp = RomeHparams.load(a.get("hparams"));
-        } else if (RomeHparams.PRESETS.contains(gpt.name())) {
-            hp = RomeHparams.preset(gpt.name());
-        } else {
-            throw new MagicException(magic + ": no hyper-parameters for " + gpt.name() + ": pass --hparams with a preset ("
-                    + String.join(", ", RomeHparams.PRESETS) + ") or a JSON file");
+        try {
+            return Declared.from(new HparamOptions(), a::has, a::get).resolve(gpt.name(), gpt);
+        } catch (IllegalArgumentException e) {
+            throw new MagicException(magic + ": " + e.getMessage());
         }
-        if (a.has("layer")) {
-            int l = a.getInt("layer", 0, gpt.nLayer() - 1);
-            hp = hp.withLayers(List.of(l));
-        }
-        if (a.has("fact-token")) {
-            try {
-                hp = hp.withFactToken(a.get("fact-token"));
-            } catch (IllegalArgumentException e) {
-                throw new MagicException(magic + ": --fact-token is subject_last (ROME's choice), subject_first or last, got "
-                        + a.get("fact-token"));
-            }
-        }
-        return hp;
     }
 
     /** {@code %rome_edit "{} plays the sport of" --subject S --target T [--true O] [--layer L] [--hparams F] [--stats F.npz]}. */

@@ -58,6 +58,22 @@ public final class Spec {
         return this;
     }
 
+    /**
+     * Adds the options of a picocli-declared group ({@link org.rome4j.options}), with the declaration's labels,
+     * defaults and help, so the CLI and the magic describe them from one place.
+     */
+    public Spec options(Object declared) {
+        for (picocli.CommandLine.Model.OptionSpec o : org.rome4j.options.Declared.spec(declared).options()) {
+            String n = org.rome4j.options.Declared.name(o);
+            if (org.rome4j.options.Declared.isFlag(o)) {
+                flag(n, org.rome4j.options.Declared.description(o));
+            } else {
+                option(n, o.paramLabel(), org.rome4j.options.Declared.defaultText(o), org.rome4j.options.Declared.description(o));
+            }
+        }
+        return this;
+    }
+
     /** Adds a group of options shared by several magics. */
     public Spec with(java.util.function.UnaryOperator<Spec> options) {
         return options.apply(this);
@@ -79,6 +95,14 @@ public final class Spec {
     /** The magic's name, without %. */
     public String name() {
         return name;
+    }
+
+    /** The options it accepts, as typed ({@code --layer}, ... and {@code --help}), for completion. */
+    public List<String> optionNames() {
+        List<String> out = new ArrayList<>();
+        for (String o : options.keySet()) out.add("--" + o);
+        out.add("--help");
+        return out;
     }
 
     /** The magic as typed: {@code %name} or {@code %%name}. */

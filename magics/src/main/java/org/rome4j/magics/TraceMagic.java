@@ -1,6 +1,8 @@
 package org.rome4j.magics;
 
 import org.rome4j.model.Gpt;
+import org.rome4j.options.Declared;
+import org.rome4j.options.TraceOptions;
 import org.rome4j.progress.CancellationToken;
 import org.rome4j.trace.CausalTrace;
 import org.rome4j.trace.Kind;
@@ -16,11 +18,7 @@ public final class TraceMagic implements Magic {
                     + "and show how much of the answer's probability each restored state brings back.")
             .positional("prompt", "the prompt, containing the subject (quote it)", true)
             .option("subject", "S", null, "the subject inside the prompt (required)")
-            .option("kind", "all|resid|mlp|attn", "all", "which states to restore: all three side by side, or one")
-            .option("window", "W", "10", "MLP/attention layers restored together around each layer")
-            .option("samples", "N", "10", "corrupted runs averaged")
-            .option("noise", "SPEC", "s3", "noise: s3 (3x the embeddings' std), u3, t5, or a number")
-            .option("expect", "O", null, "the answer you expect (noted when the model predicts something else)")
+            .options(TraceOptions.forNotebook())
             .example("%trace \"The Space Needle is located in the city of\" --subject \"The Space Needle\"")
             .example("var t = %trace \"Michael Jordan plays the sport of\" --subject \"Michael Jordan\" --kind mlp");
 
@@ -44,21 +42,23 @@ public final class TraceMagic implements Magic {
         if (!prompt.contains(subject)) {
             throw new MagicException("%trace: the subject \"" + subject + "\" does not occur in the prompt \"" + prompt + "\"");
         }
-        String kindArg = args.getChoice("kind", List.of("all", "resid", "mlp", "attn"));
-        int window = args.getInt("window", 1, 1000);
-        int samples = args.getInt("samples", 1, 10_000);
-        Noise noise;
+        TraceOptions t;
+        int window;
+        int samples;
         try {
-            noise = Noise.parse(args.get("noise"));
+            t = Declared.from(TraceOptions.forNotebook(), args::has, args::get);
+            window = t.corruption().window();
+            samples = t.corruption().samples();
         } catch (IllegalArgumentException e) {
-            throw new MagicException("%trace: --noise: " + e.getMessage());
+            throw new MagicException("%trace: " + e.getMessage());
         }
-        List<Kind> kinds = kindArg.equals("all") ? List.of(Kind.RESID, Kind.MLP, Kind.ATTN) : List.of(Kind.parse(kindArg));
+        List<Kind> kinds = t.kinds();
+        Noise noise = t.corruption().noise();
         Gpt gpt = session.model();
         if (kinds.stream().anyMatch(k -> k != Kind.RESID)) Kind.wholeModelNote(window, gpt.nLayer()).ifPresent(System.err::println);
         CausalTrace.Builder b = CausalTrace.builder(gpt).setPrompt(prompt).setSubject(subject).optWindow(window)
                 .optSamples(samples).optNoise(noise).optCancellation(new CancellationToken());
-        if (args.has("expect")) b.optExpect(args.get("expect"));
+        if (t.expect() != null) b.optExpect(t.expect());
         Session.checkInterrupted();
         List<TraceResult> results = b.build().run(kinds);   // one clean and corrupted baseline for all kinds
         return new Trace(results);

@@ -13,6 +13,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
+import org.rome4j.options.CorruptionOptions;
+import org.rome4j.options.Declared;
 import org.rome4j.cli.Args;
 import org.rome4j.cli.Json;
 import org.rome4j.cli.UsageException;
@@ -107,7 +109,11 @@ final class TraceDatasetJob implements SparkJob {
     }
 
     @Override
-    public Set<String> valued() { return Set.of("model", "facts", "out", "limit", "window", "samples", "noise"); }
+    public Set<String> valued() {
+        Set<String> v = new java.util.HashSet<>(Set.of("model", "facts", "out", "limit"));
+        v.addAll(Declared.names(new CorruptionOptions(), false));   // --window --samples --noise, as the single-machine CLI
+        return v;
+    }
 
     @Override
     public void check(Args a) {
@@ -123,12 +129,16 @@ final class TraceDatasetJob implements SparkJob {
         String factsFile = a.require("facts");
         Path dir = Path.of(a.require("out"));
         int limit = a.getInt("limit", -1, 0, Integer.MAX_VALUE);
-        int window = a.getInt("window", 10, 1, Integer.MAX_VALUE);
-        int samples = a.getInt("samples", 10, 1, 100_000);
-        String noiseSpec = a.get("noise", "s3");
+        int window;
+        int samples;
+        String noiseSpec;
         Noise noise;
         try {
-            noise = Noise.parse(noiseSpec);
+            CorruptionOptions c = Declared.from(new CorruptionOptions(), a::has, n -> a.get(n, null));
+            window = c.window();
+            samples = c.samples();
+            noiseSpec = c.noiseWord();
+            noise = c.noise();
         } catch (IllegalArgumentException e) {
             throw new UsageException(name() + ": " + e.getMessage());
         }
