@@ -10,6 +10,7 @@ work really stops), restart (state gone, kernel answers).
 import os
 import re
 import sys
+import queue
 import time
 
 from jupyter_client.manager import KernelManager
@@ -139,8 +140,19 @@ def main():
     check(i["found"] and "valueOf" in i["data"]["text/plain"], "inspection shows Java signatures")
 
     # interrupt a long trace: the reply comes within 1 s and the work stops
-    msg_id = kc.execute('%trace "The Space Needle is located in the city of" --subject "The Space Needle" --samples 200000')
-    time.sleep(3)
+    # 50000 samples is accepted (the limit is 100000) and runs for minutes: the cell must still be busy when interrupted
+    msg_id = kc.execute('%trace "The Space Needle is located in the city of" --subject "The Space Needle" --samples 50000')
+    early = None
+    t_end = time.time() + 3
+    while time.time() < t_end:
+        try:
+            m = kc.get_shell_msg(timeout=max(0.05, t_end - time.time()))
+        except queue.Empty:
+            break
+        if m["parent_header"].get("msg_id") == msg_id:
+            early = m
+            break
+    check(early is None, "the long trace is still running after 3 s (not refused up front)")
     t_int = time.time()
     km.interrupt_kernel()
     while True:
