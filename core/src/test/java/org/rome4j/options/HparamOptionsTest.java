@@ -22,12 +22,12 @@ class HparamOptionsTest {
             assertEquals(preset.factToken(), dflt.factToken());
             RomeHparams hp = Declared.parse(new HparamOptions(), List.of("--layer", "2", "--fact-token", "last")).resolve("tiny-facts", gpt);
             assertEquals(List.of(2), hp.layers());
-            assertEquals("last", hp.factToken());
+            assertEquals("last", hp.factToken().key());
             // the same values given by a face that split the words itself
             Map<String, String> given = Map.of("layer", "1", "fact-token", "subject_first");
             RomeHparams viaMap = Declared.from(new HparamOptions(), given::containsKey, given::get).resolve("tiny-facts", gpt);
             assertEquals(List.of(1), viaMap.layers());
-            assertEquals("subject_first", viaMap.factToken());
+            assertEquals("subject_first", viaMap.factToken().key());
             IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
                     () -> Declared.parse(new HparamOptions(), List.of("--fact-token", "middle")));
             assertEquals("--fact-token is subject_last (ROME's choice), subject_first or last, got middle", bad.getMessage());
