@@ -15,74 +15,70 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
+import org.rome4j.options.EditRequestOptions;
+import org.rome4j.options.JsonOption;
+import org.rome4j.options.ModelOptions;
+import org.rome4j.options.OverwriteOption;
+import org.rome4j.options.PromptOption;
+import org.rome4j.options.RomeSessionOptions;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code edit}: one ROME edit, reported as JSON (u, v, norms, predictions before and after). */
+@picocli.CommandLine.Command(name = "edit", description = "One ROME edit: a rank-one update of one MLP rewrites (subject, relation, "
+        + "object); prints u, v, the norms and the predictions before and after, and can save the update or the edited model.")
 final class EditCommand implements Command {
-    @Override
-    public String name() { return "edit"; }
+    @Mixin
+    PromptOption prompt;
+
+    @Mixin
+    EditRequestOptions request;
+
+    @Mixin
+    RomeSessionOptions session;
+
+    @Option(names = "--save-delta", paramLabel = "F.npy", description = "write the rank-one update u v^T (float32 .npy)")
+    Path saveDelta;
+
+    @Option(names = "--save-model", paramLabel = "DIR", description = "write the edited model as a new HF folder (never the folder it was loaded from)")
+    Path saveModel;
+
+    @Mixin
+    OverwriteOption overwrite;
+
+    @Mixin
+    ModelOptions model;
+
+    @Mixin
+    JsonOption json;
 
     @Override
-    public String usage() {
-        return "edit --model M [--dtype f32|bf16|f16] --prompt \"{} plays the sport of\" --subject S --target T [--true T] [--hparams F.json] "
-                + "[--stats F.npz] [--templates F.json] [--layer L] [--fact-token T] [--r-rome] [--save-delta F.npy] [--save-model DIR] [--overwrite] [--json]";
-    }
-
-    @Override
-    public String help() {
-        return "  --prompt P          the prompt with {} for the subject, e.g. \"{} plays the sport of\" (required)\n"
-                + "  --subject S         the subject (required)\n"
-                + "  --target T          the new object (required)\n"
-                + "  --true T            the current object, to report its probability\n"
-                + RomeSetup.HELP
-                + "  --save-delta F.npy  write the rank-one update u v^T (float32 .npy)\n"
-                + "  --save-model DIR    write the edited model as a new HF folder (never the folder it was loaded from)\n"
-                + "  --overwrite         allow --save-model / --save-delta to replace an existing model folder or file\n"
-                + "  --dtype D           weights in memory: f32 (default), bf16 or f16; computed in float32\n"
-                + "  --model M           the embedded tiny-facts (default), a model folder in HF layout, or a hub id in the HF cache\n"
-                + "  --json              print the result as JSON on stdout";
-    }
-
-    @Override
-    public int run(String[] argv, PrintStream out) throws Exception {
-        Set<String> valued = new java.util.HashSet<>(Set.of("model", "dtype", "prompt", "subject", "target", "true", "save-delta", "save-model"));
-        valued.addAll(RomeSetup.VALUED);
-        Set<String> flags = new java.util.HashSet<>(Set.of("json", "overwrite"));
-        flags.addAll(RomeSetup.FLAGS);
-        Args a = Args.parse(name(), argv, valued, flags);
-        String model = a.get("model", Models.DEFAULT);
-        String prompt = a.require("prompt");
-        String subject = a.require("subject");
-        String target = a.get("target", "");
-        if (target.isBlank()) throw new UsageException("edit: empty target: give the new object with --target, e.g. --target football");
-        Request req;
-        try {
-            req = Request.fromText(prompt, subject, target, a.get("true", null));
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("edit: " + e.getMessage());
-        }
-        try (Gpt gpt = Models.load(model, a.dtype())) {
-            RomeHparams hp = RomeSetup.hparams(a, model, gpt);
-            Rome rome = RomeSetup.session(a, model, gpt, hp, true);
-            UnknownWords.note(gpt, req.text(), subject, target, a.get("true", null)).ifPresent(System.err::println);
+    public int run(PrintStream out) throws Exception {
+        String subject = request.subject();
+        String target = request.target();
+        Request req = Request.fromText(prompt.one(), subject, target, request.trueObject());
+        try (Gpt gpt = model.load()) {
+            RomeHparams hp = session.hparams(model.source(), gpt);
+            Rome rome = session.session(model.source(), gpt, hp, true);
+            UnknownWords.note(gpt, req.text(), subject, target, request.trueObject()).ifPresent(System.err::println);
             Edit e = rome.apply(req);
             Update u = e.updates().get(0);
-            if (a.has("save-delta")) {
+            if (saveDelta != null) {
                 for (Update x : e.updates()) {
                     float[] dw = new float[x.u().length * x.v().length];
                     for (int i = 0; i < x.u().length; i++) {
                         for (int j = 0; j < x.v().length; j++) dw[i * x.v().length + j] = x.u()[i] * x.v()[j];
                     }
-                    String f = a.require("save-delta");
+                    String f = saveDelta.toString();
                     if (e.updates().size() > 1) f = f.replaceFirst("(\\.npy)?$", "_layer" + x.layer() + ".npy");
-                    Outputs.file(Path.of(f), a.has("overwrite"), "--overwrite",
+                    Outputs.file(Path.of(f), overwrite.overwrite(), "--overwrite",
                             tmp -> Npy.writeFloat(tmp, new long[] {x.u().length, x.v().length}, dw));
                 }
             }
-            if (a.has("save-model")) {
-                rome.save(Path.of(a.require("save-model")), Models.resolve(model), a.has("overwrite"));
+            if (saveModel != null) {
+                rome.save(saveModel, Models.resolve(model.source()), overwrite.overwrite());
             }
-            if (a.json()) {
+            if (json.json()) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("layer", u.layer());
                 m.put("layers", e.layers());

@@ -19,48 +19,61 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import org.rome4j.options.Declared;
+import org.rome4j.options.JsonOption;
+import org.rome4j.options.ModelOptions;
+import org.rome4j.options.OutOption;
+import org.rome4j.options.RomeSessionOptions;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code eval}: CounterFact or zsRE evaluation (edit, measure, undo per record), resumable. */
+@picocli.CommandLine.Command(name = "eval", description = "CounterFact or zsRE evaluation: for each record edit with ROME, measure, "
+        + "undo; case_{id}.json per record in OUT (rerun to resume) and a summary table (ES, PS, NS, S, magnitudes, generation "
+        + "entropy; zsRE token accuracy).")
 final class EvalCommand implements Command {
-    @Override
-    public String name() { return "eval"; }
+    @Option(names = "--dataset", paramLabel = "F|known_1000", required = true, description = "CounterFact JSON (a list of "
+            + "{\"case_id\", \"requested_rewrite\", ...}), zsRE JSON, or known_1000 (the shipped CounterFact-format benchmark)")
+    String dataset;
+
+    @Option(names = "--format", paramLabel = "F", defaultValue = "counterfact", description = "counterfact or zsre")
+    String format;
+
+    @Mixin
+    OutOption out;
+
+    @Option(names = "--limit", paramLabel = "N", description = "at most N records (default: all)")
+    Integer limit;
+
+    @Option(names = "--gen-tokens", paramLabel = "N", defaultValue = "100", description = "tokens per generation for the fluency "
+            + "metrics, 0-10000")
+    int genTokens;
+
+    @Option(names = "--tfidf-vocab", paramLabel = "F", description = "the original's TF-IDF vocabulary, for the consistency metric "
+            + "(with --idf and --snippets)")
+    Path tfidfVocab;
+
+    @Option(names = "--idf", paramLabel = "F", description = "the original's IDF values (with --tfidf-vocab)")
+    Path idf;
+
+    @Option(names = "--snippets", paramLabel = "F", description = "the original's attribute snippets (with --tfidf-vocab)")
+    Path snippets;
+
+    @Mixin
+    RomeSessionOptions session;
+
+    @Mixin
+    ModelOptions model;
+
+    @Mixin
+    JsonOption json;
 
     @Override
-    public String usage() {
-        return "eval --model M [--dtype f32|bf16|f16] --dataset FILE|known_1000 [--format counterfact|zsre] [--limit N] --out DIR [--hparams F.json] [--layer L] [--fact-token T] "
-                + "[--stats F.npz] [--templates F.json] [--gen-tokens N] [--tfidf-vocab F --idf F --snippets F] [--json]";
-    }
-
-    @Override
-    public String help() {
-        return "  --dataset F|known_1000  CounterFact JSON (a list of {\"case_id\", \"requested_rewrite\", ...}) or zsRE JSON (required)\n"
-                + "  --format F          counterfact (default) or zsre\n"
-                + "  --out DIR           per-case results and the summary; rerunning with the same DIR resumes (required)\n"
-                + "  --limit N           at most N records (default: all)\n"
-                + "  --gen-tokens N      tokens per generation for the fluency metrics, 0-10000 (default 100)\n"
-                + "  --tfidf-vocab F --idf F --snippets F  the original's attribute-snippet files, for the consistency metric\n"
-                + RomeSetup.HELP
-                + "  --dtype D           weights in memory: f32 (default), bf16 or f16; computed in float32\n"
-                + "  --model M           the embedded tiny-facts (default), a model folder in HF layout, or a hub id in the HF cache\n"
-                + "  --json              print the result as JSON on stdout";
-    }
-
-    @Override
-    public int run(String[] argv, PrintStream out) throws Exception {
-        Set<String> valued = new java.util.HashSet<>(Set.of("model", "dtype", "dataset", "format", "limit", "out", "gen-tokens",
-                "tfidf-vocab", "idf", "snippets"));
-        valued.addAll(RomeSetup.VALUED);
-        Set<String> flags = new java.util.HashSet<>(Set.of("json"));
-        flags.addAll(RomeSetup.FLAGS);
-        Args a = Args.parse(name(), argv, valued, flags);
-        String model = a.get("model", Models.DEFAULT);
-        String dataset = a.require("dataset");
-        String format = a.get("format", "counterfact");
+    public int run(PrintStream stdout) throws Exception {
         if (!format.equals("counterfact") && !format.equals("zsre")) {
             throw new UsageException("eval: --format must be counterfact or zsre, got " + format);
         }
-        Path outDir = Path.of(a.require("out"));
+        Path outDir = out.path();
         Outputs.checkResumable(outDir, d -> {
             try (var s = Files.list(d)) {
                 return s.anyMatch(x -> x.getFileName().toString().startsWith("case_"));
@@ -68,11 +81,17 @@ final class EvalCommand implements Command {
                 return false;
             }
         }, "evaluation results (case_*.json)");
-        int limit = a.getInt("limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
+        int limit = this.limit == null ? Integer.MAX_VALUE : Declared.range("--limit", this.limit, 1, Integer.MAX_VALUE);
+        int genTokens = Declared.range("--gen-tokens", this.genTokens, 0, 10_000);
+        boolean reference = tfidfVocab != null || idf != null || snippets != null;
+        if (reference && (tfidfVocab == null || idf == null || snippets == null)) {
+            throw new UsageException("eval: the consistency metric needs --tfidf-vocab, --idf and --snippets together");
+        }
         ProgressListener progress = (d, t, m) -> System.err.println("[" + d + "/" + t + "] " + m);
-        try (Gpt gpt = Models.load(model, a.dtype())) {
-            RomeHparams hp = RomeSetup.hparams(a, model, gpt);
-            Rome rome = RomeSetup.session(a, model, gpt, hp, false);
+        String model = this.model.source();
+        try (Gpt gpt = this.model.load()) {
+            RomeHparams hp = session.hparams(model, gpt);
+            Rome rome = session.session(model, gpt, hp, false);
             Map<String, Double> pre;
             Map<String, Double> post;
             String table;
@@ -87,26 +106,24 @@ final class EvalCommand implements Command {
                 List<CounterFactRecord> recs = dataset.equals("known_1000")
                         ? CounterFactRecord.readResource(Known1000Benchmark.RESOURCE) : CounterFactRecord.read(Path.of(dataset));
                 CounterFactEval.Builder b = CounterFactEval.builder(rome).outDir(outDir).limit(limit).optListener(progress)
-                        .generationTokens(a.getInt("gen-tokens", 100, 0, 10000));
-                if (a.has("tfidf-vocab") || a.has("idf") || a.has("snippets")) {
-                    b.reference(TfIdf.read(Path.of(a.require("tfidf-vocab")), Path.of(a.require("idf"))), Path.of(a.require("snippets")));
-                }
+                        .generationTokens(genTokens);
+                if (reference) b.reference(TfIdf.read(tfidfVocab, idf), snippets);
                 CounterFactEval.Result r = b.build().run(recs);
                 pre = r.pre();
                 post = r.post();
                 table = r.table().print();
                 cases = r.cases().size();
             }
-            if (a.json()) {
+            if (json.json()) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("format", format);
                 m.put("cases", cases);
                 m.put("pre", pre);
                 m.put("post", post);
                 m.put("out", outDir.toString());
-                Json.print(out, m);
+                Json.print(stdout, m);
             } else {
-                out.println(table);
+                stdout.println(table);
             }
             return 0;
         }

@@ -12,34 +12,36 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import org.rome4j.options.Declared;
+import org.rome4j.options.JsonOption;
+import org.rome4j.options.ModelOptions;
 
 /** {@code facts}: how many facts of a known_1000-format file the model completes greedily. */
+@picocli.CommandLine.Command(name = "facts", description = "How many facts the model completes: a fact is correct when the greedy "
+        + "next token after its prompt is the first token of \" \" + attribute.")
 final class FactsCommand implements Command {
-    @Override
-    public String name() { return "facts"; }
+    @picocli.CommandLine.Option(names = "--facts", paramLabel = "FILE", required = true,
+            description = "facts in known_1000.json format: a JSON list of {\"subject\", \"attribute\", \"prompt\", ...}")
+    Path factsFile;
+
+    @picocli.CommandLine.Option(names = "--batch", paramLabel = "N", defaultValue = "64", description = "prompts per forward pass, 1-4096")
+    int batch;
+
+    @picocli.CommandLine.Mixin
+    ModelOptions model;
+
+    @picocli.CommandLine.Mixin
+    JsonOption json;
 
     @Override
-    public String usage() { return "facts --model M [--dtype f32|bf16|f16] --facts FILE [--json]"; }
-
-    @Override
-    public String help() {
-        return "  --facts FILE        facts in known_1000.json format: a JSON list of {\"subject\", \"attribute\", \"prompt\", ...} (required)\n"
-                + "  --batch N           prompts per forward pass, 1-4096 (default 64)\n"
-                + "  --dtype D           weights in memory: f32 (default), bf16 or f16; computed in float32\n"
-                + "  --model M           the embedded tiny-facts (default), a model folder in HF layout, or a hub id in the HF cache\n"
-                + "  --json              print the result as JSON on stdout";
-    }
-
-    @Override
-    public int run(String[] argv, PrintStream out) throws Exception {
-        Args a = Args.parse(name(), argv, Set.of("model", "dtype", "facts", "batch"), Set.of("json"));
-        List<KnownFact> facts = KnownFacts.read(Path.of(a.require("facts")));
-        try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT), a.dtype())) {
+    public int run(PrintStream out) throws Exception {
+        List<KnownFact> facts = KnownFacts.read(factsFile);
+        int batch = Declared.range("--batch", this.batch, 1, 4096);
+        try (Gpt gpt = model.load()) {
             UnknownWords.noteFor(gpt, facts.stream().map(f -> f.prompt() + " " + f.attribute()).toList(), "facts")
                     .ifPresent(System.err::println);
-            FactRecall.Result r = FactRecall.check(gpt, facts, a.getInt("batch", 64, 1, 4096));
-            if (a.json()) {
+            FactRecall.Result r = FactRecall.check(gpt, facts, batch);
+            if (json.json()) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("total", r.total());
                 m.put("correct", r.correct());

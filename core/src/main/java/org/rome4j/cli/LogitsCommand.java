@@ -13,35 +13,33 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import org.rome4j.options.JsonOption;
+import org.rome4j.options.ModelOptions;
+import org.rome4j.options.PromptOption;
 
 /** {@code logits}: the next-token distribution after a prompt. */
+@picocli.CommandLine.Command(name = "logits", description = "The next-token distribution after a prompt: the prompt's tokens, "
+        + "the last position's logits over the full vocabulary and the 10 most likely tokens.")
 final class LogitsCommand implements Command {
-    @Override
-    public String name() { return "logits"; }
+    @picocli.CommandLine.Mixin
+    PromptOption prompt;
+
+    @picocli.CommandLine.Mixin
+    ModelOptions model;
+
+    @picocli.CommandLine.Mixin
+    JsonOption json;
 
     @Override
-    public String usage() { return "logits --model M [--dtype f32|bf16|f16] --prompt TEXT [--json]"; }
-
-    @Override
-    public String help() {
-        return "  --prompt TEXT       the text whose next-token distribution is printed (required)\n"
-                + "  --dtype D           weights in memory: f32 (default), bf16 or f16; computed in float32\n"
-                + "  --model M           the embedded tiny-facts (default), a model folder in HF layout, or a hub id in the HF cache\n"
-                + "  --json              print the result as JSON on stdout";
-    }
-
-    @Override
-    public int run(String[] argv, PrintStream out) throws Exception {
-        Args a = Args.parse(name(), argv, Set.of("model", "dtype", "prompt"), Set.of("json"));
-        String prompt = a.require("prompt");
-        try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT), a.dtype()); NDManager scope = gpt.newScope()) {
+    public int run(PrintStream out) throws Exception {
+        String prompt = this.prompt.one();
+        try (Gpt gpt = model.load(); NDManager scope = gpt.newScope()) {
             TextTokenizer.Encoded enc = gpt.tokenizer().encode(prompt);
             if (enc.size() == 0) throw new UsageException("logits: the prompt encodes to no tokens; give a non-empty --prompt");
             UnknownWords.note(gpt, prompt).ifPresent(System.err::println);
             float[] logits = gpt.forwardLast(scope, Batch.of(enc.ids()), Interventions.NONE).logits().toFloatArray();
             List<Map<String, Object>> top = top(gpt, logits, 10);
-            if (a.json()) {
+            if (json.json()) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("tokens", enc.tokens());
                 m.put("token_ids", enc.ids());

@@ -1,73 +1,87 @@
 package org.rome4j.cli;
 
-import org.rome4j.io.Outputs;
 import org.rome4j.data.Corpus;
+import org.rome4j.io.Outputs;
 import org.rome4j.model.Gpt;
-import org.rome4j.model.Models;
+import org.rome4j.options.Declared;
+import org.rome4j.options.JsonOption;
+import org.rome4j.options.ModelOptions;
+import org.rome4j.options.OutOption;
+import org.rome4j.options.OverwriteOption;
+import org.rome4j.options.SeedOption;
 import org.rome4j.rome.KeyStats;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** {@code stats}: the second moment of the MLP keys at a layer over a corpus, as a .npz in the original's layout. */
+@picocli.CommandLine.Command(name = "stats", description = "ROME's key statistics: the second moment of one layer's MLP keys "
+        + "and the token count over a corpus, written as .npz in the original's layout (mom2.count, mom2.mom2).")
 final class StatsCommand implements Command {
-    @Override
-    public String name() { return "stats"; }
+    @Option(names = "--layer", paramLabel = "L", required = true, description = "the layer whose MLP keys are measured")
+    Integer layer;
+
+    @Option(names = "--corpus", paramLabel = "FILE", required = true, arity = "1..*",
+            description = "corpus files (more may follow); " + KeyStats.CORPUS_FORMATS)
+    List<Path> corpus;
+
+    @Option(names = "--samples", paramLabel = "N", description = "a seeded random sample of N documents, drawn as the original's "
+            + "layer_stats does (default: all)")
+    Long samples;
+
+    @Mixin
+    SeedOption seed = new SeedOption(1);
+
+    @Option(names = "--precision", paramLabel = "P", defaultValue = "float32", description = "float32 or float64 accumulation")
+    String precision;
+
+    @Option(names = "--tokens-per-batch", paramLabel = "N", description = "tokens per forward pass (default 3 x the context)")
+    Integer tokensPerBatch;
+
+    @Mixin
+    OutOption out;
+
+    @Mixin
+    OverwriteOption overwrite;
+
+    @Mixin
+    ModelOptions model;
+
+    @Mixin
+    JsonOption json;
 
     @Override
-    public String usage() {
-        return "stats --model M [--dtype f32|bf16|f16] --layer L --corpus FILE... [--samples N [--seed S]] [--precision float32|float64] [--tokens-per-batch N] --out F.npz [--overwrite] [--json]";
-    }
-
-    @Override
-    public String help() {
-        return "  --layer L           the layer whose MLP keys are measured (required)\n"
-                + "  --corpus FILE...    corpus files (required; more may follow as plain words); " + KeyStats.CORPUS_FORMATS + "\n"
-                + "  --samples N         a seeded random sample of N documents, drawn as the original's layer_stats does (default: all)\n"
-                + "  --seed S            the sample's seed (default 1, the original's)\n"
-                + "  --precision P       float32 (default) or float64 accumulation\n"
-                + "  --tokens-per-batch N  tokens per forward pass (default 3 x the context)\n"
-                + "  --out F.npz         where to write (required); .npz in the original's layout (mom2.count, mom2.mom2)\n"
-                + "  --overwrite         replace F.npz if it exists\n"
-                + "  --dtype D           weights in memory: f32 (default), bf16 or f16; computed in float32\n"
-                + "  --model M           the embedded tiny-facts (default), a model folder in HF layout, or a hub id in the HF cache\n"
-                + "  --json              print the result as JSON on stdout";
-    }
-
-    @Override
-    public int run(String[] argv, PrintStream out) throws Exception {
-        Args a = Args.parse(name(), argv, Set.of("model", "dtype", "layer", "corpus", "samples", "seed", "precision", "tokens-per-batch", "out"),
-                Set.of("json", "overwrite"), "more corpus files");
-        List<Path> corpus = new ArrayList<>();
-        corpus.add(Path.of(a.require("corpus")));
-        for (String p : a.positional()) corpus.add(Path.of(p));
-        Path file = Path.of(a.require("out"));
-        Outputs.checkFile(file, a.has("overwrite"), "--overwrite");
-        String precision = a.get("precision", "float32");
+    public int run(PrintStream stdout) throws Exception {
+        Path file = out.path();
+        Outputs.checkFile(file, overwrite.overwrite(), "--overwrite");
         if (!precision.equals("float32") && !precision.equals("float64")) {
             throw new UsageException("stats: --precision must be float32 or float64, got " + precision);
         }
-        try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT), a.dtype())) {
-            int layer = a.getInt("layer", -1, Integer.MIN_VALUE, Integer.MAX_VALUE);
-            if (!a.has("layer")) throw new UsageException("stats: --layer is required (0–" + (gpt.nLayer() - 1) + ")");
+        try (Gpt gpt = model.load()) {
             if (layer < 0 || layer >= gpt.nLayer()) {
                 throw new UsageException("stats: layer " + layer + " is out of range: " + gpt.name() + " has layers 0–" + (gpt.nLayer() - 1));
+            }
+            for (Path f : corpus) {
+                // one empty file among several is a mistake too (a wrong name), not just nothing to add
+                if (java.nio.file.Files.isRegularFile(f) && java.nio.file.Files.size(f) == 0) {
+                    throw new UsageException("stats: corpus file " + f + " is empty; " + KeyStats.CORPUS_FORMATS);
+                }
             }
             Corpus docs = Corpus.of(corpus);
             KeyStats.Collector c = KeyStats.collector(gpt, layer).precision(precision)
                     .optListener((d, t, m) -> System.err.print("\r" + d + (t > 0 ? "/" + t : "") + " documents, " + m));
-            if (a.has("tokens-per-batch")) c.tokensPerBatch(a.getInt("tokens-per-batch", 0, 1, Integer.MAX_VALUE));
+            if (tokensPerBatch != null) c.tokensPerBatch(Declared.range("--tokens-per-batch", tokensPerBatch, 1, Integer.MAX_VALUE));
             long t0 = System.nanoTime();
             // --samples: the original's seeded random sample (random.Random(seed), seed 1), not the first N
-            KeyStats s = c.collect(a.has("samples") ? docs.sample(a.getLong("samples", 0), a.getLong("seed", 1)) : docs.documents());
+            KeyStats s = c.collect(samples != null ? docs.sample(samples, seed.seed()) : docs.documents());
             double secs = (System.nanoTime() - t0) / 1e9;
             System.err.println();
-            Outputs.file(file, a.has("overwrite"), "--overwrite", s::write);
+            Outputs.file(file, overwrite.overwrite(), "--overwrite", s::write);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("out", file.toString());
             m.put("layer", layer);
@@ -76,10 +90,10 @@ final class StatsCommand implements Command {
             m.put("precision", precision);
             m.put("seconds", secs);
             m.put("tokens_per_second", s.count() / secs);
-            if (a.json()) {
-                Json.print(out, m);
+            if (json.json()) {
+                Json.print(stdout, m);
             } else {
-                out.printf("wrote %s: layer %d, %d tokens, width %d, %s, %.1f tokens/s%n", file, layer, s.count(), s.width(),
+                stdout.printf("wrote %s: layer %d, %d tokens, width %d, %s, %.1f tokens/s%n", file, layer, s.count(), s.width(),
                         precision, s.count() / secs);
             }
             return 0;

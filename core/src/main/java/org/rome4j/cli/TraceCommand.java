@@ -1,98 +1,101 @@
 package org.rome4j.cli;
 
 import org.rome4j.model.Gpt;
-import org.rome4j.model.Models;
 import org.rome4j.model.UnknownWords;
 import org.rome4j.options.Declared;
+import org.rome4j.options.JsonOption;
+import org.rome4j.options.ModelOptions;
+import org.rome4j.options.PromptOption;
 import org.rome4j.options.TraceOptions;
 import org.rome4j.trace.CausalTrace;
 import org.rome4j.trace.Kind;
 import org.rome4j.trace.Noise;
 import org.rome4j.trace.TraceResult;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
+import java.util.List;
+import java.util.Map;
 
 /** {@code trace}: causal tracing of one fact (paper Fig. 1; Fig. 3 with {@code --frozen}). */
+@picocli.CommandLine.Command(name = "trace", description = "Causal tracing of one fact (paper Fig. 1): corrupt the subject's "
+        + "embeddings, restore one state at a time, and print how much of the answer's probability each restored state brings back. "
+        + "With --kind all (the default) the three kinds share the clean and corrupted runs; --json then prints a list of three results.")
 final class TraceCommand implements Command {
-    @Override
-    public String name() { return "trace"; }
+    @Mixin
+    PromptOption prompt;
+
+    @Mixin
+    TraceOptions trace;
+
+    @Option(names = "--noise-file", paramLabel = "F.npy", description = "standard-normal draws [samples, subject tokens, width] "
+            + "instead of random ones (the golden's *_noise_randn_f64.npy)")
+    Path noiseFile;
+
+    @Option(names = "--replace", description = "replace the subject embeddings by noise instead of adding it")
+    boolean replace;
+
+    @Option(names = "--tokens", paramLabel = "T", defaultValue = "all", description = "which tokens are restored: all or last_subject")
+    String tokens;
+
+    @Option(names = "--frozen", paramLabel = "K", description = "mlp or attn: sever that path (paper Fig. 3; traces resid)")
+    String frozen;
+
+    @Option(names = "--max-rows", paramLabel = "N", defaultValue = "256", description = "rows per batched forward pass")
+    int maxRows;
+
+    @Mixin
+    ModelOptions model;
+
+    @Mixin
+    JsonOption json;
 
     @Override
-    public String usage() {
-        return "trace --model M [--dtype f32|bf16|f16] --prompt P --subject S [--kind resid|mlp|attn] [--window W] [--samples N] "
-                + "[--noise 0.1|s3|u3|t5] [--noise-file F.npy] [--replace] [--tokens all|last_subject] [--expect O] "
-                + "[--frozen mlp|attn] [--json]";
-    }
-
-    @Override
-    public String help() {
-        return "  --prompt P          the prompt, containing the subject (required)\n"
-                + "  --subject S         the subject, as it appears in the prompt (required)\n"
-                + Declared.helpLines(TraceOptions.forCli())
-                + "  --noise-file F.npy  standard-normal draws [samples, subject tokens, width] instead of random ones\n"
-                + "  --replace           replace the subject embeddings by noise instead of adding it\n"
-                + "  --tokens T          all (default) or last_subject: which tokens are restored\n"
-                + "  --frozen K          mlp or attn: sever that path (paper Fig. 3)\n"
-                + "  --max-rows N        rows per batched forward pass (default 256)\n"
-                + "  --dtype D           weights in memory: f32 (default), bf16 or f16; computed in float32\n"
-                + "  --model M           the embedded tiny-facts (default), a model folder in HF layout, or a hub id in the HF cache\n"
-                + "  --json              print the result as JSON on stdout";
-    }
-
-    @Override
-    public int run(String[] argv, PrintStream out) throws Exception {
-        Set<String> valued = new java.util.HashSet<>(Set.of("model", "dtype", "prompt", "subject", "noise-file", "tokens", "frozen", "max-rows"));
-        valued.addAll(Declared.names(TraceOptions.forCli(), false));
-        Args a = Args.parse(name(), argv, valued, Set.of("json", "replace"));
-        String prompt = a.get("prompt", "");
-        if (prompt.isEmpty()) throw new UsageException("trace: empty prompt; pass --prompt with text that contains the subject");
-        String subject = a.require("subject");
-        TraceOptions t = parse(() -> Declared.from(TraceOptions.forCli(), a::has, n -> a.get(n, null)));
-        int window = parse(t.corruption()::window);
-        int samples = parse(t.corruption()::samples);
-        if (t.kinds().size() > 1) throw new UsageException("trace: --kind all is the notebook's triptych; the CLI traces one kind a run: resid, mlp or attn");
-        Kind kind = t.kinds().get(0);
-        Noise noise = t.corruption().noise();
-        if (a.has("replace")) noise = noise.replacing();
-        if (a.has("noise-file")) {
-            Path f = Path.of(a.get("noise-file", ""));
-            if (!Files.isRegularFile(f)) {
-                throw new UsageException("trace: noise file " + f + " not found; pass a .npy of standard-normal draws "
+    public int run(PrintStream out) throws Exception {
+        String prompt = this.prompt.one();
+        String subject = trace.subject();
+        int window = trace.corruption().window();
+        int samples = trace.corruption().samples();
+        Noise noise = trace.corruption().noise();
+        if (replace) noise = noise.replacing();
+        if (noiseFile != null) {
+            if (!Files.isRegularFile(noiseFile)) {
+                throw new UsageException("trace: noise file " + noiseFile + " not found; pass a .npy of standard-normal draws "
                         + "[samples, subject tokens, width]");
             }
-            noise = noise.withDrawsFile(f);
+            noise = noise.withDrawsFile(noiseFile);
         }
-        CausalTrace.TokenRange range = parse(() -> CausalTrace.TokenRange.parse(a.get("tokens", "all")));
-        Kind frozen = a.has("frozen") ? parse(() -> Kind.parse(a.get("frozen", ""))) : null;
-        if (frozen == Kind.RESID) throw new UsageException("trace: --frozen takes mlp or attn");
-        if (frozen != null && kind != Kind.RESID) {
-            throw new UsageException("trace: --frozen restores states; drop --kind or use --kind resid");
+        int maxRows = Declared.range("--max-rows", this.maxRows, 1, 1 << 20);
+        CausalTrace.TokenRange range = CausalTrace.TokenRange.parse(tokens);
+        Kind frozenKind = frozen == null ? null : Kind.parse(frozen);
+        if (frozenKind == Kind.RESID) throw new UsageException("trace: --frozen takes mlp or attn");
+        List<Kind> kinds = trace.kinds();
+        if (frozenKind != null) {
+            if (!trace.allKinds() && kinds.get(0) != Kind.RESID) {
+                throw new UsageException("trace: --frozen restores states; drop --kind or use --kind resid");
+            }
+            kinds = List.of(Kind.RESID);
         }
-        try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT), a.dtype())) {
-            UnknownWords.note(gpt, prompt, subject, t.expect()).ifPresent(System.err::println);
-            if (kind != Kind.RESID || frozen != null) Kind.wholeModelNote(window, gpt.nLayer()).ifPresent(System.err::println);
-            CausalTrace.Builder b = CausalTrace.builder(gpt).setPrompt(prompt).setSubject(subject).optKind(kind)
-                    .optWindow(window).optSamples(samples).optNoise(noise).optTokenRange(range).optFrozen(frozen)
-                    .optMaxRows(a.getInt("max-rows", 256, 1, 1 << 20));
-            if (t.expect() != null) b.optExpect(t.expect());
-            TraceResult r = b.build().run();
-            if (a.json()) {
-                Json.print(out, r.toMap());
+        try (Gpt gpt = model.load()) {
+            UnknownWords.note(gpt, prompt, subject, trace.expect()).ifPresent(System.err::println);
+            CausalTrace.Builder b = CausalTrace.builder(gpt).setPrompt(prompt).setSubject(subject)
+                    .optWindow(window).optSamples(samples).optNoise(noise).optTokenRange(range).optFrozen(frozenKind)
+                    .optMaxRows(maxRows);
+            if (trace.expect() != null) b.optExpect(trace.expect());
+            List<TraceResult> results = b.build().run(kinds);   // one clean and corrupted baseline for every kind, as %trace
+            if (kinds.stream().anyMatch(k -> k != Kind.RESID) || frozenKind != null) {
+                Kind.wholeModelNote(window, gpt.nLayer()).ifPresent(System.err::println);   // after the run: errors stay one line
+            }
+            if (json.json()) {
+                List<Map<String, Object>> maps = results.stream().map(TraceResult::toMap).toList();
+                Json.print(out, maps.size() == 1 ? maps.get(0) : maps);
             } else {
-                print(out, r);
+                for (TraceResult r : results) print(out, r);
             }
             return 0;
-        }
-    }
-
-    private static <T> T parse(java.util.function.Supplier<T> s) {
-        try {
-            return s.get();
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("trace: " + e.getMessage());
         }
     }
 
@@ -106,7 +109,7 @@ final class TraceCommand implements Command {
         StringBuilder head = new StringBuilder(String.format("%-18s", "token \\ layer"));
         for (int l = 0; l < r.layers(); l++) head.append(String.format("%8d", l));
         out.println(head);
-        java.util.List<String> labels = r.labels();
+        List<String> labels = r.labels();
         for (int i = 0; i < labels.size(); i++) {
             StringBuilder line = new StringBuilder(String.format("%-18s", labels.get(i)));
             for (int l = 0; l < r.layers(); l++) line.append(String.format("%8.4f", r.score(i, l)));

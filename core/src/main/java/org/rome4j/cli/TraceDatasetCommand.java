@@ -1,23 +1,24 @@
 package org.rome4j.cli;
 
-import org.rome4j.options.CorruptionOptions;
-import org.rome4j.options.Declared;
-
 import org.rome4j.data.KnownFact;
 import org.rome4j.data.KnownFacts;
 import org.rome4j.io.Outputs;
 import org.rome4j.model.Gpt;
-import org.rome4j.model.Models;
 import org.rome4j.model.UnknownWords;
+import org.rome4j.options.CorruptionOptions;
+import org.rome4j.options.Declared;
+import org.rome4j.options.JsonOption;
+import org.rome4j.options.ModelOptions;
+import org.rome4j.options.OutOption;
 import org.rome4j.trace.DatasetResult;
 import org.rome4j.trace.DatasetTrace;
-import org.rome4j.trace.Noise;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code trace-dataset}: causal traces of every known fact of a file, averaged (paper Fig. 2). Writes
@@ -25,67 +26,57 @@ import java.util.Set;
  * figures ({@code figures/*.json}) to the output folder, and caches each fact in
  * {@code cases/}, so a second run resumes.
  */
+@picocli.CommandLine.Command(name = "trace-dataset", description = "Paper Fig. 2: traces every fact the model knows (all three "
+        + "kinds), caches each fact in OUT/cases (rerun to resume), and writes the average indirect effects by token role x layer "
+        + "(averages.csv, summary.csv, aggregate.json, figures).")
 final class TraceDatasetCommand implements Command {
-    @Override
-    public String name() { return "trace-dataset"; }
+    @Option(names = "--facts", paramLabel = "FILE", required = true, description = "facts in known_1000.json format")
+    Path factsFile;
+
+    @Mixin
+    OutOption out;
+
+    @Option(names = "--limit", paramLabel = "N", description = "trace at most N facts (default: all)")
+    Integer limit;
+
+    @Mixin
+    CorruptionOptions corruption;
+
+    @Option(names = "--quiet", description = "no progress lines")
+    boolean quiet;
+
+    @Mixin
+    ModelOptions model;
+
+    @Mixin
+    JsonOption json;
 
     @Override
-    public String usage() {
-        return "trace-dataset --model M [--dtype f32|bf16|f16] --facts FILE --out DIR [--limit N] [--window W] [--samples N] [--noise s3] [--json]";
-    }
-
-    @Override
-    public String help() {
-        return "  --facts FILE        facts in known_1000.json format (required)\n"
-                + "  --out DIR           results folder; rerunning with the same DIR resumes (required)\n"
-                + "  --limit N           trace at most N facts (default: all)\n"
-                + Declared.helpLines(new CorruptionOptions())
-                + "  --quiet             no progress lines\n"
-                + "  --dtype D           weights in memory: f32 (default), bf16 or f16; computed in float32\n"
-                + "  --model M           the embedded tiny-facts (default), a model folder in HF layout, or a hub id in the HF cache\n"
-                + "  --json              print the result as JSON on stdout";
-    }
-
-    @Override
-    public int run(String[] argv, PrintStream out) throws Exception {
-        Set<String> valued = new java.util.HashSet<>(Set.of("model", "dtype", "facts", "out", "limit"));
-        valued.addAll(Declared.names(new CorruptionOptions(), false));
-        Args a = Args.parse(name(), argv, valued, Set.of("json", "quiet"));
-        Path factsFile = Path.of(a.require("facts"));
-        Path dir = Path.of(a.require("out"));
+    public int run(PrintStream stdout) throws Exception {
+        Path dir = out.path();
         Outputs.checkResumable(dir, d -> Files.isRegularFile(d.resolve("config.json")) && Files.isDirectory(d.resolve("cases")),
                 "trace-dataset results (config.json, cases/)");
-        int limit = a.getInt("limit", -1, 0, Integer.MAX_VALUE);
-        int window;
-        int samples;
-        Noise noise;
-        try {
-            CorruptionOptions c = Declared.from(new CorruptionOptions(), a::has, n -> a.get(n, null));
-            window = c.window();
-            samples = c.samples();
-            noise = c.noise();
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(name() + ": " + e.getMessage());
-        }
+        int limit = this.limit == null ? -1 : Declared.range("--limit", this.limit, 0, Integer.MAX_VALUE);
+        int window = corruption.window();
+        int samples = corruption.samples();
         List<KnownFact> facts = KnownFacts.read(factsFile);
-        boolean quiet = a.has("quiet");
-        try (Gpt gpt = Models.load(a.get("model", Models.DEFAULT), a.dtype())) {
+        try (Gpt gpt = model.load()) {
             org.rome4j.trace.Kind.wholeModelNote(window, gpt.nLayer()).ifPresent(System.err::println);
             List<KnownFact> traced = limit >= 0 && limit < facts.size() ? facts.subList(0, limit) : facts;
             UnknownWords.noteFor(gpt, traced.stream().map(KnownFact::prompt).toList(), "facts").ifPresent(System.err::println);
             long t0 = System.nanoTime();
             DatasetResult r = DatasetTrace.builder(gpt).setFacts(facts).optLimit(limit).optWindow(window).optSamples(samples)
-                    .optNoise(noise).optCacheDir(dir)
+                    .optNoise(corruption.noise()).optCacheDir(dir)
                     .optListener((done, total, msg) -> {
                         if (!quiet) System.err.printf("[%d/%d] %s%n", done, total, msg);
                     })
                     .build().run();
             r.writeTo(dir);
-            if (a.json()) {
-                Json.print(out, r.toMap());
+            if (json.json()) {
+                Json.print(stdout, r.toMap());
             } else {
-                out.print(r.report((System.nanoTime() - t0) / 1e9));
-                out.println("tables and figures in " + dir);
+                stdout.print(r.report((System.nanoTime() - t0) / 1e9));
+                stdout.println("tables and figures in " + dir);
             }
             return 0;
         }

@@ -6,17 +6,21 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The causal-tracing options of {@code rome4j trace} and {@code %trace}: {@code --kind}, {@code --expect} and the
- * {@link CorruptionOptions}. Declared once; the face chooses {@code --kind}'s default
- * ({@link #forCli()}: resid, one heatmap per run as the original's {@code calculate_hidden_flow};
- * {@link #forNotebook()}: all, the Fig. 1 triptych).
+ * The causal-tracing options of {@code rome4j trace} and {@code %trace}: {@link SubjectOption}, {@code --kind},
+ * {@code --expect} and the {@link CorruptionOptions}. Declared once, one default on both faces: {@code --kind all}, the
+ * three kinds of paper Fig. 1 traced together, sharing the clean and corrupted runs.
  */
-public final class TraceOptions {
-    @Option(names = "--kind", paramLabel = "K", converter = KindWord.class,
-            description = "which states to restore: resid, mlp or attn (all: the three side by side, in a notebook)")
+public final class TraceOptions implements Texts {
+    @Mixin
+    SubjectOption subject = new SubjectOption();
+
+    @Option(names = "--kind", paramLabel = "K", converter = KindWord.class, defaultValue = "all",
+            description = "which states to restore: resid, mlp, attn, or all (the three, sharing the clean and corrupted runs; "
+                    + "resid alone with --frozen)")
     String kind;
 
     @Mixin
@@ -24,20 +28,6 @@ public final class TraceOptions {
 
     @Option(names = "--expect", paramLabel = "O", description = "the expected answer (default: the model's own greedy answer)")
     String expect;
-
-    private TraceOptions(String defaultKind) {
-        this.kind = defaultKind;
-    }
-
-    /** The CLI's: {@code --kind resid} unless given. */
-    public static TraceOptions forCli() {
-        return new TraceOptions("resid");
-    }
-
-    /** The notebook's: {@code --kind all} unless given. */
-    public static TraceOptions forNotebook() {
-        return new TraceOptions("all");
-    }
 
     static final class KindWord implements ITypeConverter<String> {
         @Override
@@ -51,9 +41,19 @@ public final class TraceOptions {
         }
     }
 
-    /** The kinds to trace: one, or all three for {@code all}. */
+    /** The subject. */
+    public String subject() {
+        return subject.subject();
+    }
+
+    /** The kinds to trace: one, or all three (resid, mlp, attn) for {@code all}. */
     public List<Kind> kinds() {
         return kind.equals("all") ? List.of(Kind.RESID, Kind.MLP, Kind.ATTN) : List.of(Kind.parse(kind));
+    }
+
+    /** Whether {@code --kind all} (the default) is in force. */
+    public boolean allKinds() {
+        return kind.equals("all");
     }
 
     /** The window, samples and noise. */
@@ -64,5 +64,12 @@ public final class TraceOptions {
     /** The expected answer, or null. */
     public String expect() {
         return expect;
+    }
+
+    @Override
+    public List<String> texts() {
+        List<String> t = new ArrayList<>(subject.texts());
+        if (expect != null) t.add(expect);
+        return t;
     }
 }

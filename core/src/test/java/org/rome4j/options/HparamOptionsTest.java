@@ -41,10 +41,10 @@ class HparamOptionsTest {
     }
 
     @Test
-    void helpLinesComeFromTheDeclaration() {
-        String help = Declared.helpLines(new HparamOptions());
-        assertEquals(3, help.lines().count(), help);
+    void helpComesFromTheDeclaration() {
+        String help = Declared.commandLine(new HparamOptions(), "x").getUsageMessage();
         assertTrue(help.contains("--fact-token T") && help.contains("--layer L") && help.contains("--hparams F|NAME"), help);
+        assertTrue(help.startsWith("usage: x "), help);
         assertEquals(List.of("hparams", "layer", "fact-token"), Declared.names(new HparamOptions(), false));
     }
 }

@@ -3,7 +3,7 @@ package org.rome4j.kernel;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.magic.MagicsRegistry;
 import org.rome4j.magics.MagicException;
-import org.rome4j.magics.Tokenizer;
+import org.rome4j.magics.ShellWords;
 import org.rome4j.io.Problems;
 
 import java.util.List;
@@ -21,7 +21,7 @@ public final class Notebook {
         BaseKernel k = kernel();
         if (!k.getMagicsRegistry().getLineMagicNames().contains(name)) throw unknown("%" + name);
         try {
-            List<String> words = Tokenizer.split(args);
+            List<String> words = ShellWords.split(args);
             return k.getMagicsRegistry().evalLineMagic(k, name, words);
         } catch (CancellationException | MagicException | InterruptedException e) {
             throw e;
@@ -53,7 +53,7 @@ public final class Notebook {
         BaseKernel k = kernel();
         if (!k.getMagicsRegistry().getCellMagicNames().contains(name)) throw unknown("%%" + name);
         try {
-            List<String> words = Tokenizer.split(args);
+            List<String> words = ShellWords.split(args);
             return k.getMagicsRegistry().evalCellMagic(k, name, words, body);
         } catch (CancellationException | MagicException | InterruptedException e) {
             throw e;

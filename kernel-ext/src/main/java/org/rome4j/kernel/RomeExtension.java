@@ -33,7 +33,7 @@ public final class RomeExtension implements Extension {
     public void install(BaseKernel kernel) {
         Session session = Session.global();
         MagicsRegistry registry = kernel.getMagicsRegistry();
-        for (Magic m : MAGICS.all()) {
+        for (Magic<?> m : MAGICS.all()) {
             if (m.isCell()) {
                 registry.registerCellMagic(m.spec().name(), (k, args, body) -> m.call(session, args, body));
             } else {

@@ -203,7 +203,7 @@ public final class RomeKernel extends BaseKernel {
         String line = currentLine(code, at);
         Matcher m = Pattern.compile("^\\s*(?:[\\w.$<>\\[\\],? ]+?\\s*=\\s*)?%{1,2}([\\w-]+)").matcher(line);
         if (m.find()) {
-            Optional<Magic> magic = RomeExtension.MAGICS.find(m.group(1));
+            var magic = RomeExtension.MAGICS.find(m.group(1));
             if (magic.isPresent()) {
                 return new DisplayData(magic.get().spec().help());
             }
@@ -226,7 +226,7 @@ public final class RomeKernel extends BaseKernel {
         }
         Matcher o = MAGIC_OPTION.matcher(line);
         if (o.matches()) {
-            Optional<Magic> magic = RomeExtension.MAGICS.find(o.group(1));
+            var magic = RomeExtension.MAGICS.find(o.group(1));
             if (magic.isPresent()) {
                 List<String> opts = magic.get().spec().optionNames().stream().filter(n -> n.startsWith(o.group(2))).toList();
                 return opts.isEmpty() ? null : new ReplacementOptions(opts, at - o.group(2).length(), at);

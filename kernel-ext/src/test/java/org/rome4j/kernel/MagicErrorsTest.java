@@ -66,7 +66,7 @@ class MagicErrorsTest {
         String body = "[{\"prompt\": \"{} plays the sport of\", \"subject\": \"Megan Rapinoe\", \"target\": \"basketball\"}]";
 
         List<String> cells = new ArrayList<>(List.of("%foo", "%lsmagic", "%%foo\n1", "var x = %nosuchmagic 1"));
-        for (Magic m : RomeExtension.MAGICS.all()) {
+        for (Magic<?> m : RomeExtension.MAGICS.all()) {
             String name = m.spec().name();
             String base = BASE.getOrDefault(name, "");
             String help = m.spec().help();

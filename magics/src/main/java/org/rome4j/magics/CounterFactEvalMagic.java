@@ -7,6 +7,12 @@ import org.rome4j.model.Gpt;
 import org.rome4j.rome.Rome;
 import org.rome4j.rome.RomeHparams;
 
+import org.rome4j.options.Declared;
+import org.rome4j.options.HparamOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,20 +22,32 @@ import java.util.List;
  * {@code %counterfact_eval [--dataset F|known_1000] [--limit N]}: the CounterFact evaluation (edit, measure,
  * undo per record) on the current model with the session's ROME settings, live progress, cancellable.
  */
-public final class CounterFactEvalMagic implements Magic {
-    private final Spec spec = new Spec("counterfact_eval",
-            "CounterFact evaluation: for each record edit the model with ROME, measure efficacy (ES), paraphrase (PS) and "
-                    + "neighborhood (NS) scores, magnitudes and generation entropy, then undo. Shows pre and post summaries.")
-            .option("dataset", "F", "known_1000", "CounterFact JSON file, or known_1000 (the bundled benchmark built from known_1000)")
-            .option("limit", "N", "5", "evaluate only the first N records")
-            .option("tokens", "N", "20", "new tokens per generation-entropy text (0 skips generation)")
-            .with(RomeMagics::romeOptions)
-            .option("out", "DIR", null, "where per-case results are written (an interrupted run resumes from them)")
-            .example("%counterfact_eval --limit 3");
+public final class CounterFactEvalMagic implements Magic<CounterFactEvalMagic.Options> {
+    /** The declaration: the dataset and how much of it, the {@link HparamOptions} {@code rome4j eval} has, and a results folder. */
+    @Command(name = "counterfact_eval", description = "CounterFact evaluation: for each record edit the model with ROME, measure "
+            + "efficacy (ES), paraphrase (PS) and neighborhood (NS) scores, magnitudes and generation entropy, then undo. Shows pre "
+            + "and post summaries.", footerHeading = "%nexamples:%n", footer = "  %%counterfact_eval --limit 3")
+    public static final class Options {
+        @Option(names = "--dataset", paramLabel = "F", defaultValue = "known_1000",
+                description = "CounterFact JSON file, or known_1000 (the bundled benchmark built from known_1000)")
+        String dataset;
+
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "5", description = "evaluate only the first N records")
+        int limit;
+
+        @Option(names = "--tokens", paramLabel = "N", defaultValue = "20", description = "new tokens per generation-entropy text (0 skips generation)")
+        int tokens;
+
+        @Mixin
+        HparamOptions hparams;
+
+        @Option(names = "--out", paramLabel = "DIR", description = "where per-case results are written (an interrupted run resumes from them)")
+        Path out;
+    }
 
     @Override
-    public Spec spec() {
-        return spec;
+    public Options options() {
+        return new Options();
     }
 
     @Override
@@ -49,28 +67,28 @@ public final class CounterFactEvalMagic implements Magic {
     }
 
     @Override
-    public Object run(Session session, Spec.Parsed a, String body) throws IOException {
-        String dataset = a.get("dataset");
+    public Object run(Session session, Options o, String body) throws IOException {
+        String dataset = o.dataset;
         List<CounterFactRecord> records = records(dataset);
-        int limit = a.getInt("limit", 1, 1_000_000);
-        int tokens = a.getInt("tokens", 0, 10_000);
+        int limit = Declared.range("--limit", o.limit, 1, 1_000_000);
+        int tokens = Declared.range("--tokens", o.tokens, 0, 10_000);
         Gpt gpt = session.model();
-        RomeHparams hp = RomeMagics.hparams("%counterfact_eval", gpt, a);
+        RomeHparams hp = o.hparams.resolve(gpt.name(), gpt);
         Rome rome = session.editing().rome(session, gpt, hp);
         int n = Math.min(limit, records.size());
         try (Progress p = session.progress("CounterFact: " + n + " cases", n)) {
             CounterFactEval.Builder b = CounterFactEval.builder(rome).limit(limit).generationTokens(tokens)
                     .optListener(p)
                     .optCancellation(new org.rome4j.progress.CancellationToken());   // checks the thread's interrupt
-            if (a.has("out")) {
-                org.rome4j.io.Outputs.checkResumable(Path.of(a.get("out")), d -> {
+            if (o.out != null) {
+                org.rome4j.io.Outputs.checkResumable(o.out, d -> {
                     try (var files = java.nio.file.Files.list(d)) {
                         return files.anyMatch(x -> x.getFileName().toString().startsWith("case_"));
                     } catch (IOException e) {
                         return false;
                     }
                 }, "evaluation results (case_*.json)");
-                b.outDir(Path.of(a.get("out")));
+                b.outDir(o.out);
             }
             return new CounterFactResult(b.build().run(records), dataset);
         }

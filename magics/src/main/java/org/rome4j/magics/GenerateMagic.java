@@ -2,23 +2,32 @@ package org.rome4j.magics;
 
 import org.rome4j.model.Generator;
 import org.rome4j.model.Gpt;
+import org.rome4j.options.GenerationOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.util.List;
 
 /** {@code %generate "prompt" [--max-new-tokens N] [--top-k K --seed S] [--compare]}. */
-public final class GenerateMagic implements Magic {
-    private final Spec spec = new Spec("generate",
-            "Continue a prompt with the current model: greedy by default, or seeded top-k sampling.")
-            .positional("prompt", "the text to continue (quote it)", true)
-            .option("max-new-tokens", "N", "20", "tokens to generate")
-            .option("top-k", "K", "0", "sample from the K most likely tokens (0: greedy)")
-            .option("seed", "S", "0", "sampler seed (same seed, same text)")
-            .flag("compare", "generate with the edited and the original model side by side")
-            .example("%generate \"The Eiffel Tower is located in\" --max-new-tokens 10");
+public final class GenerateMagic implements Magic<GenerateMagic.Options> {
+    /** The declaration: the prompt, the generation options {@code rome4j generate} has, and {@code --compare}. */
+    @Command(name = "generate", description = "Continue a prompt with the current model: greedy by default, or seeded top-k sampling.",
+            footerHeading = "%nexamples:%n", footer = "  %%generate \"The Eiffel Tower is located in\" --max-new-tokens 10")
+    public static final class Options {
+        @Mixin
+        PromptArgument prompt;
+
+        @Mixin
+        GenerationOptions generation;
+
+        @Option(names = "--compare", description = "generate with the edited and the original model side by side")
+        boolean compare;
+    }
 
     @Override
-    public Spec spec() {
-        return spec;
+    public Options options() {
+        return new Options();
     }
 
     @Override
@@ -27,16 +36,16 @@ public final class GenerateMagic implements Magic {
     }
 
     @Override
-    public Object run(Session session, Spec.Parsed args, String body) {
-        String prompt = args.positional(0);
+    public Object run(Session session, Options o, String body) {
+        String prompt = o.prompt.prompt();
         if (prompt.isEmpty()) {
             throw new MagicException("%generate: the prompt is empty; give the text to continue in quotes");
         }
-        int n = args.getInt("max-new-tokens", 1, 2048);
-        Generator g = Generator.builder().maxNewTokens(n).topK(args.getInt("top-k", 0, 1_000_000))
-                .seed(Long.parseLong(String.valueOf(args.getInt("seed", Integer.MIN_VALUE, Integer.MAX_VALUE)))).build();
+        int n = o.generation.maxNewTokens();
+        Generator g = o.generation.generator();
         Gpt gpt = session.model();
-        if (args.flag("compare")) {
+        o.generation.checkContext(gpt, List.of(prompt));
+        if (o.compare) {
             org.rome4j.rome.Rome rome = session.editing().current(gpt);
             if (rome == null || rome.edits().isEmpty()) {
                 throw new MagicException("%generate: --compare needs an active edit, and none is applied; "

@@ -7,7 +7,7 @@ import org.rome4j.magics.display.MimeBundle;
 import java.util.List;
 
 /** A magic's {@code --help}: usage, options with defaults, examples. */
-public record Help(Spec spec) implements Displayable {
+public record Help(MagicSpec spec) implements Displayable {
     /** The help text. */
     public String text() {
         return spec.help();

@@ -2,27 +2,34 @@ package org.rome4j.magics;
 
 import org.rome4j.model.Gpt;
 import org.rome4j.model.Models;
-import org.rome4j.model.WeightType;
-
-import java.util.List;
+import org.rome4j.options.DtypeOption;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code %load_model [name|dir] [--dtype f32|bf16|f16]}: makes a model of any supported family current for every other magic. */
-public final class LoadModelMagic implements Magic {
-    private final Spec spec = new Spec("load_model",
-            "Load a model and make it the current one for every other magic. Without an argument: the embedded "
-                    + Models.DEFAULT + " model (or -Drome4j.model / ROME4J_MODEL when set).")
-            .positional("model", "an embedded model name (" + String.join(", ", Models.EMBEDDED)
-                    + "), a directory in HF layout, or a hub id in the local HF cache (gpt2-xl)", false)
-            .option("dtype", "f32|bf16|f16", "f32", "the type weights are kept in (half types halve the memory; every layer "
-                    + "computes in float32)")
-            .option("device", "cpu|gpu", "cpu", "where the weights live (cpu only on this build)")
-            .example("%load_model")
-            .example("%load_model /path/to/gpt2-xl")
-            .example("%load_model /path/to/Llama-3.2-1B --dtype bf16");
+public final class LoadModelMagic implements Magic<LoadModelMagic.Options> {
+    /** The declaration: the model (the CLI's --model, here the first word) and the {@link DtypeOption} every command has. */
+    @Command(name = "load_model", description = "Load a model and make it the current one for every other magic. Without an "
+            + "argument: the embedded " + Models.DEFAULT + " model (or -Drome4j.model / ROME4J_MODEL when set).",
+            footerHeading = "%nexamples:%n", footer = {"  %%load_model", "  %%load_model /path/to/gpt2-xl",
+                "  %%load_model /path/to/Llama-3.2-1B --dtype bf16"})
+    public static final class Options {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "an embedded model name (tiny-facts), a "
+                + "directory in HF layout, or a hub id in the local HF cache (gpt2-xl)")
+        String model;
+
+        @Mixin
+        DtypeOption dtype;
+
+        @Option(names = "--device", paramLabel = "cpu|gpu", defaultValue = "cpu", description = "where the weights live (cpu only on this build)")
+        String device;
+    }
 
     @Override
-    public Spec spec() {
-        return spec;
+    public Options options() {
+        return new Options();
     }
 
     @Override
@@ -31,15 +38,14 @@ public final class LoadModelMagic implements Magic {
     }
 
     @Override
-    public Object run(Session session, Spec.Parsed args, String body) {
-        String dtype = args.getChoice("dtype", List.of("f32", "bf16", "f16"));
-        String device = args.getChoice("device", List.of("cpu", "gpu"));
-        if (!device.equals("cpu")) {
+    public Object run(Session session, Options o, String body) {
+        if (!o.device.equals("cpu")) {
+            if (!o.device.equals("gpu")) throw new MagicException("%load_model: --device is cpu or gpu, got " + o.device);
             throw new MagicException("%load_model: --device gpu needs the CUDA build (mvn -Pcuda package); this jar runs on cpu");
         }
-        String source = args.positional(0) == null ? Session.defaultModelName() : args.positional(0);
+        String source = o.model == null ? Session.defaultModelName() : o.model;
         long t0 = System.nanoTime();
-        Gpt gpt = Models.load(source, WeightType.parse(dtype));
+        Gpt gpt = Models.load(source, o.dtype.dtype());
         session.setModel(gpt, source);
         return ModelInfo.of(gpt, source, (System.nanoTime() - t0) / 1_000_000);
     }

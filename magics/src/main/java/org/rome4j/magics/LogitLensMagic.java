@@ -8,21 +8,27 @@ import org.rome4j.model.Batch;
 import org.rome4j.model.Gpt;
 import org.rome4j.model.Output;
 import org.rome4j.model.TextTokenizer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code %logit_lens "prompt"}: one forward that records {@code layer.{i}.out} for every layer, then
  * the model's own final norm and unembedding ({@link Gpt#finalNorm}, {@link Gpt#unembed}: LayerNorm or
  * RMSNorm, tied or untied head, GPT-J's head bias) applied to each recorded residual.
  */
-public final class LogitLensMagic implements Magic {
-    private final Spec spec = new Spec("logit_lens",
-            "Top next token at every layer and position: each layer's residual through the final norm and the unembedding.")
-            .positional("prompt", "the text to read (quote it)", true)
-            .example("%logit_lens \"The Eiffel Tower is located in the city of\"");
+public final class LogitLensMagic implements Magic<LogitLensMagic.Options> {
+    /** The declaration: the prompt. */
+    @Command(name = "logit_lens", description = "Top next token at every layer and position: each layer's residual through the "
+            + "final norm and the unembedding.", footerHeading = "%nexamples:%n",
+            footer = "  %%logit_lens \"The Eiffel Tower is located in the city of\"")
+    public static final class Options {
+        @Mixin
+        PromptArgument prompt;
+    }
 
     @Override
-    public Spec spec() {
-        return spec;
+    public Options options() {
+        return new Options();
     }
 
     @Override
@@ -31,8 +37,8 @@ public final class LogitLensMagic implements Magic {
     }
 
     @Override
-    public Object run(Session session, Spec.Parsed args, String body) {
-        String prompt = args.positional(0);
+    public Object run(Session session, Options o, String body) {
+        String prompt = o.prompt.prompt();
         Gpt gpt = session.model();
         TextTokenizer.Encoded enc = gpt.tokenizer().encode(prompt);
         if (enc.size() == 0) {

@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /** Every magic rome4j offers, by name. A kernel registers these; nothing here knows the kernel. */
 public final class Magics {
-    private final Map<String, Magic> byName = new LinkedHashMap<>();
+    private final Map<String, Magic<?>> byName = new LinkedHashMap<>();
 
     /** The standard set. */
     public static Magics standard() {
@@ -30,18 +30,18 @@ public final class Magics {
     }
 
     /** Adds (or replaces) a magic. */
-    public Magics add(Magic magic) {
+    public Magics add(Magic<?> magic) {
         byName.put(magic.spec().name(), magic);
         return this;
     }
 
     /** A magic by name (without % or %%). */
-    public Optional<Magic> find(String name) {
+    public Optional<Magic<?>> find(String name) {
         return Optional.ofNullable(byName.get(name));
     }
 
     /** All magics, in registration order. */
-    public List<Magic> all() {
+    public List<Magic<?>> all() {
         return new ArrayList<>(byName.values());
     }
 

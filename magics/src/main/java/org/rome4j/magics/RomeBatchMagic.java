@@ -11,6 +11,10 @@ import org.rome4j.rome.RomeHparams;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.Table;
 
+import org.rome4j.options.HparamOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,11 +24,16 @@ import java.util.List;
  * {@code [{"prompt": "{} plays the sport of", "subject": "...", "target": "...", "true": "..."}]}, applied in
  * order as ROME edits. If one fails, the edits this cell made are undone.
  */
-public final class RomeBatchMagic implements Magic {
-    private final Spec spec = new Spec("rome_batch", "Apply several ROME edits in order, from a JSON list in the cell body.")
-            .with(RomeMagics::romeOptions)
-            .cellBody("a JSON list of {\"prompt\": \"{} plays the sport of\", \"subject\": S, \"target\": T, \"true\": O (optional)}")
-            .example("%%rome_batch\n[{\"prompt\": \"{} plays the sport of\", \"subject\": \"Megan Rapinoe\", \"target\": \"basketball\"}]");
+public final class RomeBatchMagic implements Magic<RomeBatchMagic.Options> {
+    /** The declaration: the {@link HparamOptions} {@code rome4j edit} has; the requests come in the body. */
+    @Command(name = "rome_batch", description = "Apply several ROME edits in order, from a JSON list in the cell body: "
+            + "[{\"prompt\": \"{} plays the sport of\", \"subject\": S, \"target\": T, \"true\": O (optional)}].",
+            footerHeading = "%nexamples:%n", footer = {"  %%%%rome_batch",
+                "  [{\"prompt\": \"{} plays the sport of\", \"subject\": \"Megan Rapinoe\", \"target\": \"basketball\"}]"})
+    public static final class Options {
+        @Mixin
+        HparamOptions hparams;
+    }
 
     /** What {@code %%rome_batch} applied, with the target's probability before and after each edit. */
     public record Batch(List<Edit> applied, int active) implements Result {
@@ -61,8 +70,8 @@ public final class RomeBatchMagic implements Magic {
     }
 
     @Override
-    public Spec spec() {
-        return spec;
+    public Options options() {
+        return new Options();
     }
 
     @Override
@@ -112,13 +121,13 @@ public final class RomeBatchMagic implements Magic {
     }
 
     @Override
-    public Object run(Session session, Spec.Parsed a, String body) throws IOException {
+    public Object run(Session session, Options o, String body) throws IOException {
         List<Request> requests = parse(body);
         Gpt gpt = session.model();
         List<String> texts = new ArrayList<>();
         for (Request r : requests) texts.addAll(java.util.Arrays.asList(r.text(), r.subject(), r.targetNew()));
         org.rome4j.model.UnknownWords.note(gpt, texts.toArray(String[]::new)).ifPresent(System.err::println);
-        RomeHparams hp = RomeMagics.hparams("%%rome_batch", gpt, a);
+        RomeHparams hp = o.hparams.resolve(gpt.name(), gpt);
         Rome rome = session.editing().rome(session, gpt, hp);
         List<Edit> applied = new ArrayList<>();
         try (Progress p = session.progress("ROME edits", requests.size())) {

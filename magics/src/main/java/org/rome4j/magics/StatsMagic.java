@@ -1,29 +1,41 @@
 package org.rome4j.magics;
 
 import org.rome4j.model.Gpt;
+import org.rome4j.options.Declared;
 import org.rome4j.rome.KeyStats;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 
 /** {@code %stats --layer L [--corpus F,G...] [--samples N]}: key statistics of a layer, kept for {@code %rome_edit}. */
-public final class StatsMagic implements Magic {
-    private final Spec spec = new Spec("stats",
-            "Key statistics C = E[k kᵀ] of one layer's MLP keys over a corpus, with live progress; %rome_edit at that layer "
-                    + "uses them. Without --corpus the tiny-facts model uses its own training sentences.")
-            .option("layer", "L", null, "the layer (required)")
-            .option("corpus", "F[,G...]", null, "text files, one document per line (or .jsonl with a text field), comma-separated")
-            .option("samples", "N", "0", "use at most N documents (0: all)")
-            .example("%stats --layer 1")
-            .example("%stats --layer 17 --corpus wiki.txt --samples 1000");
+public final class StatsMagic implements Magic<StatsMagic.Options> {
+    /**
+     * The declaration. Its options differ from {@code rome4j stats}' on purpose: no output file (the statistics stay in the
+     * session for {@code %rome_edit}), a default corpus for tiny-facts, and {@code --samples} the first N documents.
+     */
+    @Command(name = "stats", description = "Key statistics C = E[k kT] of one layer's MLP keys over a corpus, with live progress; "
+            + "%%rome_edit at that layer uses them. Without --corpus the tiny-facts model uses its own training sentences.",
+            footerHeading = "%nexamples:%n", footer = {"  %%stats --layer 1", "  %%stats --layer 17 --corpus wiki.txt --samples 1000"})
+    public static final class Options {
+        @Option(names = "--layer", paramLabel = "L", required = true, description = "the layer")
+        Integer layer;
+
+        @Option(names = "--corpus", paramLabel = "F[,G...]", split = ",",
+                description = "text files, one document per line (or .jsonl with a text field), comma-separated")
+        List<Path> corpus;
+
+        @Option(names = "--samples", paramLabel = "N", defaultValue = "0", description = "use at most N documents (0: all)")
+        int samples;
+    }
 
     @Override
-    public Spec spec() {
-        return spec;
+    public Options options() {
+        return new Options();
     }
 
     @Override
@@ -32,15 +44,14 @@ public final class StatsMagic implements Magic {
     }
 
     @Override
-    public Object run(Session session, Spec.Parsed a, String body) {
-        if (!a.has("layer")) throw new MagicException("%stats: --layer L is required");
+    public Object run(Session session, Options o, String body) {
         Gpt gpt = session.model();
-        int layer = a.getInt("layer", 0, gpt.nLayer() - 1);
-        int samples = a.getInt("samples", 0, Integer.MAX_VALUE);
+        int layer = Declared.range("--layer", o.layer, 0, gpt.nLayer() - 1);
+        int samples = Declared.range("--samples", o.samples, 0, Integer.MAX_VALUE);
         List<String> corpus = null;
         String source = "the model's training sentences";
-        if (a.has("corpus")) {
-            List<Path> files = Arrays.stream(a.get("corpus").split(",")).map(String::strip).filter(s -> !s.isEmpty()).map(Path::of).toList();
+        if (o.corpus != null) {
+            List<Path> files = o.corpus.stream().filter(p -> !p.toString().isBlank()).toList();
             for (Path f : files) {
                 if (!Files.isRegularFile(f)) throw new MagicException("%stats: corpus file not found: " + f.toAbsolutePath());
             }

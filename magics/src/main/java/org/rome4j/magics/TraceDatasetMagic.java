@@ -7,27 +7,41 @@ import org.rome4j.progress.CancellationToken;
 import org.rome4j.trace.DatasetTrace;
 import org.rome4j.trace.Noise;
 
+import org.rome4j.options.CorruptionOptions;
+import org.rome4j.options.Declared;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 /** {@code %trace_dataset --facts FILE [--limit N]}: paper Fig. 2, with live progress, cancellable, resumable. */
-public final class TraceDatasetMagic implements Magic {
-    private final Spec spec = new Spec("trace_dataset",
-            "Paper Fig. 2: causal traces of many known facts, averaged by token role. Each fact's traces are cached, "
-                    + "so an interrupted run resumes where it stopped.")
-            .option("facts", "FILE", null, "facts in known_1000.json format (default: -Drome4j.facts, ROME4J_FACTS, else the bundled known_1000)")
-            .option("limit", "N", "100", "trace only the first N facts")
-            .option("window", "W", "10", "MLP/attention layers restored together")
-            .option("samples", "N", "10", "corrupted runs averaged per fact")
-            .option("noise", "SPEC", "s3", "noise: s3, u3, t5, or a number")
-            .option("cache", "DIR", null, "where per-fact traces are cached (default ~/.cache/rome4j/traces/MODEL)")
-            .example("%trace_dataset --facts known_1000.json --limit 50");
+public final class TraceDatasetMagic implements Magic<TraceDatasetMagic.Options> {
+    /** The declaration: the facts, the {@link CorruptionOptions} {@code rome4j trace-dataset} has, and the cache. */
+    @Command(name = "trace_dataset", description = "Paper Fig. 2: causal traces of many known facts, averaged by token role. Each "
+            + "fact's traces are cached, so an interrupted run resumes where it stopped.", footerHeading = "%nexamples:%n",
+            footer = "  %%trace_dataset --facts known_1000.json --limit 50")
+    public static final class Options {
+        @Option(names = "--facts", paramLabel = "FILE", description = "facts in known_1000.json format "
+                + "(default: -Drome4j.facts, ROME4J_FACTS, else the bundled known_1000)")
+        Path facts;
+
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "trace only the first N facts")
+        int limit;
+
+        @Mixin
+        CorruptionOptions corruption;
+
+        @Option(names = "--cache", paramLabel = "DIR", description = "where per-fact traces are cached (default ~/.cache/rome4j/traces/MODEL)")
+        Path cache;
+    }
 
     @Override
-    public Spec spec() {
-        return spec;
+    public Options options() {
+        return new Options();
     }
 
     @Override
@@ -44,8 +58,8 @@ public final class TraceDatasetMagic implements Magic {
     }
 
     @Override
-    public Object run(Session session, Spec.Parsed args, String body) throws IOException {
-        String file = args.has("facts") ? args.get("facts") : defaultFacts();
+    public Object run(Session session, Options o, String body) throws IOException {
+        String file = o.facts != null ? o.facts.toString() : defaultFacts();
         List<KnownFact> facts;
         if (file == null) {
             facts = KnownFacts.bundled();
@@ -56,17 +70,12 @@ public final class TraceDatasetMagic implements Magic {
             }
             facts = KnownFacts.read(path);
         }
-        int limit = args.getInt("limit", 1, 1_000_000);
-        Noise noise;
-        try {
-            noise = Noise.parse(args.get("noise"));
-        } catch (IllegalArgumentException e) {
-            throw new MagicException("%trace_dataset: --noise: " + e.getMessage());
-        }
+        int limit = Declared.range("--limit", o.limit, 1, 1_000_000);
+        Noise noise = o.corruption.noise();
         Gpt gpt = session.model();
-        int window = args.getInt("window", 1, 1000);
-        int samples = args.getInt("samples", 1, 10_000);
-        Path cache = args.has("cache") ? Path.of(args.get("cache"))
+        int window = o.corruption.window();
+        int samples = o.corruption.samples();
+        Path cache = o.cache != null ? o.cache
                 : Path.of(System.getProperty("user.home"), ".cache", "rome4j", "traces",
                         gpt.name() + "-" + fingerprint(gpt, window, samples, noise));
         org.rome4j.io.Outputs.checkResumable(cache, d -> java.nio.file.Files.isRegularFile(d.resolve("config.json")),

@@ -31,7 +31,7 @@ class CounterFactEvalMagicTest {
                 public void close() { }
             });
             CounterFactResult r = (CounterFactResult) new CounterFactEvalMagic().call(s,
-                    Tokenizer.split("--limit 2 --tokens 5"), null);
+                    ShellWords.split("--limit 2 --tokens 5"), null);
             assertEquals(2, r.cases());
             assertEquals(2, last[0], "progress reached the end");
             Table t = r.table();
@@ -61,7 +61,7 @@ class CounterFactEvalMagicTest {
             assertEquals(0, ((Edits) new RomeMagics.ListMagic().call(s, List.of(), null)).edits().size(), "every edit undone");
             assertInstanceOf(Help.class, new CounterFactEvalMagic().call(s, List.of("--help"), null));
             MagicException e = assertThrows(MagicException.class,
-                    () -> new CounterFactEvalMagic().call(s, Tokenizer.split("--dataset /nonexistent.json"), null));
+                    () -> new CounterFactEvalMagic().call(s, ShellWords.split("--dataset /nonexistent.json"), null));
             assertTrue(e.getMessage().startsWith("%counterfact_eval: dataset not found"), e.getMessage());
         } finally {
             s.setProgressSink(null);

@@ -29,24 +29,24 @@ class FamilyMagicsTest {
         Session s = Session.global();
         try {
             String dtype = family.equals("llama") ? "bf16" : "f32";
-            ModelInfo info = (ModelInfo) new LoadModelMagic().call(s, Tokenizer.split(arch(family) + " --dtype " + dtype), null);
+            ModelInfo info = (ModelInfo) new LoadModelMagic().call(s, ShellWords.split(arch(family) + " --dtype " + dtype), null);
             assertEquals(family, info.config().modelType());
             assertEquals(dtype, info.dtype());
             assertTrue(info.partCounts().keySet().containsAll(List.of("embeddings", "layer 0", "layer 3", "final norm", "head")),
                     info.partCounts().toString());
             Gpt gpt = s.model();
             String prompt = "Michael Jordan plays the sport of";
-            LogitLens lens = (LogitLens) new LogitLensMagic().call(s, Tokenizer.split("\"" + prompt + "\""), null);
+            LogitLens lens = (LogitLens) new LogitLensMagic().call(s, ShellWords.split("\"" + prompt + "\""), null);
             try (NDManager scope = gpt.newScope()) {
                 long arg = gpt.forwardLast(scope, Batch.of(gpt.tokenizer().ids(prompt)), Interventions.NONE).logits().flatten()
                         .argMax().getLong();
                 assertEquals(gpt.tokenizer().tokenText(arg), lens.lastTop(gpt.nLayer() - 1),
                         "the lens's last layer is the model's own prediction (its norm and head)");
             }
-            Trace t = (Trace) new TraceMagic().call(s, Tokenizer.split(
+            Trace t = (Trace) new TraceMagic().call(s, ShellWords.split(
                     "\"" + prompt + "\" --subject \"Michael Jordan\" --kind mlp --samples 3"), null);
             assertEquals(4, t.first().layers());
-            Generation g = (Generation) new GenerateMagic().call(s, Tokenizer.split("\"Apple was founded by\""), null);
+            Generation g = (Generation) new GenerateMagic().call(s, ShellWords.split("\"Apple was founded by\""), null);
             assertTrue(g.text().startsWith("Apple was founded by"), g.text());
 
             Path rome = arch(family).resolve("rome");
@@ -55,7 +55,7 @@ class FamilyMagicsTest {
             KeyStats.collector(gpt, 1).collect(KeyStats.corpus(List.of(corpus))).write(stats);
             String w = gpt.rewritableWeight(1);
             float[] before = gpt.parameters().f32(w, gpt.parameters().manager()).toFloatArray();
-            EditResult e = (EditResult) new RomeMagics.EditMagic().call(s, Tokenizer.split("\"{} plays the sport of\" "
+            EditResult e = (EditResult) new RomeMagics.EditMagic().call(s, ShellWords.split("\"{} plays the sport of\" "
                     + "--subject \"Michael Jordan\" --target football --hparams " + rome.resolve("hparams.json") + " --stats " + stats),
                     null);
             assertTrue(e.edit().post().targetProb() > e.edit().pre().targetProb(), e.summary());

@@ -20,16 +20,16 @@ class GenerateCompareTest {
         try {
             Gpt gpt = s.model();
             String cmd = "\"Megan Rapinoe professionally plays the sport of\" --max-new-tokens 3 --compare";
-            MagicException none = assertThrows(MagicException.class, () -> new GenerateMagic().call(s, Tokenizer.split(cmd), null));
+            MagicException none = assertThrows(MagicException.class, () -> new GenerateMagic().call(s, ShellWords.split(cmd), null));
             assertTrue(none.getMessage().contains("needs an active edit"), none.getMessage());
             Generation plain = (Generation) new GenerateMagic().call(s,
-                    Tokenizer.split("\"Megan Rapinoe professionally plays the sport of\" --max-new-tokens 3"), null);
+                    ShellWords.split("\"Megan Rapinoe professionally plays the sport of\" --max-new-tokens 3"), null);
             String w = "transformer.h.1.mlp.c_proj.weight";
             float[] before = gpt.parameters().get(w).toFloatArray();
-            new RomeMagics.EditMagic().call(s, Tokenizer.split(
+            new RomeMagics.EditMagic().call(s, ShellWords.split(
                     "\"{} professionally plays the sport of\" --subject \"Megan Rapinoe\" --target basketball"), null);
             float[] edited = gpt.parameters().get(w).toFloatArray();
-            Generation g = (Generation) new GenerateMagic().call(s, Tokenizer.split(cmd), null);
+            Generation g = (Generation) new GenerateMagic().call(s, ShellWords.split(cmd), null);
             assertEquals(List.of("edited", "original"), g.variants());
             assertEquals(plain.completion(), g.completions().get(1), "the original variant is the unedited model's");
             assertEquals(2, g.table().rowCount());

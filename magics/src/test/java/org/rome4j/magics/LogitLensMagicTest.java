@@ -38,7 +38,7 @@ class LogitLensMagicTest {
     @Test
     void lastLayerOfTheLensIsTheModelsOwnPrediction() throws Exception {
         String prompt = "The Eiffel Tower is located in the city of";
-        LogitLens lens = (LogitLens) new LogitLensMagic().call(session, Tokenizer.split("\"" + prompt + "\""), null);
+        LogitLens lens = (LogitLens) new LogitLensMagic().call(session, ShellWords.split("\"" + prompt + "\""), null);
         Gpt gpt = session.model();
         float[] logits;
         try (NDManager scope = gpt.newScope()) {
@@ -68,7 +68,7 @@ class LogitLensMagicTest {
     @Test
     void traceOfAllKindsGivesThreeHeatmapsSideBySide() throws Exception {
         Trace t = (Trace) new TraceMagic().call(session,
-                Tokenizer.split("\"The Space Needle is located in the city of\" --subject \"The Space Needle\" --samples 2"), null);
+                ShellWords.split("\"The Space Needle is located in the city of\" --subject \"The Space Needle\" --samples 2"), null);
         assertEquals(3, t.results().size());
         var fig = t.figure().toObjectNode();
         assertEquals(3, fig.path("data").size());
@@ -80,7 +80,7 @@ class LogitLensMagicTest {
     @Test
     void subjectMustBeInThePrompt() {
         MagicException e = org.junit.jupiter.api.Assertions.assertThrows(MagicException.class, () -> new TraceMagic().call(session,
-                Tokenizer.split("\"The Space Needle is in\" --subject Paris"), null));
+                ShellWords.split("\"The Space Needle is in\" --subject Paris"), null));
         assertEquals("%trace: the subject \"Paris\" does not occur in the prompt \"The Space Needle is in\"", e.getMessage());
     }
 }

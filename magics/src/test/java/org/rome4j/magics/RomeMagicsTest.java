@@ -22,7 +22,7 @@ class RomeMagicsTest {
             Gpt gpt = s.model();
             String w = "transformer.h.0.mlp.c_proj.weight";     // the tiny-facts preset edits layer 0
             float[] before = gpt.parameters().get(w).toFloatArray();
-            EditResult e = (EditResult) new RomeMagics.EditMagic().call(s, Tokenizer.split(
+            EditResult e = (EditResult) new RomeMagics.EditMagic().call(s, ShellWords.split(
                     "\"{} professionally plays the sport of\" --subject \"Megan Rapinoe\" --target basketball --true soccer"), null);
             assertEquals(List.of(0), e.edit().layers());
             assertFalse(java.util.Arrays.equals(before, gpt.parameters().get(w).toFloatArray()), "the edit changed the weight");
@@ -44,17 +44,20 @@ class RomeMagicsTest {
         Session s = Session.global();
         s.setModel(Models.load("tiny-facts"), "tiny-facts");
         try {
-            Spec spec = new RomeMagics.EditMagic().spec();
-            var hp = RomeMagics.hparams("%rome_edit", s.model(), spec.parse(Tokenizer.split(
-                    "\"{} is in\" --subject X --target Y --layer 2 --fact-token last")));
+            java.util.function.Function<String, RomeMagics.EditMagic.Options> parse = line -> {
+                RomeMagics.EditMagic.Options o = new RomeMagics.EditMagic().options();
+                new MagicSpec(o, false).parse(ShellWords.split(line));
+                return o;
+            };
+            var hp = parse.apply("\"{} is in\" --subject X --target Y --layer 2 --fact-token last").hparams.resolve("tiny-facts", s.model());
             assertEquals(List.of(2), hp.layers());
             assertEquals("last", hp.factToken().key());
-            assertEquals("subject_last", RomeMagics.hparams("%rome_edit", s.model(),
-                    spec.parse(Tokenizer.split("\"{} is in\" --subject X --target Y"))).factToken().key(), "the preset's");
-            MagicException bad = assertThrows(MagicException.class, () -> RomeMagics.hparams("%rome_edit", s.model(),
-                    spec.parse(Tokenizer.split("\"{} is in\" --subject X --target Y --fact-token middle"))));
+            assertEquals("subject_last", parse.apply("\"{} is in\" --subject X --target Y").hparams.resolve("tiny-facts", s.model())
+                    .factToken().key(), "the preset's");
+            MagicException bad = assertThrows(MagicException.class, () -> new RomeMagics.EditMagic().call(s,
+                    ShellWords.split("\"{} is in\" --subject X --target Y --fact-token middle"), null));
             assertTrue(bad.getMessage().startsWith("%rome_edit: --fact-token is subject_last"), bad.getMessage());
-            for (Magic m : List.of(new CounterFactEvalMagic(), new RomeBatchMagic())) {
+            for (Magic<?> m : List.<Magic<?>>of(new CounterFactEvalMagic(), new RomeBatchMagic())) {
                 assertTrue(m.spec().help().contains("--fact-token"), m.spec().name());
             }
         } finally {

@@ -43,7 +43,7 @@ class SaveMagicTest {
         for (String target : new String[] {src.toString(), src + "/", src.resolve("sub").toString(), tmp.toString()}) {
             for (String extra : new String[] {"", " --overwrite"}) {
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                        () -> save.call(s, Tokenizer.split(target + extra), null), target + extra);
+                        () -> save.call(s, ShellWords.split(target + extra), null), target + extra);
                 assertTrue(e.getMessage().contains("loaded from"), e.getMessage());
             }
         }
@@ -52,17 +52,17 @@ class SaveMagicTest {
         assertFalse(Files.exists(src.resolve("sub")));
 
         Path out = tmp.resolve("out");
-        save.call(s, Tokenizer.split(out.toString()), null);
+        save.call(s, ShellWords.split(out.toString()), null);
         ObjectNode saved = (ObjectNode) JSON.readTree(out.resolve("config.json").toFile());
         for (String k : new String[] {"bos_token_id", "summary_type", "attn_pdrop", "my_key", "n_layer", "vocab_size"}) {
             assertEquals(cfg.get(k), saved.get(k), k);
         }
         long before = Files.getLastModifiedTime(out.resolve("model.safetensors")).toMillis();
         IllegalArgumentException exists = assertThrows(IllegalArgumentException.class,
-                () -> save.call(s, Tokenizer.split(out.toString()), null));
+                () -> save.call(s, ShellWords.split(out.toString()), null));
         assertTrue(exists.getMessage().contains("--overwrite"), exists.getMessage());
         Files.writeString(out.resolve("stale.txt"), "from the old folder");
-        save.call(s, Tokenizer.split(out + " --overwrite"), null);
+        save.call(s, ShellWords.split(out + " --overwrite"), null);
         assertFalse(Files.exists(out.resolve("stale.txt")), "the folder is replaced, not merged");
         assertTrue(Files.isRegularFile(out.resolve("model.safetensors")));
         try (Stream<Path> left = Files.list(tmp)) {
@@ -72,7 +72,7 @@ class SaveMagicTest {
         // a non-empty folder that is not a model is never replaced
         Path notModel = Files.createDirectories(tmp.resolve("notes"));
         Files.writeString(notModel.resolve("a.txt"), "mine");
-        assertThrows(IllegalArgumentException.class, () -> save.call(s, Tokenizer.split(notModel + " --overwrite"), null));
+        assertThrows(IllegalArgumentException.class, () -> save.call(s, ShellWords.split(notModel + " --overwrite"), null));
         assertEquals("mine", Files.readString(notModel.resolve("a.txt")));
         assertTrue(before > 0);
     }

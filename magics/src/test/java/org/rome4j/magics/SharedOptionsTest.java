@@ -15,18 +15,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SharedOptionsTest {
     @Test
     void traceHelpAndCompletionComeFromTheDeclaration() {
-        Spec spec = new TraceMagic().spec();
+        MagicSpec spec = new TraceMagic().spec();
         String help = spec.help();
-        for (var o : Declared.spec(TraceOptions.forNotebook()).options()) {
-            assertTrue(help.contains(o.longestName() + " " + o.paramLabel()) && help.contains(Declared.description(o)), o.longestName() + ":\n" + help);
+        for (var o : Declared.spec(new TraceOptions()).options()) {
+            assertTrue(help.contains(o.longestName() + " " + o.paramLabel()), o.longestName() + ":\n" + help);
+            assertTrue(help.replaceAll("\\s+", " ").contains(Declared.description(o)), o.longestName() + ":\n" + help);
             assertTrue(spec.optionNames().contains(o.longestName()), o.longestName());
         }
-        assertTrue(help.contains("(default: all)") && help.contains("(default: 10)") && help.contains("(default: s3)"), help);
+        assertTrue(help.contains("Default: all") && help.contains("Default: 10") && help.contains("Default: s3"), help);
     }
 
     @Test
     void editingMagicsCompleteTheHparamOptions() {
-        for (Magic m : List.of(new RomeMagics.EditMagic(), new RomeBatchMagic(), new CounterFactEvalMagic())) {
+        for (Magic<?> m : List.<Magic<?>>of(new RomeMagics.EditMagic(), new RomeBatchMagic(), new CounterFactEvalMagic())) {
             for (String n : Declared.names(new HparamOptions(), false)) {
                 assertTrue(m.spec().optionNames().contains("--" + n), m.spec().name() + " --" + n);
             }
@@ -35,11 +36,12 @@ class SharedOptionsTest {
 
     @Test
     void aBadValueIsTheDeclarationsOneLine() {
-        MagicException e = assertThrows(MagicException.class, () -> new TraceMagic().run(null,
-                new TraceMagic().spec().parse(List.of("a b", "--subject", "a", "--kind", "sideways")), null));
-        assertEquals("%trace: --kind is resid, mlp, attn or all, got sideways", e.getMessage());
-        MagicException w = assertThrows(MagicException.class, () -> new TraceMagic().run(null,
-                new TraceMagic().spec().parse(List.of("a b", "--subject", "a", "--window", "0")), null));
-        assertEquals("%trace: --window must be at least 1, got 0", w.getMessage());
+        MagicException e = assertThrows(MagicException.class, () -> new TraceMagic().call(Session.global(),
+                List.of("a b", "--subject", "a", "--kind", "sideways"), null));
+        assertEquals("%trace: --kind is resid, mlp, attn or all, got sideways; see %trace --help", e.getMessage());
+        TraceMagic.Options o = new TraceMagic().options();
+        new MagicSpec(o, false).parse(List.of("a b", "--subject", "a", "--window", "0"));
+        IllegalArgumentException w = assertThrows(IllegalArgumentException.class, () -> o.trace.corruption().window());
+        assertEquals("--window must be at least 1, got 0", w.getMessage());
     }
 }

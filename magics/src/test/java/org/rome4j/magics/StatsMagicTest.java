@@ -39,7 +39,7 @@ class StatsMagicTest {
             });
             Path corpus = dir.resolve("c.txt");
             Files.writeString(corpus, "Megan Rapinoe plays soccer.\nThe Eiffel Tower is in Paris.\nDanielle Darrieux speaks French.\n");
-            StatsResult r = (StatsResult) new StatsMagic().call(s, Tokenizer.split("--layer 1 --corpus " + corpus), null);
+            StatsResult r = (StatsResult) new StatsMagic().call(s, ShellWords.split("--layer 1 --corpus " + corpus), null);
             assertTrue(updates[0] > 0, "progress reported");
             Table t = r.table();
             assertEquals(1, t.rowCount());
@@ -51,11 +51,11 @@ class StatsMagicTest {
             KeyStats stored = s.editing().stats(s, s.model(), 1, 0);
             assertSame(r.stats(), stored, "stored for %rome_edit");
 
-            StatsResult def = (StatsResult) new StatsMagic().call(s, Tokenizer.split("--layer 1"), null);
+            StatsResult def = (StatsResult) new StatsMagic().call(s, ShellWords.split("--layer 1"), null);
             assertTrue(def.stats().count() > r.stats().count(), "the model's own sentences give more tokens");
             assertSame(def.stats(), s.editing().stats(s, s.model(), 1, 0));
 
-            EditResult e = (EditResult) new RomeMagics.EditMagic().call(s, Tokenizer.split(
+            EditResult e = (EditResult) new RomeMagics.EditMagic().call(s, ShellWords.split(
                     "\"{} professionally plays the sport of\" --subject \"Megan Rapinoe\" --target basketball --layer 1"), null);
             assertTrue(e.edit().post().targetProb() > e.edit().pre().targetProb(), e.summary());
             assertCosineOne(e.edit().updates().get(0).u(), inverseTimes(def.stats(), e.edit().updates().get(0).kMean()),
@@ -64,7 +64,7 @@ class StatsMagicTest {
             // with an edit active and C⁻¹ cached, --stats F.npz still takes over for the next edit
             Path npz = dir.resolve("small.npz");
             r.stats().write(npz);
-            EditResult e2 = (EditResult) new RomeMagics.EditMagic().call(s, Tokenizer.split(
+            EditResult e2 = (EditResult) new RomeMagics.EditMagic().call(s, ShellWords.split(
                     "\"{} is a native speaker of\" --subject \"Danielle Darrieux\" --target English --layer 1 --stats " + npz), null);
             float[] k2 = e2.edit().updates().get(0).kMean();
             assertCosineOne(e2.edit().updates().get(0).u(), inverseTimes(r.stats(), k2), "the second edit used --stats");
@@ -72,7 +72,7 @@ class StatsMagicTest {
                     "the two statistics give different directions, so the check above can fail");
 
             // and %stats with edits active: later edits use the new statistics, undo stays exact
-            StatsResult again = (StatsResult) new StatsMagic().call(s, Tokenizer.split("--layer 1"), null);
+            StatsResult again = (StatsResult) new StatsMagic().call(s, ShellWords.split("--layer 1"), null);
             assertSame(again.stats(), s.editing().stats(s, s.model(), 1, 0));
             assertEquals(2, s.editing().current(s.model()).edits().size());
             new RomeMagics.UndoMagic().call(s, List.of("--all"), null);

@@ -20,10 +20,10 @@ class UnknownWordsMagicTest {
         PrintStream saved = System.err;
         System.setErr(new PrintStream(buf, true));
         try {
-            new GenerateMagic().call(s, Tokenizer.split("\"Zorblax plays the sport of\" --max-new-tokens 1"), null);
-            new LogitLensMagic().call(s, Tokenizer.split("\"Megan Rapinoe plays the sport of\""), null);
+            new GenerateMagic().call(s, ShellWords.split("\"Zorblax plays the sport of\" --max-new-tokens 1"), null);
+            new LogitLensMagic().call(s, ShellWords.split("\"Megan Rapinoe plays the sport of\""), null);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new RomeMagics.EditMagic().call(s,
-                    Tokenizer.split("\"{} plays the sport of\" --subject \"Megan Rapinoe\" --target Zorblax"), null));
+                    ShellWords.split("\"{} plays the sport of\" --subject \"Megan Rapinoe\" --target Zorblax"), null));
             assertTrue(e.getMessage().contains("entirely unknown"), e.getMessage());
         } finally {
             System.setErr(saved);

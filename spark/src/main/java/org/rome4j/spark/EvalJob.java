@@ -13,9 +13,9 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
-import org.rome4j.cli.Args;
 import org.rome4j.cli.Json;
-import org.rome4j.cli.RomeSetup;
+import org.rome4j.options.Declared;
+import org.rome4j.options.RomeSessionOptions;
 import org.rome4j.cli.UsageException;
 import org.rome4j.eval.CounterFactEval;
 import org.rome4j.eval.CounterFactRecord;
@@ -58,11 +58,11 @@ final class EvalJob implements SparkJob {
             .add("case_json", DataTypes.StringType, true)
             .add("error", DataTypes.StringType, true);
     private static final Set<String> VALUED;
-    private static final Set<String> FLAGS = new HashSet<>(RomeSetup.FLAGS);
+    private static final Set<String> FLAGS = new HashSet<>(Declared.names(new RomeSessionOptions(), true));
 
     static {
         Set<String> v = new HashSet<>(Set.of("model", "dataset", "format", "limit", "out", "gen-tokens", "tfidf-vocab", "idf", "snippets"));
-        v.addAll(RomeSetup.VALUED);
+        v.addAll(Declared.names(new RomeSessionOptions(), false));
         VALUED = v;
     }
 
@@ -243,7 +243,8 @@ final class EvalJob implements SparkJob {
             Args a = Args.parse("eval", spec.argv(), allValued(), allFlags());
             Gpt gpt = ExecutorModels.get(spec.model());
             String model = spec.model().model();
-            Rome rome = RomeSetup.session(a, model, gpt, RomeSetup.hparams(a, model, gpt), false);
+            RomeSessionOptions o = Declared.from(new RomeSessionOptions(), a::has, n -> a.get(n, null));
+            Rome rome = o.session(model, gpt, o.hparams(model, gpt), false);
             CounterFactEval.Builder b = CounterFactEval.builder(rome).generationTokens(a.getInt("gen-tokens", 100, 0, 10000));
             if (a.has("tfidf-vocab") || a.has("idf") || a.has("snippets")) {
                 b.reference(TfIdf.read(Path.of(a.require("tfidf-vocab")), Path.of(a.require("idf"))), Path.of(a.require("snippets")));

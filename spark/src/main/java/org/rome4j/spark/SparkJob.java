@@ -1,7 +1,6 @@
 package org.rome4j.spark;
 
 import org.apache.spark.sql.SparkSession;
-import org.rome4j.cli.Args;
 
 import java.io.PrintStream;
 import java.util.Set;

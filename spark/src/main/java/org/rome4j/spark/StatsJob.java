@@ -15,7 +15,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
-import org.rome4j.cli.Args;
 import org.rome4j.cli.Json;
 import org.rome4j.cli.UsageException;
 import org.rome4j.data.Corpus;

@@ -15,7 +15,6 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.rome4j.options.CorruptionOptions;
 import org.rome4j.options.Declared;
-import org.rome4j.cli.Args;
 import org.rome4j.cli.Json;
 import org.rome4j.cli.UsageException;
 import org.rome4j.data.KnownFact;

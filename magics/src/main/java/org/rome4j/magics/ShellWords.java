@@ -9,12 +9,12 @@ import java.util.List;
  * and outside quotes.
  *
  * <pre>{@code
- * Tokenizer.split("\"The Space Needle is in\" --subject 'Space Needle'")
+ * ShellWords.split("\"The Space Needle is in\" --subject 'Space Needle'")
  *     // [The Space Needle is in, --subject, Space Needle]
  * }</pre>
  */
-public final class Tokenizer {
-    private Tokenizer() { }
+public final class ShellWords {
+    private ShellWords() { }
 
     /**
      * The words of a line.

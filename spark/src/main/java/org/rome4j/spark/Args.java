@@ -1,4 +1,6 @@
-package org.rome4j.cli;
+package org.rome4j.spark;
+
+import org.rome4j.cli.UsageException;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,10 +10,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code --name value} and {@code --flag} options of one command. Each command declares what it
+ * {@code --name value} and {@code --flag} options of one Spark job (the single-machine CLI parses with picocli; the jobs
+ * still split their words here and pass the shared option groups through {@link org.rome4j.options.Declared#from}). Each command declares what it
  * accepts, so a typo is an error naming the known options rather than a silently ignored word.
  */
-public final class Args {
+final class Args {
     private final String command;
     private final Map<String, String> values = new LinkedHashMap<>();
     private final Set<String> flags = new LinkedHashSet<>();

@@ -1,0 +1,26 @@
+package org.rome4j.options;
+
+import org.rome4j.model.Gpt;
+import org.rome4j.model.Models;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Which model a command runs: {@code --model} and the {@link DtypeOption} its weights are kept in. */
+public final class ModelOptions {
+    @Option(names = "--model", paramLabel = "M", defaultValue = Models.DEFAULT,
+            description = "the embedded tiny-facts, a model folder in HF layout, or a hub id in the HF cache")
+    String model;
+
+    @Mixin
+    DtypeOption dtype = new DtypeOption();
+
+    /** The model as typed, e.g. {@code tiny-facts} or a folder. */
+    public String source() {
+        return model;
+    }
+
+    /** Loads it in the requested type. */
+    public Gpt load() {
+        return Models.load(model, dtype.dtype());
+    }
+}

@@ -1,0 +1,95 @@
+package org.rome4j.options;
+
+import org.rome4j.data.FactData;
+import org.rome4j.io.Npy;
+import org.rome4j.io.Outputs;
+import org.rome4j.model.Gpt;
+import org.rome4j.model.Models;
+import org.rome4j.rome.ContextTemplates;
+import org.rome4j.rome.KeyStats;
+import org.rome4j.rome.Rome;
+import org.rome4j.rome.RomeHparams;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * How {@code edit}, {@code eval} and the Spark {@code eval} job build their ROME session: the {@link HparamOptions},
+ * the key statistics ({@link StatsFileOption}, {@code --stats-dir}), the context templates and r-ROME.
+ */
+public final class RomeSessionOptions {
+    @Mixin
+    HparamOptions hparams = new HparamOptions();
+
+    @Mixin
+    StatsFileOption stats = new StatsFileOption();
+
+    @Option(names = "--stats-dir", paramLabel = "DIR", description = "the statistics cache, in the original's layout "
+            + "(default: $ROME4J_CACHE/stats, else ~/.cache/rome4j/stats)")
+    Path statsDir;
+
+    @Option(names = "--templates", paramLabel = "F.json", description = "context templates: a JSON list such as "
+            + "[\"{}\", \"The first thing I. {}\"] (default: generated)")
+    Path templates;
+
+    @Option(names = "--r-rome", description = "r-ROME: average keys over templates for the update too")
+    boolean rRome;
+
+    @Mixin
+    SeedOption seed = new SeedOption(0);
+
+    /** The hyper-parameters for {@code model}. */
+    public RomeHparams hparams(String model, Gpt gpt) throws IOException {
+        return hparams.resolve(model, gpt);
+    }
+
+    /**
+     * A session: statistics from --stats, else the original's cache path under --stats-dir (default: the user's
+     * cache folder, {@link KeyStats#defaultCacheDir()}; the original's {@code data/stats} is read when it has the file).
+     * For the embedded model missing statistics are computed from its own training sentences and cached, as the notebook does.
+     */
+    public Rome session(String model, Gpt gpt, RomeHparams hp, boolean measure) throws IOException {
+        Rome.Builder b = Rome.builder(gpt).hparams(hp).rRome(rRome).measure(measure).seed(seed.seed());
+        if (templates != null) b.templates(ContextTemplates.read(templates));
+        if (!hp.mom2Adjustment()) return b.build();
+        for (int l : hp.layers()) {
+            Path f = stats.path();
+            if (f == null) {
+                String module = hp.rewriteModuleTmp().replace("{}", Integer.toString(l));
+                f = KeyStats.cachePath(statsDir != null ? statsDir : KeyStats.defaultCacheDir(), model,
+                        hp.mom2Dataset(), module, hp.mom2Dtype(), hp.mom2NSamples());
+                Path legacy = KeyStats.cachePath(Path.of("data/stats"), model, hp.mom2Dataset(), module, hp.mom2Dtype(), hp.mom2NSamples());
+                if (!Files.isRegularFile(f) && statsDir == null && Files.isRegularFile(legacy)) f = legacy;
+                if (!Files.isRegularFile(f)) {
+                    if (!Models.EMBEDDED.contains(model)) {
+                        throw new IllegalArgumentException("no key statistics for layer " + l + " (looked for " + f + "): compute them with "
+                                + "rome4j stats --model " + model + " --layer " + l + " --corpus FILE --out " + f
+                                + " (" + KeyStats.CORPUS_FORMATS + "), or pass --stats");
+                    }
+                    b.stats(l, ownSentences(gpt, l, hp.mom2NSamples(), f));
+                    continue;
+                }
+            }
+            if (f.getFileName().toString().endsWith(".npy")) {
+                b.inverse(l, Npy.read(f).floats());     // a precomputed C⁻¹
+            } else {
+                b.stats(l, KeyStats.read(f).checkWidth(gpt, f));
+            }
+        }
+        return b.build();
+    }
+
+    /** The embedded model's statistics from its own training sentences (as %stats does), cached at {@code f}. */
+    private static KeyStats ownSentences(Gpt gpt, int layer, long samples, Path f) throws IOException {
+        System.err.println("computing key statistics for layer " + layer + " from " + gpt.name() + "'s training sentences (cached in "
+                + f + ")");
+        KeyStats.Collector c = KeyStats.collector(gpt, layer);
+        if (samples > 0) c.samples(samples);
+        KeyStats s = c.collect(FactData.loadBundled().corpus().iterator());
+        Outputs.file(f, false, "--overwrite", s::write);
+        return s;
+    }
+}
