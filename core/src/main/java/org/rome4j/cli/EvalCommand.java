@@ -19,7 +19,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.rome4j.options.Declared;
+import org.rome4j.options.EvalOptions;
 import org.rome4j.options.JsonOption;
 import org.rome4j.options.ModelOptions;
 import org.rome4j.options.OutOption;
@@ -32,9 +32,6 @@ import picocli.CommandLine.Option;
         + "undo; case_{id}.json per record in OUT (rerun to resume) and a summary table (ES, PS, NS, S, magnitudes, generation "
         + "entropy; zsRE token accuracy).")
 final class EvalCommand implements Command {
-    @Option(names = "--dataset", paramLabel = "F|known_1000", required = true, description = "CounterFact JSON (a list of "
-            + "{\"case_id\", \"requested_rewrite\", ...}), zsRE JSON, or known_1000 (the shipped CounterFact-format benchmark)")
-    String dataset;
 
     @Option(names = "--format", paramLabel = "F", defaultValue = "counterfact", description = "counterfact or zsre")
     String format;
@@ -42,12 +39,8 @@ final class EvalCommand implements Command {
     @Mixin
     OutOption out;
 
-    @Option(names = "--limit", paramLabel = "N", description = "at most N records (default: all)")
-    Integer limit;
-
-    @Option(names = "--gen-tokens", paramLabel = "N", defaultValue = "100", description = "tokens per generation for the fluency "
-            + "metrics, 0-10000")
-    int genTokens;
+    @Mixin
+    EvalOptions eval;
 
     @Option(names = "--tfidf-vocab", paramLabel = "F", description = "the original's TF-IDF vocabulary, for the consistency metric "
             + "(with --idf and --snippets)")
@@ -81,8 +74,9 @@ final class EvalCommand implements Command {
                 return false;
             }
         }, "evaluation results (case_*.json)");
-        int limit = this.limit == null ? Integer.MAX_VALUE : Declared.range("--limit", this.limit, 1, Integer.MAX_VALUE);
-        int genTokens = Declared.range("--gen-tokens", this.genTokens, 0, 10_000);
+        String dataset = eval.dataset();
+        int limit = eval.limit();
+        int genTokens = eval.genTokens();
         boolean reference = tfidfVocab != null || idf != null || snippets != null;
         if (reference && (tfidfVocab == null || idf == null || snippets == null)) {
             throw new UsageException("eval: the consistency metric needs --tfidf-vocab, --idf and --snippets together");

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.rome4j.options.Declared;
+import org.rome4j.options.FactsOption;
 import org.rome4j.options.JsonOption;
 import org.rome4j.options.ModelOptions;
 
@@ -20,9 +21,8 @@ import org.rome4j.options.ModelOptions;
 @picocli.CommandLine.Command(name = "facts", description = "How many facts the model completes: a fact is correct when the greedy "
         + "next token after its prompt is the first token of \" \" + attribute.")
 final class FactsCommand implements Command {
-    @picocli.CommandLine.Option(names = "--facts", paramLabel = "FILE", required = true,
-            description = "facts in known_1000.json format: a JSON list of {\"subject\", \"attribute\", \"prompt\", ...}")
-    Path factsFile;
+    @picocli.CommandLine.Mixin
+    FactsOption facts;
 
     @picocli.CommandLine.Option(names = "--batch", paramLabel = "N", defaultValue = "64", description = "prompts per forward pass, 1-4096")
     int batch;
@@ -35,7 +35,7 @@ final class FactsCommand implements Command {
 
     @Override
     public int run(PrintStream out) throws Exception {
-        List<KnownFact> facts = KnownFacts.read(factsFile);
+        List<KnownFact> facts = KnownFacts.read(this.facts.path());
         int batch = Declared.range("--batch", this.batch, 1, 4096);
         try (Gpt gpt = model.load()) {
             UnknownWords.noteFor(gpt, facts.stream().map(f -> f.prompt() + " " + f.attribute()).toList(), "facts")

@@ -6,7 +6,8 @@ import org.rome4j.io.Outputs;
 import org.rome4j.model.Gpt;
 import org.rome4j.model.UnknownWords;
 import org.rome4j.options.CorruptionOptions;
-import org.rome4j.options.Declared;
+import org.rome4j.options.FactsOption;
+import org.rome4j.options.LimitOption;
 import org.rome4j.options.JsonOption;
 import org.rome4j.options.ModelOptions;
 import org.rome4j.options.OutOption;
@@ -30,14 +31,14 @@ import java.util.List;
         + "kinds), caches each fact in OUT/cases (rerun to resume), and writes the average indirect effects by token role x layer "
         + "(averages.csv, summary.csv, aggregate.json, figures).")
 final class TraceDatasetCommand implements Command {
-    @Option(names = "--facts", paramLabel = "FILE", required = true, description = "facts in known_1000.json format")
-    Path factsFile;
+    @Mixin
+    FactsOption facts;
 
     @Mixin
     OutOption out;
 
-    @Option(names = "--limit", paramLabel = "N", description = "trace at most N facts (default: all)")
-    Integer limit;
+    @Mixin
+    LimitOption limit;
 
     @Mixin
     CorruptionOptions corruption;
@@ -56,10 +57,10 @@ final class TraceDatasetCommand implements Command {
         Path dir = out.path();
         Outputs.checkResumable(dir, d -> Files.isRegularFile(d.resolve("config.json")) && Files.isDirectory(d.resolve("cases")),
                 "trace-dataset results (config.json, cases/)");
-        int limit = this.limit == null ? -1 : Declared.range("--limit", this.limit, 0, Integer.MAX_VALUE);
+        int limit = this.limit.limit(-1);
         int window = corruption.window();
         int samples = corruption.samples();
-        List<KnownFact> facts = KnownFacts.read(factsFile);
+        List<KnownFact> facts = KnownFacts.read(this.facts.path());
         try (Gpt gpt = model.load()) {
             org.rome4j.trace.Kind.wholeModelNote(window, gpt.nLayer()).ifPresent(System.err::println);
             List<KnownFact> traced = limit >= 0 && limit < facts.size() ? facts.subList(0, limit) : facts;

@@ -52,8 +52,8 @@ public final class RomeSessionOptions {
      * For the embedded model missing statistics are computed from its own training sentences and cached, as the notebook does.
      */
     public Rome session(String model, Gpt gpt, RomeHparams hp, boolean measure) throws IOException {
-        Rome.Builder b = Rome.builder(gpt).hparams(hp).rRome(rRome).measure(measure).seed(seed.seed());
-        if (templates != null) b.templates(ContextTemplates.read(templates));
+        Rome.Builder b = Rome.builder(gpt).setHparams(hp).optRRome(rRome).optMeasure(measure).optSeed(seed.seed());
+        if (templates != null) b.optTemplates(ContextTemplates.read(templates));
         if (!hp.mom2Adjustment()) return b.build();
         for (int l : hp.layers()) {
             Path f = stats.path();
@@ -69,14 +69,14 @@ public final class RomeSessionOptions {
                                 + "rome4j stats --model " + model + " --layer " + l + " --corpus FILE --out " + f
                                 + " (" + KeyStats.CORPUS_FORMATS + "), or pass --stats");
                     }
-                    b.stats(l, ownSentences(gpt, l, hp.mom2NSamples(), f));
+                    b.optStats(l, ownSentences(gpt, l, hp.mom2NSamples(), f));
                     continue;
                 }
             }
             if (f.getFileName().toString().endsWith(".npy")) {
-                b.inverse(l, Npy.read(f).floats());     // a precomputed C⁻¹
+                b.optInverse(l, Npy.read(f).floats());     // a precomputed C⁻¹
             } else {
-                b.stats(l, KeyStats.read(f).checkWidth(gpt, f));
+                b.optStats(l, KeyStats.read(f).checkWidth(gpt, f));
             }
         }
         return b.build();

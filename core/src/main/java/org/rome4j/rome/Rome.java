@@ -24,8 +24,8 @@ import java.util.function.IntFunction;
  *
  * <pre>{@code
  * try (Gpt gpt = Models.load("tiny-facts")) {
- *     Rome rome = Rome.builder(gpt).hparams(RomeHparams.preset("tiny-facts"))
- *             .stats(1, KeyStats.read(Path.of("stats.npz"))).build();
+ *     Rome rome = Rome.builder(gpt).setHparams(RomeHparams.preset("tiny-facts"))
+ *             .optStats(1, KeyStats.read(Path.of("stats.npz"))).build();
  *     Edit e = rome.apply(Request.of("{} plays the sport of", "Michael Jordan", "football"));
  *     System.out.println(e.post().targetProb());
  *     rome.undo();                 // weights are the original bytes again
@@ -88,20 +88,20 @@ public final class Rome {
         }
 
         /** Hyper-parameters (required). */
-        public Builder hparams(RomeHparams h) {
+        public Builder setHparams(RomeHparams h) {
             this.hp = h;
             return this;
         }
 
         /** Key statistics for a layer; C⁻¹ is computed from them once. */
-        public Builder stats(int layer, KeyStats s) {
+        public Builder optStats(int layer, KeyStats s) {
             s.checkWidth(gpt, null);
             stats.put(layer, s);
             return this;
         }
 
         /** C⁻¹ for a layer, row-major [F*F] (e.g. from a golden file). */
-        public Builder inverse(int layer, float[] cInv) {
+        public Builder optInverse(int layer, float[] cInv) {
             int f = gpt.config().nInner();
             if (cInv.length != f * f) {
                 throw new IllegalArgumentException("inverse statistics for layer " + layer + " have " + cInv.length
@@ -111,51 +111,51 @@ public final class Rome {
             return this;
         }
 
-        /** Where statistics come from for layers without {@link #stats}/{@link #inverse} (e.g. a cache that computes them). */
-        public Builder statsSource(IntFunction<KeyStats> source) {
+        /** Where statistics come from for layers without {@link #optStats}/{@link #optInverse} (e.g. a cache that computes them). */
+        public Builder optStatsSource(IntFunction<KeyStats> source) {
             this.statsSource = source;
             return this;
         }
 
-        /** Fixed context templates (each with one {@code {}}); default: sampled with {@link #seed}. */
-        public Builder templates(List<String> t) {
+        /** Fixed context templates (each with one {@code {}}); default: sampled with {@link #optSeed}. */
+        public Builder optTemplates(List<String> t) {
             this.templates = ContextTemplates.validate(t);
             return this;
         }
 
         /** Seed of the sampled context templates (default 0). */
-        public Builder seed(long s) {
+        public Builder optSeed(long s) {
             this.seed = s;
             return this;
         }
 
         /** r-ROME (arXiv 2403.07175): the prefix-averaged key k* also in the update's denominator. */
-        public Builder rRome(boolean on) {
+        public Builder optRRome(boolean on) {
             this.rRome = on;
             return this;
         }
 
         /** Next-token predictions kept before/after (default 5). */
-        public Builder topK(int k) {
+        public Builder optTopK(int k) {
             this.topK = k;
             return this;
         }
 
         /** Greedy tokens generated before/after for the edit handle (default 10; 0 for none). */
-        public Builder generationTokens(int n) {
+        public Builder optGenerationTokens(int n) {
             this.genTokens = n;
             return this;
         }
 
         /** Whether edits measure predictions before and after (default true; off, {@link Edit#pre()} and {@link Edit#post()} are null). */
-        public Builder measure(boolean on) {
+        public Builder optMeasure(boolean on) {
             this.measure = on;
             return this;
         }
 
         /** Builds the session. */
         public Rome build() {
-            if (hp == null) throw new IllegalArgumentException("no hyper-parameters: call hparams(RomeHparams.preset(...))");
+            if (hp == null) throw new IllegalArgumentException("no hyper-parameters: call setHparams(RomeHparams.preset(...))");
             hp.checkFor(gpt.nLayer(), gpt.name());
             Map<Integer, KeyStats> given = Map.copyOf(stats);
             IntFunction<KeyStats> fallback = statsSource;

@@ -33,8 +33,8 @@ class EvalTest {
         gpt = Gpt.load(Shared.tinyGpt2());
         Path g = Shared.tinyGpt2().resolve("rome");
         RomeHparams hp = RomeHparams.parse(RomeHparams.read(g.resolve("hparams.json")).toJson().put("v_num_grad_steps", 3), "test");
-        rome = Rome.builder(gpt).hparams(hp).templates(ContextTemplates.read(g.resolve("context_templates.json")).subList(0, 3))
-                .inverse(1, Npy.read(g.resolve("mom2_inverse_float32.npy")).floats()).measure(false).build();
+        rome = Rome.builder(gpt).setHparams(hp).optTemplates(ContextTemplates.read(g.resolve("context_templates.json")).subList(0, 3))
+                .optInverse(1, Npy.read(g.resolve("mom2_inverse_float32.npy")).floats()).optMeasure(false).build();
     }
 
     @AfterAll

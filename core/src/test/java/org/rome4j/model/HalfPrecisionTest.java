@@ -120,9 +120,9 @@ class HalfPrecisionTest {
             Npy.Array mom2 = Npy.read(rome.resolve("mom2_float32.npy"));
             double[] m = new double[mom2.floats().length];
             for (int i = 0; i < m.length; i++) m[i] = mom2.floats()[i];
-            Rome r = Rome.builder(gpt).hparams(RomeHparams.read(rome.resolve("hparams.json")))
-                    .templates(ContextTemplates.read(gpt2.resolve("context_templates.json")))
-                    .stats(1, KeyStats.ofMoment(m, (int) mom2.shape()[0], 2595, "float32")).measure(false).build();
+            Rome r = Rome.builder(gpt).setHparams(RomeHparams.read(rome.resolve("hparams.json")))
+                    .optTemplates(ContextTemplates.read(gpt2.resolve("context_templates.json")))
+                    .optStats(1, KeyStats.ofMoment(m, (int) mom2.shape()[0], 2595, "float32")).optMeasure(false).build();
             String w = gpt.rewritableWeight(1);
             NDArray before = gpt.parameters().get(w);
             float[] w0 = gpt.parameters().f32(w, scope).toFloatArray();

@@ -98,8 +98,8 @@ class BosTokenizerTest {
         json.putArray("layers").add(0);                                  // layer 1's attention carries the edit on
         json.put("v_loss_layer", 1).put("mom2_adjustment", false);     // no statistics for this random model
         RomeHparams hp = RomeHparams.parse(json, "test");
-        Rome rome = Rome.builder(gpt).hparams(hp).templates(List.of("{}", "The city. {}", "Apple was founded. {}"))
-                .generationTokens(0).build();
+        Rome rome = Rome.builder(gpt).setHparams(hp).optTemplates(List.of("{}", "The city. {}", "Apple was founded. {}"))
+                .optGenerationTokens(0).build();
         Edit e = rome.apply(Request.of("{} plays the sport of", "Michael Jordan", "football"));
         Update u = e.updates().get(0);
         assertEquals("model.layers.0.mlp.down_proj.weight", u.weightName());

@@ -68,8 +68,8 @@ class FamilyRomeParityTest {
             assertTrue(eC < 1e-4, family + " C relative error " + eC);
 
             RomeHparams hp = RomeHparams.read(dir.resolve("hparams.json"));
-            Rome rome = Rome.builder(gpt).hparams(hp).templates(ContextTemplates.read(gpt2.resolve("context_templates.json")))
-                    .stats(1, KeyStats.ofMoment(toDouble(mom2.floats()), f, golden.get("mom2_count").asLong(), "float32"))
+            Rome rome = Rome.builder(gpt).setHparams(hp).optTemplates(ContextTemplates.read(gpt2.resolve("context_templates.json")))
+                    .optStats(1, KeyStats.ofMoment(toDouble(mom2.floats()), f, golden.get("mom2_count").asLong(), "float32"))
                     .build();
             JsonNode r = golden.get("request");
             float[] before = gpt.parameters().get(weight).toFloatArray();
@@ -138,8 +138,8 @@ class FamilyRomeParityTest {
             // gpt2-xl's numbers with layers that fit, so that only the module template is wrong
             com.fasterxml.jackson.databind.node.ObjectNode xl = RomeHparams.preset("gpt2-xl").toJson();
             xl.put("v_loss_layer", gpt.nLayer() - 1);
-            Rome rome = Rome.builder(gpt).hparams(RomeHparams.parse(xl, "gpt2-xl").withLayers(java.util.List.of(1)))
-                    .templates(java.util.List.of("{}")).measure(false).build();
+            Rome rome = Rome.builder(gpt).setHparams(RomeHparams.parse(xl, "gpt2-xl").withLayers(java.util.List.of(1)))
+                    .optTemplates(java.util.List.of("{}")).optMeasure(false).build();
             IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                     () -> rome.compute(Request.of("{} plays", "Michael Jordan", "golf"), 1));
             assertTrue(e.getMessage().contains("set rewrite_module_tmp to \"model.layers.{}.mlp.down_proj\""), e.getMessage());

@@ -39,9 +39,9 @@ class RomeParityTest {
         gpt = Gpt.load(Shared.tinyGpt2());
         golden = new ObjectMapper().readTree(dir.resolve("rome.json").toFile());
         RomeHparams hp = RomeHparams.read(dir.resolve("hparams.json"));
-        rome = Rome.builder(gpt).hparams(hp)
-                .templates(ContextTemplates.read(dir.resolve("context_templates.json")))
-                .inverse(1, Npy.read(dir.resolve("mom2_inverse_float32.npy")).floats())
+        rome = Rome.builder(gpt).setHparams(hp)
+                .optTemplates(ContextTemplates.read(dir.resolve("context_templates.json")))
+                .optInverse(1, Npy.read(dir.resolve("mom2_inverse_float32.npy")).floats())
                 .build();
     }
 

@@ -32,8 +32,8 @@ class RomeSessionTest {
     static Rome.Builder cheap() throws Exception {
         var g = Shared.tinyGpt2().resolve("rome");
         RomeHparams hp = RomeHparams.parse(RomeHparams.read(g.resolve("hparams.json")).toJson().put("v_num_grad_steps", 3), "t");
-        return Rome.builder(gpt).hparams(hp).templates(List.of("{}", "It is a good. {}", "When I was a. {}"))
-                .inverse(1, Npy.read(g.resolve("mom2_inverse_float32.npy")).floats());
+        return Rome.builder(gpt).setHparams(hp).optTemplates(List.of("{}", "It is a good. {}", "When I was a. {}"))
+                .optInverse(1, Npy.read(g.resolve("mom2_inverse_float32.npy")).floats());
     }
 
     @Test
@@ -54,7 +54,7 @@ class RomeSessionTest {
     void rRomeUsesThePrefixAveragedKeyInTheDenominator() throws Exception {
         Request r = Request.of("{} plays the sport of", "Michael Jordan", "football");
         Update plain = cheap().build().compute(r, 1);
-        Update rr = cheap().rRome(true).build().compute(r, 1);
+        Update rr = cheap().optRRome(true).build().compute(r, 1);
         assertArrayEquals(rr.kMean(), rr.curInput());
         assertFalse(java.util.Arrays.equals(plain.curInput(), plain.kMean()));
         assertArrayEquals(plain.u(), rr.u(), 0f);           // u is the same; only the denominator and v change
@@ -79,6 +79,6 @@ class RomeSessionTest {
         } finally {
             rome.undoAll();
         }
-        assertThrows(IllegalArgumentException.class, () -> cheap().hparams(RomeHparams.preset("gpt2-xl")).build());
+        assertThrows(IllegalArgumentException.class, () -> cheap().setHparams(RomeHparams.preset("gpt2-xl")).build());
     }
 }

@@ -39,9 +39,9 @@ class UndoTest {
     static Rome cheap(List<Integer> layers) throws Exception {
         RomeHparams hp = RomeHparams.read(rome.resolve("hparams.json"));
         hp = RomeHparams.parse(hp.toJson().put("v_num_grad_steps", 2), "test").withLayers(layers);
-        Rome.Builder b = Rome.builder(gpt).hparams(hp).templates(List.of("{}", "Here is a fact. {}")).measure(false);
+        Rome.Builder b = Rome.builder(gpt).setHparams(hp).optTemplates(List.of("{}", "Here is a fact. {}")).optMeasure(false);
         float[] inv = Npy.read(rome.resolve("mom2_inverse_float32.npy")).floats();
-        for (int l : layers) b.inverse(l, inv);     // any SPD matrix of the right width will do here
+        for (int l : layers) b.optInverse(l, inv);     // any SPD matrix of the right width will do here
         return b.build();
     }
 

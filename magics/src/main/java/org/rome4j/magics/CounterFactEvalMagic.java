@@ -7,7 +7,7 @@ import org.rome4j.model.Gpt;
 import org.rome4j.rome.Rome;
 import org.rome4j.rome.RomeHparams;
 
-import org.rome4j.options.Declared;
+import org.rome4j.options.EvalOptions;
 import org.rome4j.options.HparamOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,15 +28,8 @@ public final class CounterFactEvalMagic implements Magic<CounterFactEvalMagic.Op
             + "efficacy (ES), paraphrase (PS) and neighborhood (NS) scores, magnitudes and generation entropy, then undo. Shows pre "
             + "and post summaries.", footerHeading = "%nexamples:%n", footer = "  %%counterfact_eval --limit 3")
     public static final class Options {
-        @Option(names = "--dataset", paramLabel = "F", defaultValue = "known_1000",
-                description = "CounterFact JSON file, or known_1000 (the bundled benchmark built from known_1000)")
-        String dataset;
-
-        @Option(names = "--limit", paramLabel = "N", defaultValue = "5", description = "evaluate only the first N records")
-        int limit;
-
-        @Option(names = "--tokens", paramLabel = "N", defaultValue = "20", description = "new tokens per generation-entropy text (0 skips generation)")
-        int tokens;
+        @Mixin
+        EvalOptions eval = new EvalOptions(5, 20);
 
         @Mixin
         HparamOptions hparams;
@@ -68,10 +61,10 @@ public final class CounterFactEvalMagic implements Magic<CounterFactEvalMagic.Op
 
     @Override
     public Object run(Session session, Options o, String body) throws IOException {
-        String dataset = o.dataset;
+        String dataset = o.eval.dataset();
         List<CounterFactRecord> records = records(dataset);
-        int limit = Declared.range("--limit", o.limit, 1, 1_000_000);
-        int tokens = Declared.range("--tokens", o.tokens, 0, 10_000);
+        int limit = o.eval.limit();
+        int tokens = o.eval.genTokens();
         Gpt gpt = session.model();
         RomeHparams hp = o.hparams.resolve(gpt.name(), gpt);
         Rome rome = session.editing().rome(session, gpt, hp);

@@ -35,7 +35,7 @@ final class Editing {
         }
         if (rome == null) {
             hparams = hp;
-            rome = Rome.builder(gpt).hparams(hp).measure(true).statsSource(layer -> stats(session, gpt, layer, hp.mom2NSamples())).build();
+            rome = Rome.builder(gpt).setHparams(hp).optMeasure(true).optStatsSource(layer -> stats(session, gpt, layer, hp.mom2NSamples())).build();
         }
         return rome;
     }

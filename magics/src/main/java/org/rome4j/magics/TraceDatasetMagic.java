@@ -8,7 +8,7 @@ import org.rome4j.trace.DatasetTrace;
 import org.rome4j.trace.Noise;
 
 import org.rome4j.options.CorruptionOptions;
-import org.rome4j.options.Declared;
+import org.rome4j.options.LimitOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,8 +29,8 @@ public final class TraceDatasetMagic implements Magic<TraceDatasetMagic.Options>
                 + "(default: -Drome4j.facts, ROME4J_FACTS, else the bundled known_1000)")
         Path facts;
 
-        @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "trace only the first N facts")
-        int limit;
+        @Mixin
+        LimitOption limit = new LimitOption(100);
 
         @Mixin
         CorruptionOptions corruption;
@@ -70,7 +70,7 @@ public final class TraceDatasetMagic implements Magic<TraceDatasetMagic.Options>
             }
             facts = KnownFacts.read(path);
         }
-        int limit = Declared.range("--limit", o.limit, 1, 1_000_000);
+        int limit = o.limit.limit(Integer.MAX_VALUE);
         Noise noise = o.corruption.noise();
         Gpt gpt = session.model();
         int window = o.corruption.window();

@@ -31,7 +31,7 @@ class CounterFactEvalMagicTest {
                 public void close() { }
             });
             CounterFactResult r = (CounterFactResult) new CounterFactEvalMagic().call(s,
-                    ShellWords.split("--limit 2 --tokens 5"), null);
+                    ShellWords.split("--limit 2 --gen-tokens 5"), null);
             assertEquals(2, r.cases());
             assertEquals(2, last[0], "progress reached the end");
             Table t = r.table();

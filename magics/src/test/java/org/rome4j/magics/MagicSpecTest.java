@@ -86,6 +86,12 @@ class MagicSpecTest {
                 "--json"));
         assertSameOptions(cli.get("edit").getCommandSpec(), new RomeMagics.EditMagic().spec(), List.of("--prompt", "--stats-dir",
                 "--templates", "--r-rome", "--seed", "--save-delta", "--save-model", "--overwrite", "--model", "--dtype", "--json"));
+        assertSameOptions(cli.get("eval").getCommandSpec(), new CounterFactEvalMagic().spec(), List.of("--format", "--out",
+                "--tfidf-vocab", "--idf", "--snippets", "--stats", "--stats-dir", "--templates", "--r-rome", "--seed", "--model",
+                "--dtype", "--json"));
+        assertSameOptions(cli.get("trace-dataset").getCommandSpec(), new TraceDatasetMagic().spec(), List.of("--facts", "--out",
+                "--quiet", "--model", "--dtype", "--json"));
+        assertTrue(new CounterFactEvalMagic().spec().help().contains("Default: 5"), "the notebook's own --limit default");
     }
 
     private static void assertSameOptions(picocli.CommandLine.Model.CommandSpec cli, MagicSpec magic, List<String> cliOnly) {

@@ -78,14 +78,14 @@ public final class RomeBenchmark {
         double secs = (System.nanoTime() - t0) / 1e9;
         System.out.printf("%s: statistics at layer %d: %d tokens in %.2f s = %.0f tokens/s%n", label, layer, s.count(), secs,
                 s.count() / secs);
-        Rome.Builder b = Rome.builder(gpt).hparams(hp).templates(templates).measure(false);
+        Rome.Builder b = Rome.builder(gpt).setHparams(hp).optTemplates(templates).optMeasure(false);
         int f = gpt.config().nInner();
         if (statsC) {
-            b.stats(layer, s);
+            b.optStats(layer, s);
         } else {
             float[] id = new float[f * f];
             for (int i = 0; i < f; i++) id[i * f + i] = 1f;
-            b.inverse(layer, id);
+            b.optInverse(layer, id);
         }
         Rome rome = b.build();
         if (Boolean.parseBoolean(System.getProperty("rome4j.bench.warmup", "true"))) {
