@@ -47,6 +47,36 @@ class TraceCommandTest {
         }
     }
 
+    /**
+     * Without --kind the CLI traces all three kinds in one run sharing the clean and corrupted forwards (the code %trace
+     * runs), and each kind's scores are the golden ones of the original code for that kind.
+     */
+    @Test
+    void kindAllIsTheDefaultAndGivesEachKindsGoldenScores() throws Exception {
+        Path dir = Shared.tinyGpt2();
+        CliRun r = run("trace", "--model", model(), "--prompt", "Michael Jordan plays the sport of", "--subject", "Michael Jordan",
+                "--noise", "1.514000415802002",
+                "--noise-file", dir.resolve("causal_trace/michael_jordan_noise_randn_f64.npy").toString(), "--json");
+        assertEquals(0, r.status(), r.err());
+        JsonNode all = new ObjectMapper().readTree(r.out());
+        assertTrue(all.isArray(), r.out());
+        assertEquals(3, all.size());
+        List<String> kinds = List.of("resid", "mlp", "attn");
+        for (int k = 0; k < 3; k++) {
+            JsonNode j = all.get(k);
+            assertEquals(kinds.get(k), j.get("kind").asText());
+            assertEquals(all.get(0).get("low_score").asDouble(), j.get("low_score").asDouble(), 0.0, "one corrupted baseline");
+            double[] want = Npy.read(dir.resolve("causal_trace/michael_jordan_" + kinds.get(k) + "_w10_scores.npy")).data();
+            for (int t = 0; t < 6; t++) {
+                for (int l = 0; l < 4; l++) assertEquals(want[t * 4 + l], j.get("scores").get(t).get(l).asDouble(), 1e-5, kinds.get(k));
+            }
+        }
+        CliRun text = run("trace", "--model", model(), "--prompt", "Michael Jordan plays the sport of", "--subject", "Michael Jordan",
+                "--samples", "2");
+        assertEquals(0, text.status(), text.err());
+        assertEquals(3, text.out().lines().filter(l -> l.startsWith("token \\ layer")).count(), text.out());
+    }
+
     @Test
     void textOutputAndFrozen() {
         CliRun r = run("trace", "--model", model(), "--prompt", "Michael Jordan plays the sport of", "--subject", "Michael Jordan",
