@@ -7,7 +7,6 @@ import org.rome4j.eval.TfIdf;
 import org.rome4j.eval.ZsreEval;
 import org.rome4j.io.Outputs;
 import org.rome4j.model.Gpt;
-import org.rome4j.model.Models;
 import org.rome4j.progress.CancellationToken;
 import org.rome4j.progress.ProgressListener;
 import org.rome4j.rome.Rome;

@@ -4,11 +4,9 @@ import org.rome4j.data.KnownFact;
 import org.rome4j.data.KnownFacts;
 import org.rome4j.eval.FactRecall;
 import org.rome4j.model.Gpt;
-import org.rome4j.model.Models;
 import org.rome4j.model.UnknownWords;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

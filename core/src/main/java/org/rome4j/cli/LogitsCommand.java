@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDManager;
 import org.rome4j.intervene.Interventions;
 import org.rome4j.model.Batch;
 import org.rome4j.model.Gpt;
-import org.rome4j.model.Models;
 import org.rome4j.model.UnknownWords;
 import org.rome4j.model.TextTokenizer;
 

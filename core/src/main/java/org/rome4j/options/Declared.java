@@ -4,7 +4,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -189,11 +188,6 @@ public final class Declared {
         if (spec.userObject() instanceof Texts t) return new ArrayList<>(t.texts());   // a group that lists its parts' texts too
         for (CommandSpec m : spec.mixins().values()) out.addAll(texts(m));
         return out;
-    }
-
-    /** The positional parameters' labels, e.g. {@code PROMPT}. */
-    public static List<String> positionals(CommandSpec spec) {
-        return spec.positionalParameters().stream().map(PositionalParamSpec::paramLabel).toList();
     }
 
     /**
