@@ -36,7 +36,8 @@ public final class Declared {
         spec.usageMessage().synopsisHeading("usage: ").showDefaultValues(true).sortOptions(false).sortSynopsis(false)
                 .descriptionHeading("%n").optionListHeading("%noptions:%n").parameterListHeading("%narguments:%n")
                 .commandListHeading("%ncommands:%n").width(110);
-        return new CommandLine(spec);
+        // a prompt such as "@user says" is text, never picocli's @argument-file
+        return new CommandLine(spec).setExpandAtFiles(false);
     }
 
     /** {@code --name=value} words as two ({@code --name value}), as the declarations' help writes them. */

@@ -138,6 +138,16 @@ class CliTest {
         for (String c : commandNames()) assertTrue(all.out().contains(c), all.out());
     }
 
+    /** A word starting with @ is text, not an argument file to read; --name=value is --name value. */
+    @Test
+    void atWordsAreTextAndInlineValuesWork(@TempDir Path tmp) throws Exception {
+        Path file = Files.writeString(tmp.resolve("words"), "Paris");   // picocli's @file expansion would read it
+        CliRun r = run("logits", "--model", model(), "--prompt=@" + file, "--json");
+        assertEquals(0, r.status(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertTrue(j.get("tokens").toString().contains("@"), j.toString());
+    }
+
     /** --max-new-tokens beyond the model's context is refused before generating, naming the limit. */
     @org.junit.jupiter.api.Test
     void generateRefusesMoreTokensThanTheContextHolds() {
