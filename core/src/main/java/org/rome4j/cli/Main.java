@@ -18,6 +18,8 @@ public final class Main {
             new GenerateCommand(),
             new FactsCommand(),
             new DownloadCommand(),
+            new DownloadDataCommand(),
+            new DownloadStatsCommand(),
             new TraceCommand(),
             new TraceDatasetCommand(),
             new StatsCommand(),
