@@ -32,6 +32,17 @@ public final class Devices {
         throw new IllegalArgumentException("unknown device \"" + spec + "\": use cpu, cuda or cuda:N");
     }
 
+    /**
+     * The device models load on when none is named: the system property {@code rome4j.device}, else the
+     * environment variable {@code ROME4J_DEVICE}, else the CPU (so a test run or a kernel can be moved to a
+     * GPU as a whole: {@code mvn test -Drome4j.device=cuda}).
+     */
+    public static Device defaultDevice() {
+        String p = System.getProperty("rome4j.device");
+        if (p == null || p.isBlank()) p = System.getenv("ROME4J_DEVICE");
+        return p == null || p.isBlank() ? Device.cpu() : parse(p);
+    }
+
     /** The name a user types for a device: {@code cpu} or {@code cuda:N}. */
     public static String name(Device d) {
         return d.isGpu() ? "cuda:" + d.getDeviceId() : "cpu";

@@ -89,10 +89,11 @@ public final class Gpt implements AutoCloseable {
 
     /**
      * {@link #load(Path)} keeping the weights in {@code type}: a file already in that type stays
-     * memory-mapped; other files are converted as they load. Every layer computes in float32.
+     * memory-mapped; other files are converted as they load. Every layer computes in float32. On
+     * {@link Devices#defaultDevice()} (the CPU unless {@code rome4j.device} / {@code ROME4J_DEVICE} say otherwise).
      */
     public static Gpt load(Path dir, WeightType type) {
-        return load(dir, type, ai.djl.Device.cpu());
+        return load(dir, type, Devices.defaultDevice());
     }
 
     /**

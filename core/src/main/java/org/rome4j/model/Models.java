@@ -36,7 +36,7 @@ public final class Models {
 
     /** {@link #load(String)} with the weights kept in {@code type} ({@link Gpt#load(Path, WeightType)}). */
     public static Gpt load(String nameOrPath, WeightType type) {
-        return load(nameOrPath, type, ai.djl.Device.cpu());
+        return load(nameOrPath, type, Devices.defaultDevice());
     }
 
     /** {@link #load(String, WeightType)} with the weights on {@code device} ({@code --device cpu|cuda[:N]}, {@link Devices}). */

@@ -30,6 +30,20 @@ class DevicesTest {
     }
 
     @Test
+    void theDefaultDeviceIsTheCpuUnlessAPropertyNamesOne() {
+        String saved = System.getProperty("rome4j.device");
+        try {
+            System.clearProperty("rome4j.device");
+            Assumptions.assumeTrue(System.getenv("ROME4J_DEVICE") == null, "ROME4J_DEVICE is set in this environment");
+            assertEquals(Device.cpu(), Devices.defaultDevice());
+            System.setProperty("rome4j.device", "cuda:1");
+            assertEquals(Device.gpu(1), Devices.defaultDevice());
+        } finally {
+            if (saved == null) System.clearProperty("rome4j.device"); else System.setProperty("rome4j.device", saved);
+        }
+    }
+
+    @Test
     void cudaOnACpuOnlyLibtorchFailsInOneLineNamingTheBuild() {
         Djl.init();
         Assumptions.assumeTrue(Engine.getEngine("PyTorch").getGpuCount() == 0, "a GPU is visible: this checks the CPU-only refusal");
