@@ -29,7 +29,7 @@ import java.util.List;
  * {@code TOKENIZER_DIR}) or {@code gptj-bf16} (28 layers, width 4096, BF16, 12 GB). Peak GPU memory is
  * read outside (environment/gpu-check.sh samples nvidia-smi).
  *
- * <pre>java -Xmx24g -cp kernel-ext/target/rome4j.jar org.rome4j.bench.DeviceBenchmark gpt2-xl|gptj-bf16|gpt2-small DIR TOKENIZER_DIR [DEVICE] [TEMPLATES.json]</pre>
+ * <pre>java -Xmx24g -cp kernel-ext/target/rome4j.jar org.rome4j.bench.DeviceBenchmark gpt2-xl|gptj-bf16|gpt2-small DIR TOKENIZER_DIR [DEVICE] [TEMPLATES.json] [DTYPE]</pre>
  */
 public final class DeviceBenchmark {
     private static final String PROMPT = "The Space Needle is located in the city of";
@@ -40,7 +40,7 @@ public final class DeviceBenchmark {
     /** Entry point. */
     public static void main(String[] args) throws Exception {
         if (args.length < 3) {
-            System.err.println("usage: DeviceBenchmark gpt2-xl|gptj-bf16|gpt2-small DIR TOKENIZER_DIR [cpu|cuda[:N]] [TEMPLATES.json]");
+            System.err.println("usage: DeviceBenchmark gpt2-xl|gptj-bf16|gpt2-small DIR TOKENIZER_DIR [cpu|cuda[:N]] [TEMPLATES.json] [f32|bf16]");
             System.exit(2);
         }
         Djl.init();
@@ -48,7 +48,7 @@ public final class DeviceBenchmark {
         Path dir = Path.of(args[1]);
         Path tok = Path.of(args[2]);
         Device device = Devices.parse(args.length > 3 ? args[3] : "cuda");
-        List<String> templates = args.length > 4 ? ContextTemplates.read(Path.of(args[4])) : null;
+        List<String> templates = args.length > 4 && !args[4].isEmpty() ? ContextTemplates.read(Path.of(args[4])) : null;
         boolean gptj = shape.equals("gptj-bf16");
         boolean small = shape.equals("gpt2-small");     // a smoke test of this benchmark on a CPU
         if (!Files.isRegularFile(dir.resolve("model.safetensors"))) {
@@ -58,7 +58,10 @@ public final class DeviceBenchmark {
             System.out.printf("%s: wrote %s in %.0f s%n", shape, dir, (System.nanoTime() - t0) / 1e9);
         }
         long t0 = System.nanoTime();
-        try (Gpt gpt = Gpt.load(dir, gptj ? WeightType.BF16 : WeightType.F32, device)) {
+        // a BF16 file is kept BF16 unless a 6th argument says f32 (widened once at load: twice the memory, no widening per use)
+        WeightType type = args.length > 5 ? WeightType.parse(args[5]) : gptj ? WeightType.BF16 : WeightType.F32;
+        try (Gpt gpt = Gpt.load(dir, type, device)) {
+            shape = shape + " (" + type.name().toLowerCase(java.util.Locale.ROOT) + ")";
             System.out.printf("%s on %s: loaded in %.1f s%n", shape, Devices.name(gpt.device()), (System.nanoTime() - t0) / 1e9);
             CausalTrace.Builder b = CausalTrace.builder(gpt).setPrompt(PROMPT).setSubject(SUBJECT).optSamples(10).optNoise(Noise.fixed(0.5));
             b.optTokenRange(CausalTrace.TokenRange.LAST_SUBJECT).build().run();      // warm-up: kernels, allocator
