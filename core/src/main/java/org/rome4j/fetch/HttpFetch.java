@@ -184,7 +184,7 @@ public final class HttpFetch {
             resp.body().close();
             throw new DownloadException(status == 404 ? "not found (HTTP 404): " + url + "; check the name and --endpoint"
                     : status == 401 || status == 403 ? "access denied (HTTP " + status + "): " + url
-                    : "HTTP " + status + " from " + url + "; try again later or pass --endpoint");
+                    : "HTTP " + status + " from " + url + "; try again later or pass --endpoint", status);
         }
         if (expect.size() >= 0 && total >= 0 && total != expect.size()) {
             resp.body().close();

@@ -77,8 +77,7 @@ public final class HubDownloader {
                 if (c.isPresent() && commit == null) commit = checkCommit(c.get());
                 if (Files.exists(staging.resolve(f))) files.add(f);
             }
-            Optional<String> single = fetch(id, revision, "model.safetensors", staging.resolve("model.safetensors"), false, progress);
-            if (single.isPresent()) {
+            if (fetchWeights(id, revision, "model.safetensors", staging.resolve("model.safetensors"), false, progress)) {
                 files.add("model.safetensors");
             } else {
                 fetch(id, revision, "model.safetensors.index.json", staging.resolve("model.safetensors.index.json"), false, progress)
@@ -90,7 +89,7 @@ public final class HubDownloader {
                 map.elements().forEachRemaining(v -> shards.add(v.asText()));
                 for (String s : shards) {
                     checkFileName(s, "a shard name in model.safetensors.index.json");
-                    fetch(id, revision, s, inside(staging, s, "a shard name"), true, progress);
+                    fetchWeights(id, revision, s, inside(staging, s, "a shard name"), true, progress);
                     files.add(s);
                 }
             }
@@ -204,6 +203,31 @@ public final class HubDownloader {
     private static String abbreviate(String s) {
         String t = s.replaceAll("\\p{Cntrl}", "?");
         return t.length() > 80 ? t.substring(0, 80) + "..." : t;
+    }
+
+    /**
+     * Fetches a weights file with {@link org.rome4j.fetch.HttpFetch}: a dropped connection is resumed with HTTP Range
+     * (the file can be gigabytes), the server's length is checked, progress goes to stderr. False when it does not
+     * exist and is optional.
+     */
+    private boolean fetchWeights(String id, String revision, String file, Path dest, boolean required,
+                                 BiConsumer<String, Long> progress) throws IOException, InterruptedException {
+        URI uri = URI.create(endpoint + "/" + id + "/resolve/" + revision + "/" + file);
+        try {
+            new org.rome4j.fetch.HttpFetch(System.err).headers(authHeader()).fetch(uri, dest, org.rome4j.fetch.HttpFetch.Expect.UNKNOWN);
+        } catch (org.rome4j.fetch.DownloadException e) {
+            if (e.status() == 404 && !required) return false;
+            if (e.status() == 404) {
+                throw new ModelLoadException(id + ": " + file + " not found at revision " + revision + " on " + endpoint + ": check the model id");
+            }
+            if (e.status() == 401 || e.status() == 403) {
+                throw new ModelLoadException(id + " needs authorisation (HTTP " + e.status() + "): set HF_TOKEN");
+            }
+            throw new ModelLoadException("download of " + id + "/" + file + " failed: " + e.getMessage());
+        }
+        Files.deleteIfExists(org.rome4j.fetch.HttpFetch.shaFile(dest));    // the hub's cache layout has no sidecars
+        progress.accept(file, Files.size(dest));
+        return true;
     }
 
     /** Fetches one file; empty when it does not exist and is optional. Returns the commit the hub reports. */

@@ -60,11 +60,12 @@ class HttpFetchTest {
             assertTrue(e.getMessage().contains("run the command again to resume") && e.getMessage().contains(url.toString()), e.getMessage());
             assertFalse(e.getMessage().contains("\n"));
             assertFalse(Files.exists(dest), "no final file after a dropped connection");
-            assertEquals(123_456, Files.size(HttpFetch.partFile(dest)));
+            long have = Files.size(HttpFetch.partFile(dest));
+            assertTrue(have > 0 && have <= 123_456, "the part holds what arrived: " + have);
 
             assertTrue(quiet().fetch(url, dest, expect));
             assertArrayEquals(BODY, Files.readAllBytes(dest));
-            assertEquals(123_456, s.requests().get(1).rangeStart(), "the second request resumes where the first stopped");
+            assertEquals(have, s.requests().get(1).rangeStart(), "the second request resumes where the first stopped");
             assertFalse(Files.exists(HttpFetch.partFile(dest)));
             assertFalse(Files.exists(HttpFetch.shaFile(dest)), "no sidecar when the checksum was known and verified");
         }
@@ -81,7 +82,11 @@ class HttpFetchTest {
             Path dest = tmp.resolve("f.bin");
             assertTrue(new HttpFetch(null).retries(3, 1).fetch(URI.create(s.url() + "/f"), dest, HttpFetch.Expect.UNKNOWN));
             assertArrayEquals(BODY, Files.readAllBytes(dest));
-            assertEquals(List.of(-1L, 50_000L, 100_000L), s.requests().stream().map(LoopbackServer.Request::rangeStart).toList());
+            List<Long> ranges = s.requests().stream().map(LoopbackServer.Request::rangeStart).toList();
+            assertEquals(3, ranges.size());
+            assertEquals(-1L, ranges.get(0));
+            assertTrue(0 < ranges.get(1) && ranges.get(1) <= 50_000 && ranges.get(1) < ranges.get(2) && ranges.get(2) <= ranges.get(1) + 50_000,
+                    "each retry resumes where the last stopped: " + ranges);
         }
     }
 
@@ -92,7 +97,7 @@ class HttpFetchTest {
                 ? LoopbackServer.Response.ok(BODY).dropAfter(100_000) : LoopbackServer.Response.ok(BODY))) {
             Path dest = tmp.resolve("f.bin");
             assertTrue(new HttpFetch(null).retries(1, 1).fetch(URI.create(s.url() + "/f"), dest, HttpFetch.Expect.UNKNOWN));
-            assertEquals(100_000, s.requests().get(1).rangeStart(), "it asked to resume");
+            assertTrue(s.requests().get(1).rangeStart() > 0, "it asked to resume");
             assertArrayEquals(BODY, Files.readAllBytes(dest), "the 200 answer replaced the partial bytes instead of being appended");
         }
     }

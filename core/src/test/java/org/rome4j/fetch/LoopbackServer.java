@@ -122,6 +122,14 @@ public final class LoopbackServer implements AutoCloseable {
         int n = resp.dropAfter() < 0 ? resp.body().length : (int) Math.min(resp.dropAfter(), resp.body().length);
         out.write(resp.body(), 0, n);
         out.flush();
+        if (resp.dropAfter() >= 0) {
+            // let the client read what was sent before the connection goes (a close right away can lose it in flight)
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     @Override

@@ -49,7 +49,9 @@ class HubDatasetDownloadTest {
             assertFalse(Files.exists(snap.resolve("20231101.fr")));
             List<Long> ranges = s.requests().stream().filter(r -> r.path().endsWith("00001-of-00002.parquet"))
                     .map(LoopbackServer.Request::rangeStart).toList();
-            assertEquals(List.of(-1L, 10_000L), ranges, "the dropped shard was resumed, not restarted");
+            assertEquals(2, ranges.size());
+            assertEquals(-1L, ranges.get(0));
+            assertTrue(ranges.get(1) > 0 && ranges.get(1) <= 10_000, "the dropped shard was resumed, not restarted: " + ranges);
 
             ModelLoadException none = assertThrows(ModelLoadException.class, () -> d.downloadDataset("org/wiki", "main", "*.csv", null));
             assertTrue(none.getMessage().startsWith("no file of dataset org/wiki matches \"*.csv\""), none.getMessage());
