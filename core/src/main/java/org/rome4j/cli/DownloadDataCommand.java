@@ -12,6 +12,8 @@ import java.util.Set;
 
 /** {@code download-data}: the original project's data sets (CounterFact, zsRE, known_1000, snippets, TF-IDF) into the data folder. */
 final class DownloadDataCommand implements Command {
+    /** The --endpoint help line both download commands share. */
+    static final String ENDPOINT_HELP = "  --endpoint URL      the host (default " + PaperData.DEFAULT_ENDPOINT + ", the original's)\n";
     @Override
     public String name() { return "download-data"; }
 
@@ -25,7 +27,7 @@ final class DownloadDataCommand implements Command {
         return "  NAME...             one or more of " + PaperData.File.keys() + " (or all)\n"
                 + "  --dir D             the data folder; files go to D/dsets/ (default " + PaperData.defaultDir()
                 + ", where eval looks)\n"
-                + "  --endpoint URL      the host (default " + PaperData.DEFAULT_ENDPOINT + ", the original's)\n"
+                + ENDPOINT_HELP
                 + "  an interrupted download resumes from NAME.part; a file appears only when complete and verified\n"
                 + "  --json              print the saved paths as JSON on stdout";
     }
@@ -50,10 +52,15 @@ final class DownloadDataCommand implements Command {
         Path dir = a.has("dir") ? Path.of(a.require("dir")) : PaperData.defaultDir();
         List<Path> saved = PaperData.download(files.stream().distinct().toList(), dir, a.get("endpoint", PaperData.DEFAULT_ENDPOINT),
                 new HttpFetch(System.err), System.err);
+        return printSaved(a, out, "dir", dir.toString(), saved);
+    }
+
+    /** The saved files: one path a line, or JSON {@code {key: value, "files": [...]}} with --json. */
+    static int printSaved(Args a, PrintStream out, String key, String value, List<Path> saved) throws Exception {
         if (a.json()) {
-            Json.print(out, Map.of("dir", dir.toString(), "files", saved.stream().map(Path::toString).toList()));
+            Json.print(out, Map.of(key, value, "files", saved.stream().map(Path::toString).toList()));
         } else {
-            saved.forEach(p -> out.println(p));
+            saved.forEach(out::println);
         }
         return 0;
     }

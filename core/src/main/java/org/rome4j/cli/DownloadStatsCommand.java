@@ -10,7 +10,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /** {@code download-stats}: the original project's precomputed key statistics into the statistics cache, where edit looks. */
@@ -30,7 +29,7 @@ final class DownloadStatsCommand implements Command {
                 + "  --hparams P|F.json  preset or file giving the module, dataset, precision and sample count (default: the model's preset)\n"
                 + "  --dir D             the statistics cache (default " + KeyStats.defaultCacheDir() + ", where edit looks; "
                 + "the same as edit --stats-dir)\n"
-                + "  --endpoint URL      the host (default " + PaperData.DEFAULT_ENDPOINT + ", the original's)\n"
+                + DownloadDataCommand.ENDPOINT_HELP
                 + "  files: D/MODEL/DATASET_stats/MODULE_PRECISION_mom2_N.npz, the original's layout\n"
                 + "  --json              print the saved paths as JSON on stdout";
     }
@@ -65,11 +64,6 @@ final class DownloadStatsCommand implements Command {
         Path dir = a.has("dir") ? Path.of(a.require("dir")) : KeyStats.defaultCacheDir();
         List<Path> saved = PaperStats.download(PaperStats.targets(model, hp, layers, dir), a.get("endpoint", PaperData.DEFAULT_ENDPOINT),
                 PaperStats.localWidth(model), new HttpFetch(System.err), System.err);
-        if (a.json()) {
-            Json.print(out, Map.of("model", model, "files", saved.stream().map(Path::toString).toList()));
-        } else {
-            saved.forEach(p -> out.println(p));
-        }
-        return 0;
+        return DownloadDataCommand.printSaved(a, out, "model", model, saved);
     }
 }

@@ -37,6 +37,27 @@ public final class DeviceBenchmark {
 
     private DeviceBenchmark() { }
 
+    /** Times the full 3-kind grid after a warm-up trace. */
+    static void grid(Gpt gpt, String shape, Device device) {
+        CausalTrace.Builder b = CausalTrace.builder(gpt).setPrompt(PROMPT).setSubject(SUBJECT).optSamples(10).optNoise(Noise.fixed(0.5));
+        b.optTokenRange(CausalTrace.TokenRange.LAST_SUBJECT).build().run();      // warm-up: kernels, allocator
+        long g0 = System.nanoTime();
+        List<TraceResult> grid = b.optTokenRange(CausalTrace.TokenRange.ALL).build().run(List.of(Kind.RESID, Kind.MLP, Kind.ATTN));
+        double gridS = (System.nanoTime() - g0) / 1e9;
+        int tokens = grid.get(0).scores().length;
+        System.out.printf("%s on %s: full 3-kind grid (%d tokens x %d layers x 3 kinds, 10 samples) %.2f s; answer %s%n", shape,
+                Devices.name(device), tokens, gpt.nLayer(), gridS, grid.get(0).answer());
+    }
+
+    /** gpt2-medium's values at layer 5 of the small shape, the loss read after its last layer. */
+    static RomeHparams smallHparams(Gpt gpt) throws java.io.IOException {
+        var n = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(RomeHparams.class.getResourceAsStream("/rome4j/hparams/ROME/gpt2-medium.json"));
+        n.put("v_loss_layer", gpt.nLayer() - 1);
+        n.putArray("layers").add(5);
+        return RomeHparams.parse(n, "gpt2-medium.json (layer 5 of gpt2-small)");
+    }
+
     /** Entry point. */
     public static void main(String[] args) throws Exception {
         if (args.length < 3) {
@@ -63,17 +84,8 @@ public final class DeviceBenchmark {
         try (Gpt gpt = Gpt.load(dir, type, device)) {
             shape = shape + " (" + type.name().toLowerCase(java.util.Locale.ROOT) + ")";
             System.out.printf("%s on %s: loaded in %.1f s%n", shape, Devices.name(gpt.device()), (System.nanoTime() - t0) / 1e9);
-            CausalTrace.Builder b = CausalTrace.builder(gpt).setPrompt(PROMPT).setSubject(SUBJECT).optSamples(10).optNoise(Noise.fixed(0.5));
-            b.optTokenRange(CausalTrace.TokenRange.LAST_SUBJECT).build().run();      // warm-up: kernels, allocator
-            long g0 = System.nanoTime();
-            List<TraceResult> grid = b.optTokenRange(CausalTrace.TokenRange.ALL).build().run(List.of(Kind.RESID, Kind.MLP, Kind.ATTN));
-            double gridS = (System.nanoTime() - g0) / 1e9;
-            int tokens = grid.get(0).scores().length;
-            System.out.printf("%s on %s: full 3-kind grid (%d tokens x %d layers x 3 kinds, 10 samples) %.2f s; answer %s%n", shape,
-                    Devices.name(device), tokens, gpt.nLayer(), gridS, grid.get(0).answer());
-
-            RomeHparams hp = small ? RomeHparams.preset("gpt2-medium").withLayers(List.of(5))
-                    : RomeHparams.preset(gptj ? "EleutherAI_gpt-j-6B" : "gpt2-xl");
+            if (Boolean.parseBoolean(System.getProperty("rome4j.bench.grid", "true"))) grid(gpt, shape, device);
+            RomeHparams hp = small ? smallHparams(gpt) : RomeHparams.preset(gptj ? "EleutherAI_gpt-j-6B" : "gpt2-xl");
             int layer = hp.layers().get(0);
             int f = gpt.config().nInner();
             float[] id = new float[Math.multiplyExact(f, f)];
