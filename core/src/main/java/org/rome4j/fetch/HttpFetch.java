@@ -130,10 +130,12 @@ public final class HttpFetch {
         String sha = sha256(part);
         if (expect.sha256() != null && !expect.sha256().equalsIgnoreCase(sha)) {
             Files.deleteIfExists(part);
+            Files.deleteIfExists(part.resolveSibling(part.getFileName() + ".validator"));
             throw new DownloadException("checksum mismatch for " + url + ": SHA-256 " + sha + ", expected " + expect.sha256()
                     + "; the download was deleted: check --endpoint, or report a changed file");
         }
         move(part, dest);
+        Files.deleteIfExists(part.resolveSibling(part.getFileName() + ".validator"));
         if (expect.sha256() == null) {
             Files.writeString(shaFile(dest), sha + "  " + dest.getFileName() + "\n");
         }
@@ -149,7 +151,12 @@ public final class HttpFetch {
         }
         HttpRequest.Builder req = HttpRequest.newBuilder(url).GET();
         headers.forEach(req::header);
-        if (have > 0) req.header("Range", "bytes=" + have + "-");
+        Path validator = part.resolveSibling(part.getFileName() + ".validator");
+        if (have > 0) {
+            req.header("Range", "bytes=" + have + "-");
+            // If-Range: a file changed on the server since the part began comes back whole (200), not spliced
+            if (Files.isRegularFile(validator)) req.header("If-Range", Files.readString(validator).trim());
+        }
         HttpResponse<InputStream> resp;
         try {
             resp = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -180,6 +187,9 @@ public final class HttpFetch {
             total = resp.headers().firstValueAsLong("Content-Length").orElse(-1);
             append = false;
             have = 0;
+            Optional<String> v = resp.headers().firstValue("ETag").or(() -> resp.headers().firstValue("Last-Modified"));
+            if (v.isPresent() && !v.get().startsWith("W/")) Files.writeString(validator, v.get());
+            else Files.deleteIfExists(validator);
         } else {
             resp.body().close();
             throw new DownloadException(status == 404 ? "not found (HTTP 404): " + url + "; check the name and --endpoint"

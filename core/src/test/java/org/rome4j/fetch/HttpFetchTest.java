@@ -103,6 +103,31 @@ class HttpFetchTest {
     }
 
     @Test
+    void aFileChangedOnTheServerSinceThePartBeganIsFetchedWholeNotSpliced(@TempDir Path tmp) throws Exception {
+        byte[] v2 = BODY.clone();
+        v2[0] ^= 1;
+        v2[BODY.length - 1] ^= 1;
+        AtomicInteger calls = new AtomicInteger();
+        try (LoopbackServer s = new LoopbackServer(r -> {
+            if (calls.getAndIncrement() == 0) {
+                return new LoopbackServer.Response(200, java.util.Map.of("Content-Length", Long.toString(BODY.length), "ETag", "\"v1\""),
+                        BODY, 100_000);
+            }
+            // version 2 ("v2") now: a well-behaved server honours Range only when If-Range names the current version
+            boolean same = "\"v2\"".equals(r.headers().get("if-range"));
+            return same ? LoopbackServer.Response.ranged(v2, r) : LoopbackServer.Response.ok(v2);
+        })) {
+            Path dest = tmp.resolve("f.bin");
+            URI url = URI.create(s.url() + "/f.bin");
+            assertThrows(DownloadException.class, () -> quiet().fetch(url, dest, HttpFetch.Expect.UNKNOWN));
+            assertTrue(quiet().fetch(url, dest, HttpFetch.Expect.UNKNOWN));
+            assertEquals("\"v1\"", s.requests().get(1).headers().get("if-range"), "the resume names the version it continues");
+            assertArrayEquals(v2, Files.readAllBytes(dest), "whole new version, not v1's first bytes with v2's rest");
+            assertFalse(Files.exists(dest.resolveSibling("f.bin.part.validator")));
+        }
+    }
+
+    @Test
     void aWrongChecksumLeavesNoFileAndSaysSoInOneLine(@TempDir Path tmp) throws Exception {
         try (LoopbackServer s = new LoopbackServer(r -> LoopbackServer.Response.ok(BODY))) {
             Path dest = tmp.resolve("f.bin");
