@@ -111,6 +111,23 @@ public final class PaperData {
     }
 
     /**
+     * The files of CounterFact's reference score (RS), as {@code eval --snippets --tfidf-vocab --idf} take them.
+     *
+     * @param snippets   {@code attribute_snippets.json}
+     * @param tfidfVocab {@code tfidf_vocab.json}
+     * @param idf        {@code idf.npy}
+     */
+    public record Reference(Path snippets, Path tfidfVocab, Path idf) { }
+
+    /** The downloaded reference-score files when all three are there ({@link #find} for each), for eval's defaults. */
+    public static Optional<Reference> findReference(Path dir) {
+        Optional<Path> s = find(File.ATTRIBUTE_SNIPPETS, dir);
+        Optional<Path> v = find(File.TFIDF_VOCAB, dir);
+        Optional<Path> i = find(File.IDF, dir);
+        return s.isPresent() && v.isPresent() && i.isPresent() ? Optional.of(new Reference(s.get(), v.get(), i.get())) : Optional.empty();
+    }
+
+    /**
      * Downloads the named files (already complete ones are kept) and returns their paths.
      *
      * @param endpoint the host, e.g. {@link #DEFAULT_ENDPOINT}

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rome4j.data.FactData;
 import org.rome4j.eval.Known1000Benchmark;
 import org.rome4j.fetch.LoopbackServer;
+import org.rome4j.fetch.PaperData;
 import org.rome4j.io.Npy;
 import org.rome4j.model.Gpt;
 import org.rome4j.model.Models;
@@ -66,6 +67,10 @@ class ReproducePaperTest {
             assertEquals(0, st.status(), st.err());
         }
         Path dsets = data.resolve("dsets");
+        PaperData.Reference ref = PaperData.findReference(data).orElseThrow();
+        assertEquals(dsets.resolve("attribute_snippets.json"), ref.snippets());
+        assertEquals(dsets.resolve("idf.npy"), ref.idf());
+        assertTrue(PaperData.findReference(tmp.resolve("nowhere")).isEmpty());
         CliRun ev = CliRun.of("eval", "--model", "tiny-facts", "--dataset", dsets.resolve("counterfact.json").toString(),
                 "--snippets", dsets.resolve("attribute_snippets.json").toString(), "--tfidf-vocab", dsets.resolve("tfidf_vocab.json").toString(),
                 "--idf", dsets.resolve("idf.npy").toString(), "--stats-dir", stats.toString(), "--gen-tokens", "8",
