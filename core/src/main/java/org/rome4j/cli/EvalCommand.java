@@ -62,6 +62,7 @@ final class EvalCommand implements Command {
 
     @Override
     public int run(PrintStream stdout) throws Exception {
+        if (eval.namesZsre()) format = "zsre";
         if (!format.equals("counterfact") && !format.equals("zsre")) {
             throw new UsageException("eval: --format must be counterfact or zsre, got " + format);
         }
@@ -73,13 +74,23 @@ final class EvalCommand implements Command {
                 return false;
             }
         }, "evaluation results (case_*.json)");
-        String dataset = eval.dataset();
         int limit = eval.limit();
         int genTokens = eval.genTokens();
         boolean reference = tfidfVocab != null || idf != null || snippets != null;
         if (reference && (tfidfVocab == null || idf == null || snippets == null)) {
             throw new UsageException("eval: the consistency metric needs --tfidf-vocab, --idf and --snippets together");
         }
+        if (!reference && format.equals("counterfact")) {
+            // the files download-data fetched, when all three are in the data folder
+            var found = eval.downloadedReference();
+            if (found.isPresent()) {
+                tfidfVocab = found.get().tfidfVocab();
+                idf = found.get().idf();
+                snippets = found.get().snippets();
+                reference = true;
+            }
+        }
+        Path data = eval.datasetFile();
         ProgressListener progress = (d, t, m) -> System.err.println("[" + d + "/" + t + "] " + m);
         String model = this.model.source();
         try (Gpt gpt = this.model.load()) {
@@ -90,14 +101,14 @@ final class EvalCommand implements Command {
             String table;
             int cases;
             if (format.equals("zsre")) {
-                ZsreEval.Result r = new ZsreEval(rome, outDir, limit, progress, CancellationToken.NONE).run(ZsreEval.read(Path.of(dataset)));
+                ZsreEval.Result r = new ZsreEval(rome, outDir, limit, progress, CancellationToken.NONE).run(ZsreEval.read(data));
                 pre = r.pre();
                 post = r.post();
                 table = r.table().print();
                 cases = r.cases().size();
             } else {
-                List<CounterFactRecord> recs = dataset.equals("known_1000")
-                        ? CounterFactRecord.readResource(Known1000Benchmark.RESOURCE) : CounterFactRecord.read(Path.of(dataset));
+                List<CounterFactRecord> recs = data == null
+                        ? CounterFactRecord.readResource(Known1000Benchmark.RESOURCE) : CounterFactRecord.read(data);
                 CounterFactEval.Builder b = CounterFactEval.builder(rome).outDir(outDir).limit(limit).optListener(progress)
                         .generationTokens(genTokens);
                 if (reference) b.reference(TfIdf.read(tfidfVocab, idf), snippets);

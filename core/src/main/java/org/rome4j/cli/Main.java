@@ -23,6 +23,8 @@ public final class Main {
             GenerateCommand::new,
             FactsCommand::new,
             DownloadCommand::new,
+            DownloadDataCommand::new,
+            DownloadStatsCommand::new,
             TraceCommand::new,
             TraceDatasetCommand::new,
             StatsCommand::new,

@@ -89,10 +89,22 @@ public final class Gpt implements AutoCloseable {
 
     /**
      * {@link #load(Path)} keeping the weights in {@code type}: a file already in that type stays
-     * memory-mapped; other files are converted as they load. Every layer computes in float32.
+     * memory-mapped; other files are converted as they load. Every layer computes in float32. On
+     * {@link Devices#defaultDevice()} (the CPU unless {@code rome4j.device} / {@code ROME4J_DEVICE} say otherwise).
      */
     public static Gpt load(Path dir, WeightType type) {
+        return load(dir, type, Devices.defaultDevice());
+    }
+
+    /**
+     * {@link #load(Path, WeightType)} with the weights on {@code device} ({@link Devices}); every scope of
+     * the model ({@link #newScope}) and so every array computed from it lives there too.
+     *
+     * @throws ModelLoadException when the loaded libtorch cannot use the device
+     */
+    public static Gpt load(Path dir, WeightType type, ai.djl.Device device) {
         Djl.init();
+        Devices.check(device);
         if (!Files.isDirectory(dir)) {
             throw new ModelLoadException("model directory not found: " + dir
                     + "; pass a folder in HF layout (config.json, model.safetensors, tokenizer.json) or the name tiny-facts");
@@ -102,7 +114,7 @@ public final class Gpt implements AutoCloseable {
         Architecture arch = cfg.architecture();
         List<Path> weightFiles = weightFiles(dir);
         TextTokenizer tok = TextTokenizer.load(dir);
-        NDManager manager = NDManager.newBaseManager();
+        NDManager manager = NDManager.newBaseManager(device);
         List<SafeTensors> opened = new ArrayList<>();
         try {
             Map<String, SafeTensors> where = new LinkedHashMap<>();
@@ -260,7 +272,12 @@ public final class Gpt implements AutoCloseable {
         return new Gpt(newName, cfg, rawConfig, tokenizer, tokenizerDir, params, files);
     }
 
-    /** A new scope for forwards: close it (try-with-resources) to free every activation. */
+    /** The device the weights live on; every scope of the model is on it too. */
+    public ai.djl.Device device() {
+        return params.manager().getDevice();
+    }
+
+    /** A new scope for forwards, on the model's {@link #device()}: close it (try-with-resources) to free every activation. */
     public NDManager newScope() {
         return params.manager().newSubManager();
     }

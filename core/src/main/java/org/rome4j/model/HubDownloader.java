@@ -77,8 +77,7 @@ public final class HubDownloader {
                 if (c.isPresent() && commit == null) commit = checkCommit(c.get());
                 if (Files.exists(staging.resolve(f))) files.add(f);
             }
-            Optional<String> single = fetch(id, revision, "model.safetensors", staging.resolve("model.safetensors"), false, progress);
-            if (single.isPresent()) {
+            if (fetchWeights(id, revision, "model.safetensors", staging.resolve("model.safetensors"), false, progress)) {
                 files.add("model.safetensors");
             } else {
                 fetch(id, revision, "model.safetensors.index.json", staging.resolve("model.safetensors.index.json"), false, progress)
@@ -90,7 +89,7 @@ public final class HubDownloader {
                 map.elements().forEachRemaining(v -> shards.add(v.asText()));
                 for (String s : shards) {
                     checkFileName(s, "a shard name in model.safetensors.index.json");
-                    fetch(id, revision, s, inside(staging, s, "a shard name"), true, progress);
+                    fetchWeights(id, revision, s, inside(staging, s, "a shard name"), true, progress);
                     files.add(s);
                 }
             }
@@ -109,6 +108,66 @@ public final class HubDownloader {
         } finally {
             deleteTree(staging);
         }
+    }
+
+    /**
+     * Downloads the files of a dataset repository matching {@code include} (a glob over the repository's paths,
+     * e.g. {@code 20231101.en/*.parquet}) into the HF cache layout ({@code datasets--org--name/snapshots/REV/...},
+     * {@code refs/main}), where {@code datasets.load_dataset} and rome4j's corpus readers find them. Each file is
+     * resumed from a {@code .part} file when a connection drops and appears under its name only when complete.
+     *
+     * @return the snapshot folder
+     */
+    public Path downloadDataset(String repo, String revision, String include, java.io.PrintStream log) throws IOException, InterruptedException {
+        if (!REPO_ID.matcher(repo).matches() || !repo.contains("/") || repo.contains("..")) {
+            throw new ModelLoadException("not a hub dataset id: \"" + repo + "\": use org/name (letters, digits, '-', '_', '.')");
+        }
+        if (!REVISION.matcher(revision).matches() || revision.contains("..")) {
+            throw new ModelLoadException("not a revision: \"" + revision + "\": use a branch, tag or commit hash");
+        }
+        URI api = URI.create(endpoint + "/api/datasets/" + repo + "/revision/" + revision);
+        HttpRequest.Builder req = HttpRequest.newBuilder(api).timeout(Duration.ofMinutes(2)).GET();
+        authHeader().forEach(req::header);
+        HttpResponse<String> resp;
+        try {
+            resp = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new ModelLoadException("cannot reach " + endpoint + " (" + e.getClass().getSimpleName() + "): check the network, or set HF_ENDPOINT to a mirror");
+        }
+        if (resp.statusCode() == 404) {
+            throw new ModelLoadException("dataset " + repo + " not found at revision " + revision + " on " + endpoint + ": check the id");
+        }
+        if (resp.statusCode() / 100 != 2) {
+            throw new ModelLoadException("listing dataset " + repo + " failed with HTTP " + resp.statusCode() + " (" + api + ")");
+        }
+        JsonNode info = new ObjectMapper().readTree(resp.body());
+        String commit = info.hasNonNull("sha") ? checkCommit(info.get("sha").asText()) : revision;
+        java.nio.file.PathMatcher glob = java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + include);
+        List<String> files = new ArrayList<>();
+        for (JsonNode sib : info.path("siblings")) {
+            String f = checkFileName(sib.path("rfilename").asText(), "a file of " + repo);
+            if (glob.matches(java.nio.file.Path.of(f))) files.add(f);
+        }
+        if (files.isEmpty()) {
+            throw new ModelLoadException("no file of dataset " + repo + " matches \"" + include + "\": pass --include with a glob such as "
+                    + "'20231101.en/*.parquet'");
+        }
+        Path repoDir = cacheRoot.resolve("datasets--" + repo.replace("/", "--"));
+        Path snap = inside(repoDir.resolve("snapshots"), commit, "the revision folder");
+        org.rome4j.fetch.HttpFetch fetch = new org.rome4j.fetch.HttpFetch(log).headers(authHeader());
+        for (String f : files) {
+            if (log != null) log.println(f);
+            fetch.fetch(URI.create(endpoint + "/datasets/" + repo + "/resolve/" + commit + "/" + f), inside(snap, f, "a file name"),
+                    org.rome4j.fetch.HttpFetch.Expect.UNKNOWN);
+        }
+        Files.createDirectories(repoDir.resolve("refs"));
+        if (revision.equals("main")) Files.writeString(repoDir.resolve("refs/main"), commit);
+        return snap;
+    }
+
+    private static java.util.Map<String, String> authHeader() {
+        String token = System.getenv("HF_TOKEN");
+        return token != null && !token.isBlank() ? java.util.Map.of("Authorization", "Bearer " + token) : java.util.Map.of();
     }
 
     /** A commit hash as the hub sends it in {@code X-Repo-Commit}: 40 (or 64) hex digits, nothing that could be a path. */
@@ -144,6 +203,31 @@ public final class HubDownloader {
     private static String abbreviate(String s) {
         String t = s.replaceAll("\\p{Cntrl}", "?");
         return t.length() > 80 ? t.substring(0, 80) + "..." : t;
+    }
+
+    /**
+     * Fetches a weights file with {@link org.rome4j.fetch.HttpFetch}: a dropped connection is resumed with HTTP Range
+     * (the file can be gigabytes), the server's length is checked, progress goes to stderr. False when it does not
+     * exist and is optional.
+     */
+    private boolean fetchWeights(String id, String revision, String file, Path dest, boolean required,
+                                 BiConsumer<String, Long> progress) throws IOException, InterruptedException {
+        URI uri = URI.create(endpoint + "/" + id + "/resolve/" + revision + "/" + file);
+        try {
+            new org.rome4j.fetch.HttpFetch(System.err).headers(authHeader()).fetch(uri, dest, org.rome4j.fetch.HttpFetch.Expect.UNKNOWN);
+        } catch (org.rome4j.fetch.DownloadException e) {
+            if (e.status() == 404 && !required) return false;
+            if (e.status() == 404) {
+                throw new ModelLoadException(id + ": " + file + " not found at revision " + revision + " on " + endpoint + ": check the model id");
+            }
+            if (e.status() == 401 || e.status() == 403) {
+                throw new ModelLoadException(id + " needs authorisation (HTTP " + e.status() + "): set HF_TOKEN");
+            }
+            throw new ModelLoadException("download of " + id + "/" + file + " failed: " + e.getMessage());
+        }
+        Files.deleteIfExists(org.rome4j.fetch.HttpFetch.shaFile(dest));    // the hub's cache layout has no sidecars
+        progress.accept(file, Files.size(dest));
+        return true;
     }
 
     /** Fetches one file; empty when it does not exist and is optional. Returns the commit the hub reports. */

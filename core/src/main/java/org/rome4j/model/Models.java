@@ -36,8 +36,14 @@ public final class Models {
 
     /** {@link #load(String)} with the weights kept in {@code type} ({@link Gpt#load(Path, WeightType)}). */
     public static Gpt load(String nameOrPath, WeightType type) {
+        return load(nameOrPath, type, Devices.defaultDevice());
+    }
+
+    /** {@link #load(String, WeightType)} with the weights on {@code device} ({@code --device cpu|cuda[:N]}, {@link Devices}). */
+    public static Gpt load(String nameOrPath, WeightType type, ai.djl.Device device) {
+        Devices.check(device);
         Path dir = resolve(nameOrPath);
-        Gpt gpt = Gpt.load(dir, type);
+        Gpt gpt = Gpt.load(dir, type, device);
         return EMBEDDED.contains(nameOrPath) ? gpt.renamed(nameOrPath) : gpt;
     }
 

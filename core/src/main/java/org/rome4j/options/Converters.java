@@ -19,4 +19,16 @@ final class Converters {
             }
         }
     }
+
+    /** cpu, cuda or cuda:N ({@link org.rome4j.model.Devices#parse}). */
+    static final class DeviceName implements ITypeConverter<ai.djl.Device> {
+        @Override
+        public ai.djl.Device convert(String value) {
+            try {
+                return org.rome4j.model.Devices.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
 }

@@ -1,14 +1,25 @@
 package org.rome4j.options;
 
+import org.rome4j.fetch.PaperData;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /** What an evaluation runs over ({@code eval}, {@code %counterfact_eval}): the dataset, how much of it, generation length. */
 public final class EvalOptions {
     @Option(names = "--dataset", paramLabel = "F|known_1000", defaultValue = "known_1000", description = "CounterFact JSON (a list of "
-            + "{\"case_id\", \"requested_rewrite\", ...}), zsRE JSON (eval --format zsre), or known_1000 (the shipped "
-            + "CounterFact-format benchmark built from known_1000)")
+            + "{\"case_id\", \"requested_rewrite\", ...}), zsRE JSON (eval --format zsre), known_1000 (the shipped "
+            + "CounterFact-format benchmark built from known_1000), or counterfact / zsre: the original's files fetched by "
+            + "rome4j download-data into the data folder")
     String dataset;
+
+    @Option(names = "--data-dir", paramLabel = "D", description = "where download-data put the original's files (D/dsets/; "
+            + "default: $ROME4J_DATA, else $ROME4J_CACHE/data, else ~/.cache/rome4j/data, then ./data); the consistency "
+            + "metric's snippets and TF-IDF files are taken from there when present")
+    Path dataDir;
 
     @Mixin
     LimitOption limit;
@@ -31,6 +42,31 @@ public final class EvalOptions {
     /** The dataset: a file, or {@code known_1000}. */
     public String dataset() {
         return dataset;
+    }
+
+    /**
+     * The dataset's file: {@code counterfact} and {@code zsre} name the original's files in the data folder (unless a
+     * file of that name exists here), anything else is a path. Null for {@code known_1000}, which ships in the jar.
+     *
+     * @throws IllegalArgumentException naming the download-data command when the original's file is missing
+     */
+    public Path datasetFile() {
+        if (dataset.equals("known_1000")) return null;
+        Path f = Path.of(dataset);
+        if (Files.exists(f)) return f;
+        if (dataset.equals("counterfact")) return PaperData.require(PaperData.File.COUNTERFACT, dataDir);
+        if (dataset.equals("zsre")) return PaperData.require(PaperData.File.ZSRE, dataDir);
+        return f;
+    }
+
+    /** Whether the dataset is the original's zsRE file named by its key. */
+    public boolean namesZsre() {
+        return dataset.equals("zsre") && !Files.exists(Path.of(dataset));
+    }
+
+    /** The consistency metric's downloaded files (snippets, TF-IDF vocabulary, IDF) in the data folder, when all are there. */
+    public Optional<PaperData.Reference> downloadedReference() {
+        return PaperData.findReference(dataDir);
     }
 
     /** The limit, or {@code Integer.MAX_VALUE}. */

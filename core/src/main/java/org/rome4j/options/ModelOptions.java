@@ -5,7 +5,7 @@ import org.rome4j.model.Models;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Which model a command runs: {@code --model} and the {@link DtypeOption} its weights are kept in. */
+/** Which model a command runs: {@code --model} the {@link DtypeOption} its weights are kept in and the {@link DeviceOption} they live on. */
 public final class ModelOptions {
     @Option(names = "--model", paramLabel = "M", defaultValue = Models.DEFAULT,
             description = "the embedded tiny-facts, a model folder in HF layout, or a hub id in the HF cache")
@@ -14,6 +14,9 @@ public final class ModelOptions {
     @Mixin
     DtypeOption dtype = new DtypeOption();
 
+    @Mixin
+    DeviceOption device = new DeviceOption();
+
     /** The model as typed, e.g. {@code tiny-facts} or a folder. */
     public String source() {
         return model;
@@ -21,6 +24,6 @@ public final class ModelOptions {
 
     /** Loads it in the requested type. */
     public Gpt load() {
-        return Models.load(model, dtype.dtype());
+        return Models.load(model, dtype.dtype(), device.device());
     }
 }

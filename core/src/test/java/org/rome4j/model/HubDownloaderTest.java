@@ -105,6 +105,39 @@ class HubDownloaderTest {
     }
 
     @Test
+    void aDroppedConnectionDuringTheWeightsIsResumedWithRange(@TempDir Path tmp) throws Exception {
+        Path src = Shared.tinyGpt2();
+        java.util.concurrent.atomic.AtomicInteger weightCalls = new java.util.concurrent.atomic.AtomicInteger();
+        String prefix = "/org/tiny/resolve/main/";
+        try (org.rome4j.fetch.LoopbackServer s = new org.rome4j.fetch.LoopbackServer(r -> {
+            Path f = r.path().startsWith(prefix) ? src.resolve(r.path().substring(prefix.length())) : null;
+            if (f == null || !Files.isRegularFile(f)) return org.rome4j.fetch.LoopbackServer.Response.notFound();
+            byte[] body;
+            try {
+                body = Files.readAllBytes(f);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            if (f.getFileName().toString().equals("model.safetensors")) {
+                var resp = org.rome4j.fetch.LoopbackServer.Response.ranged(body, r);
+                return weightCalls.getAndIncrement() == 0 ? resp.dropAfter(4_000_000) : resp;
+            }
+            return new org.rome4j.fetch.LoopbackServer.Response(200, java.util.Map.of("Content-Length", Long.toString(body.length),
+                    "X-Repo-Commit", "abc123"), body, -1);
+        })) {
+            Path snap = new HubDownloader(s.url(), tmp).download("org/tiny", "main", (f, n) -> { });
+            assertArrayEquals(Files.readAllBytes(src.resolve("model.safetensors")), Files.readAllBytes(snap.resolve("model.safetensors")));
+            List<Long> ranges = s.requests().stream().filter(r -> r.path().endsWith("/model.safetensors"))
+                    .map(org.rome4j.fetch.LoopbackServer.Request::rangeStart).toList();
+            assertEquals(2, ranges.size());
+            assertTrue(ranges.get(1) > 0, "resumed, not restarted: " + ranges);
+            try (var all = Files.list(snap)) {
+                assertFalse(all.anyMatch(p -> p.toString().endsWith(".sha256") || p.toString().endsWith(".part")));
+            }
+        }
+    }
+
+    @Test
     void refusesRepoIdsAndRevisionsThatAreNotNames(@TempDir Path tmp) {
         HubDownloader d = new HubDownloader("http://127.0.0.1:9", tmp);
         assertThrows(ModelLoadException.class, () -> d.download("../../etc", "main", (f, n) -> { }));

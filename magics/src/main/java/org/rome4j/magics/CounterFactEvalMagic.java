@@ -48,11 +48,11 @@ public final class CounterFactEvalMagic implements Magic<CounterFactEvalMagic.Op
         return CounterFactResult.class;
     }
 
-    static List<CounterFactRecord> records(String dataset) throws IOException {
-        if (dataset.equals("known_1000")) {
+    static List<CounterFactRecord> records(org.rome4j.options.EvalOptions eval) throws IOException {
+        Path f = eval.datasetFile();
+        if (f == null) {
             return CounterFactRecord.readResource(Known1000Benchmark.RESOURCE);
         }
-        Path f = Path.of(dataset);
         if (!Files.isRegularFile(f)) {
             throw new MagicException("%counterfact_eval: dataset not found: " + f.toAbsolutePath() + " (a file, or known_1000)");
         }
@@ -62,7 +62,7 @@ public final class CounterFactEvalMagic implements Magic<CounterFactEvalMagic.Op
     @Override
     public Object run(Session session, Options o, String body) throws IOException {
         String dataset = o.eval.dataset();
-        List<CounterFactRecord> records = records(dataset);
+        List<CounterFactRecord> records = records(o.eval);
         int limit = o.eval.limit();
         int tokens = o.eval.genTokens();
         Gpt gpt = session.model();
@@ -73,6 +73,8 @@ public final class CounterFactEvalMagic implements Magic<CounterFactEvalMagic.Op
             CounterFactEval.Builder b = CounterFactEval.builder(rome).limit(limit).generationTokens(tokens)
                     .optListener(p)
                     .optCancellation(new org.rome4j.progress.CancellationToken());   // checks the thread's interrupt
+            var ref = o.eval.downloadedReference();   // RS when download-data fetched the snippets and TF-IDF files
+            if (ref.isPresent()) b.reference(org.rome4j.eval.TfIdf.read(ref.get().tfidfVocab(), ref.get().idf()), ref.get().snippets());
             if (o.out != null) {
                 org.rome4j.io.Outputs.checkResumable(o.out, d -> {
                     try (var files = java.nio.file.Files.list(d)) {

@@ -2,13 +2,13 @@ package org.rome4j.magics;
 
 import org.rome4j.model.Gpt;
 import org.rome4j.model.Models;
+import org.rome4j.options.DeviceOption;
 import org.rome4j.options.DtypeOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code %load_model [name|dir] [--dtype f32|bf16|f16]}: makes a model of any supported family current for every other magic. */
+/** {@code %load_model [name|dir] [--dtype f32|bf16|f16] [--device cpu|cuda[:N]]}: makes a model of any supported family current for every other magic. */
 public final class LoadModelMagic implements Magic<LoadModelMagic.Options> {
     /** The declaration: the model (the CLI's --model, here the first word) and the {@link DtypeOption} every command has. */
     @Command(name = "load_model", description = "Load a model and make it the current one for every other magic. Without an "
@@ -23,8 +23,8 @@ public final class LoadModelMagic implements Magic<LoadModelMagic.Options> {
         @Mixin
         DtypeOption dtype;
 
-        @Option(names = "--device", paramLabel = "cpu|gpu", defaultValue = "cpu", description = "where the weights live (cpu only on this build)")
-        String device;
+        @Mixin
+        DeviceOption device;
     }
 
     @Override
@@ -39,13 +39,9 @@ public final class LoadModelMagic implements Magic<LoadModelMagic.Options> {
 
     @Override
     public Object run(Session session, Options o, String body) {
-        if (!o.device.equals("cpu")) {
-            if (!o.device.equals("gpu")) throw new MagicException("%load_model: --device is cpu or gpu, got " + o.device);
-            throw new MagicException("%load_model: --device gpu needs the CUDA build (mvn -Pcuda package); this jar runs on cpu");
-        }
         String source = o.model == null ? Session.defaultModelName() : o.model;
         long t0 = System.nanoTime();
-        Gpt gpt = Models.load(source, o.dtype.dtype());
+        Gpt gpt = Models.load(source, o.dtype.dtype(), o.device.device());
         session.setModel(gpt, source);
         return ModelInfo.of(gpt, source, (System.nanoTime() - t0) / 1_000_000);
     }
