@@ -21,7 +21,7 @@ final class DownloadStatsCommand implements Command {
     @Parameters(paramLabel = "MODEL", description = "the name edit --model uses, e.g. gpt2-xl or EleutherAI/gpt-j-6B")
     String model;
 
-    @Option(names = "--layers", paramLabel = "L[,L..]", split = ",", description = "layers to fetch (default: the "
+    @Option(names = "--layers", paramLabel = "L", split = ",", description = "layers to fetch (default: the "
             + "hyper-parameters' layers, 17 for gpt2-xl)")
     List<Integer> layers;
 

@@ -90,8 +90,8 @@ public final class DeviceBenchmark {
             int f = gpt.config().nInner();
             float[] id = new float[Math.multiplyExact(f, f)];
             for (int i = 0; i < f; i++) id[i * f + i] = 1f;
-            Rome.Builder rb = Rome.builder(gpt).hparams(hp).measure(false).inverse(layer, id);
-            if (templates != null) rb.templates(templates);
+            Rome.Builder rb = Rome.builder(gpt).setHparams(hp).optMeasure(false).optInverse(layer, id);
+            if (templates != null) rb.optTemplates(templates);
             Rome rome = rb.build();
             Request req = Request.of("{} plays the sport of", "Michael Jordan", "football");
             rome.undo(rome.apply(req).id());       // warm-up, and the generated templates are fixed from here on
