@@ -122,7 +122,7 @@ class CliTest {
             assertTrue(spec.options().size() >= 2, c);
             for (var o : spec.options()) {
                 String left = o.longestName() + (o.arity().max() == 0 ? "" : " " + o.paramLabel());
-                assertTrue(java.util.regex.Pattern.compile("(?m)^\\s+(-h, )?" + java.util.regex.Pattern.quote(left) + "(\\.\\.\\.)?\\s").matcher(help.out()).find(),
+                assertTrue(java.util.regex.Pattern.compile("(?m)^\\s+(-h, )?" + java.util.regex.Pattern.quote(left) + "(\\[,[^\\]]+\\])?(\\.\\.\\.)?\\s").matcher(help.out()).find(),
                         c + " --help does not describe " + left + ":\n" + help.out());
                 assertTrue(help.out().contains(o.description()[0].substring(0, Math.min(30, o.description()[0].length()))), c + " " + left);
                 if (o.defaultValue() != null) {
