@@ -40,7 +40,7 @@ public final class RomeSetup {
         System.err.println("computing key statistics for layer " + layer + " from " + gpt.name() + "'s training sentences (cached in "
                 + f + ")");
         KeyStats.Collector c = KeyStats.collector(gpt, layer);
-        if (samples > 0) c.samples(samples);
+        if (samples > 0) c.optSamples(samples);
         KeyStats s = c.collect(FactData.loadBundled().corpus().iterator());
         Outputs.file(f, false, "--overwrite", s::write);
         return s;

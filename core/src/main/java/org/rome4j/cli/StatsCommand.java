@@ -59,9 +59,9 @@ final class StatsCommand implements Command {
                 throw new UsageException("stats: layer " + layer + " is out of range: " + gpt.name() + " has layers 0–" + (gpt.nLayer() - 1));
             }
             Corpus docs = Corpus.of(corpus);
-            KeyStats.Collector c = KeyStats.collector(gpt, layer).precision(precision)
+            KeyStats.Collector c = KeyStats.collector(gpt, layer).optPrecision(precision)
                     .optListener((d, t, m) -> System.err.print("\r" + d + (t > 0 ? "/" + t : "") + " documents, " + m));
-            if (a.has("tokens-per-batch")) c.tokensPerBatch(a.getInt("tokens-per-batch", 0, 1, Integer.MAX_VALUE));
+            if (a.has("tokens-per-batch")) c.optTokensPerBatch(a.getInt("tokens-per-batch", 0, 1, Integer.MAX_VALUE));
             long t0 = System.nanoTime();
             // --samples: the original's seeded random sample (random.Random(seed), seed 1), not the first N
             KeyStats s = c.collect(a.has("samples") ? docs.sample(a.getLong("samples", 0), a.getLong("seed", 1)) : docs.documents());

@@ -22,7 +22,7 @@ class KeyStatsBatchesTest {
             int[] lengths = docs.stream().mapToInt(d -> Math.min(ctx, gpt.tokenizer().ids(d).length)).toArray();
             for (int tpb : new int[] {40, 3 * ctx}) {
                 List<Integer> ends = new ArrayList<>();      // the collector reports after each batch: documents so far
-                KeyStats.collector(gpt, 0).tokensPerBatch(tpb).optListener((done, total, msg) -> ends.add((int) done))
+                KeyStats.collector(gpt, 0).optTokensPerBatch(tpb).optListener((done, total, msg) -> ends.add((int) done))
                         .collect(docs.iterator());
                 List<Integer> starts = new ArrayList<>();
                 starts.add(0);
