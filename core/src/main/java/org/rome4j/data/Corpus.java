@@ -115,7 +115,14 @@ public final class Corpus {
      * order. Two passes: one to count, one to read.
      */
     public Iterator<String> sample(long n, long seed) {
-        long[] keep = sampleIndices(count(), n, seed);
+        return documents(sampleIndices(count(), n, seed));
+    }
+
+    /** The documents at these indices (sorted ascending, as {@link #sampleIndices} gives them), in file order, streamed. */
+    public Iterator<String> documents(long[] keep) {
+        for (int i = 1; i < keep.length; i++) {
+            if (keep[i] <= keep[i - 1]) throw new IllegalArgumentException("document indices must ascend: " + keep[i - 1] + ", " + keep[i]);
+        }
         return filtered(keep);
     }
 

@@ -1,12 +1,16 @@
 package org.rome4j.data;
 
-import com.github.luben.zstd.Zstd;
+import io.airlift.compress.Compressor;
+import io.airlift.compress.Decompressor;
 import io.airlift.compress.lz4.Lz4Compressor;
 import io.airlift.compress.lz4.Lz4Decompressor;
+import io.airlift.compress.snappy.SnappyCompressor;
+import io.airlift.compress.snappy.SnappyDecompressor;
+import io.airlift.compress.zstd.ZstdCompressor;
+import io.airlift.compress.zstd.ZstdDecompressor;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.xerial.snappy.Snappy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -16,9 +20,9 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Parquet page codecs straight on the compression libraries parquet-hadoop already brings (snappy-java,
- * zstd-jni, aircompressor, the JDK's gzip). parquet-hadoop's own factory builds Hadoop codecs, which need a
- * Hadoop {@code Configuration} and with it most of Hadoop's dependencies; this one needs none.
+ * Parquet page codecs on aircompressor (pure Java snappy, zstd and LZ4, which parquet-hadoop already brings) and
+ * the JDK's gzip. parquet-hadoop's own factory builds Hadoop codecs, which need a Hadoop {@code Configuration}
+ * and with it most of Hadoop's dependencies, and native snappy-java and zstd-jni (9 MB); this one needs none.
  */
 final class ParquetCodecs implements CompressionCodecFactory {
     /** The codecs supported: what pyarrow and Spark write by default and on request. */
@@ -32,10 +36,10 @@ final class ParquetCodecs implements CompressionCodecFactory {
                 byte[] b = in.toByteArray();
                 return BytesInput.from(switch (codec) {
                     case UNCOMPRESSED -> b;
-                    case SNAPPY -> Snappy.compress(b);
-                    case ZSTD -> Zstd.compress(b);
+                    case SNAPPY -> pack(new SnappyCompressor(), b);
+                    case ZSTD -> pack(new ZstdCompressor(), b);
                     case GZIP -> gzip(b);
-                    case LZ4_RAW -> lz4(b);
+                    case LZ4_RAW -> pack(new Lz4Compressor(), b);
                     default -> throw unsupported(codec);
                 });
             }
@@ -58,10 +62,10 @@ final class ParquetCodecs implements CompressionCodecFactory {
                 byte[] b = in.toByteArray();
                 return BytesInput.from(switch (codec) {
                     case UNCOMPRESSED -> b;
-                    case SNAPPY -> Snappy.uncompress(b);
-                    case ZSTD -> Zstd.decompress(b, size);
+                    case SNAPPY -> unpack(new SnappyDecompressor(), b, size);
+                    case ZSTD -> unpack(new ZstdDecompressor(), b, size);
                     case GZIP -> gunzip(b, size);
-                    case LZ4_RAW -> unlz4(b, size);
+                    case LZ4_RAW -> unpack(new Lz4Decompressor(), b, size);
                     default -> throw unsupported(codec);
                 });
             }
@@ -99,16 +103,16 @@ final class ParquetCodecs implements CompressionCodecFactory {
         }
     }
 
-    private static byte[] lz4(byte[] b) {
-        Lz4Compressor c = new Lz4Compressor();
+    private static byte[] pack(Compressor c, byte[] b) {
         byte[] out = new byte[c.maxCompressedLength(b.length)];
         int n = c.compress(b, 0, b.length, out, 0, out.length);
         return java.util.Arrays.copyOf(out, n);
     }
 
-    private static byte[] unlz4(byte[] b, int size) {
+    private static byte[] unpack(Decompressor d, byte[] b, int size) throws IOException {
         byte[] out = new byte[size];
-        new Lz4Decompressor().decompress(b, 0, b.length, out, 0, size);
+        int n = d.decompress(b, 0, b.length, out, 0, size);
+        if (n != size) throw new IOException("a Parquet page decompressed to " + n + " bytes, its header says " + size);
         return out;
     }
 }

@@ -107,11 +107,12 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
 
     /**
      * The original's cache path: {@code {statsDir}/{model}/{dataset}_stats/{module}_{precision}_mom2_{n}.npz}
-     * (the model name with {@code /} replaced by {@code _}).
+     * (the model name with {@code /} replaced by {@code _}; without {@code _{n}} when {@code n <= 0}, the whole
+     * corpus, as the original names a run without a sample size).
      */
     public static Path cachePath(Path statsDir, String model, String dataset, String module, String precision, long n) {
         return statsDir.resolve(model.replace("/", "_")).resolve(dataset + "_stats")
-                .resolve(module + "_" + precision + "_mom2_" + n + ".npz");
+                .resolve(module + "_" + precision + "_mom2" + (n > 0 ? "_" + n : "") + ".npz");
     }
 
     /** Writes the original's layout: {@code mom2.count} (int64), {@code mom2.mom2} (raw sum) and constructors. */
@@ -323,7 +324,7 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
 
         /** Collects at every layer over documents, by layer. */
         public Map<Integer, KeyStats> collectLayers(Iterator<String> documents) {
-            return run(texts(documents), null);
+            return run(texts(documents), null, samples == Long.MAX_VALUE ? -1 : samples);
         }
 
         /** Collects at every layer over already tokenized documents, by layer. */
@@ -332,7 +333,7 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
                 @Override public boolean hasNext() { return documents.hasNext(); }
                 @Override public long[] next() { return documents.next(); }
                 @Override public void skip() { documents.next(); }
-            }, null);
+            }, null, samples == Long.MAX_VALUE ? -1 : samples);
         }
 
         /**
@@ -341,9 +342,11 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
          * and streamed. With {@link #optCheckpoint} an interrupted run resumes.
          */
         public Map<Integer, KeyStats> collectLayers(Corpus corpus, long samples, long seed) {
-            Iterator<String> docs = samples > 0 ? corpus.sample(samples, seed) : corpus.documents();
             String source = corpus.fingerprint() + "samples " + Math.max(samples, 0) + " seed " + seed;
-            return run(texts(docs), source);
+            long count = corpus.count();          // one pass over the files, for the sample and the progress total
+            if (samples <= 0) return run(texts(corpus.documents()), source, Math.min(count, this.samples));
+            long[] keep = Corpus.sampleIndices(count, samples, seed);
+            return run(texts(corpus.documents(keep)), source, Math.min(keep.length, this.samples));
         }
 
         private KeyStats single(Map<Integer, KeyStats> byLayer) {
@@ -365,7 +368,7 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
                     + " tokens/batch " + tokensPerBatch + " max docs " + samples + "\n" + source;
         }
 
-        private Map<Integer, KeyStats> run(Documents documents, String source) {
+        private Map<Integer, KeyStats> run(Documents documents, String source, long total) {
             int f = gpt.config().nInner();
             int ctx = gpt.config().nPositions();
             Site[] sites = new Site[layers.length];
@@ -373,7 +376,6 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
             // the forward stops after the deepest layer's keys: nothing above it is computed
             Interventions iv = Interventions.builder().record(sites).stopAfter(sites[sites.length - 1]).build();
             DataType dt = precision.equals("float32") ? DataType.FLOAT32 : DataType.FLOAT64;
-            long total = samples == Long.MAX_VALUE ? -1 : samples;
             StatsCheckpoint ckpt = checkpoint != null && source != null ? new StatsCheckpoint(checkpoint, runKey(source)) : null;
             try (NDManager acc = gpt.newScope()) {
                 NDArray[] sums = new NDArray[layers.length];
