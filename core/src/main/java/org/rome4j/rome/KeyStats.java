@@ -175,25 +175,36 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
         return batchSize > 0 && (long) Math.max(maxLen, len) * (batchSize + 1) > tokensPerBatch;
     }
 
+    /** Real tokens per group, in batches' worth: the collector sorts a group's documents by length before batching. */
+    static final int GROUP_BATCHES = 8;
+
+    /** Whether a document of {@code len} tokens starts a new group after {@code size} documents of {@code groupTokens} tokens. */
+    private static boolean closesGroup(long groupTokens, int size, int len, int tokensPerBatch) {
+        return size > 0 && groupTokens + len > (long) GROUP_BATCHES * tokensPerBatch;
+    }
+
     /**
-     * Where the collector's batches start, for documents of these token counts (after truncation to
-     * the context; empty ones are skipped), in order: a split of the documents at these indices gives
-     * every part the same batches as one pass over all of them, and so the same keys bit for bit
-     * (a Spark job splits there, so its result differs from one machine's only by summation order).
+     * Where the collector's groups start, for documents of these token counts (after truncation to the
+     * context; empty ones are skipped), in order. The collector reads documents in groups of about
+     * {@value #GROUP_BATCHES} batches' worth of tokens, sorts each group by length (longest first, as the
+     * original's {@code length_collation} sorts its loader batches) and batches it, so a batch pads little.
+     * A split of the documents at these indices gives every part the same batches as one pass over all of
+     * them, and so the same keys bit for bit (a Spark job splits there, so its result differs from one
+     * machine's only by summation order).
      */
     public static int[] batchStarts(int[] lengths, int tokensPerBatch) {
         List<Integer> starts = new ArrayList<>();
-        int maxLen = 0;
+        long groupTokens = 0;
         int size = 0;
         for (int i = 0; i < lengths.length; i++) {
             int len = lengths[i];
             if (len == 0) continue;
-            if (size == 0 || overflows(maxLen, size, len, tokensPerBatch)) {
+            if (size == 0 || closesGroup(groupTokens, size, len, tokensPerBatch)) {
                 starts.add(i);
                 size = 0;
-                maxLen = 0;
+                groupTokens = 0;
             }
-            maxLen = Math.max(maxLen, len);
+            groupTokens += len;
             size++;
         }
         return starts.stream().mapToInt(Integer::intValue).toArray();
@@ -395,8 +406,8 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
                 }
                 long lastSaved = docs;
                 long pending = 0;      // items taken since the last batch was added, before the current one
-                List<long[]> batch = new ArrayList<>();
-                int maxLen = 0;
+                List<long[]> group = new ArrayList<>();
+                long groupTokens = 0;
                 while (docs < samples && documents.hasNext()) {
                     long[] ids = documents.next();
                     if (ids.length == 0) {
@@ -404,14 +415,13 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
                         continue;
                     }
                     if (ids.length > ctx) ids = java.util.Arrays.copyOf(ids, ctx);
-                    int newMax = Math.max(maxLen, ids.length);
-                    if (overflows(maxLen, batch.size(), ids.length, tokensPerBatch)) {
-                        tokens += addBatch(sums, batch, iv, sites);
+                    if (closesGroup(groupTokens, group.size(), ids.length, tokensPerBatch)) {
+                        tokens += addGroup(sums, group, iv, sites);
                         consumed += pending;
                         pending = 0;
                         listener.update(docs, total, "layers " + layers() + " keys: " + tokens + " tokens");
-                        batch.clear();
-                        newMax = ids.length;
+                        group.clear();
+                        groupTokens = 0;
                         boolean stop = cancel.isRequested();
                         if (ckpt != null && (stop || docs - lastSaved >= checkpointEvery)) {
                             ckpt.save(sums, consumed, docs, tokens, layers);
@@ -422,12 +432,12 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
                                     + (ckpt != null ? "; the checkpoint " + checkpoint + " resumes it" : ""));
                         }
                     }
-                    batch.add(ids);
-                    maxLen = newMax;
+                    group.add(ids);
+                    groupTokens += ids.length;
                     docs++;
                     pending++;
                 }
-                if (!batch.isEmpty()) tokens += addBatch(sums, batch, iv, sites);
+                if (!group.isEmpty()) tokens += addGroup(sums, group, iv, sites);
                 listener.update(docs, total, "layers " + layers() + " keys: " + tokens + " tokens");
                 if (tokens == 0) {
                     throw new IllegalArgumentException("the corpus has no tokens: give at least one non-empty document");
@@ -439,6 +449,29 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
                 if (ckpt != null) ckpt.delete();
                 return out;
             }
+        }
+
+        /**
+         * Adds a group's keys: its documents sorted by length, longest first (stable), in batches of at most
+         * {@code tokensPerBatch} padded tokens, so that rows in a batch have about the same length and little
+         * of the forward is spent on padding. Returns the group's token count.
+         */
+        private long addGroup(NDArray[] sums, List<long[]> group, Interventions iv, Site[] sites) {
+            List<long[]> sorted = new ArrayList<>(group);
+            sorted.sort((x, y) -> Integer.compare(y.length, x.length));
+            long n = 0;
+            List<long[]> batch = new ArrayList<>();
+            int maxLen = 0;
+            for (long[] ids : sorted) {
+                if (overflows(maxLen, batch.size(), ids.length, tokensPerBatch)) {
+                    n += addBatch(sums, batch, iv, sites);
+                    batch.clear();
+                    maxLen = 0;
+                }
+                batch.add(ids);
+                maxLen = Math.max(maxLen, ids.length);
+            }
+            return n + addBatch(sums, batch, iv, sites);
         }
 
         /** Adds one batch's keys at every layer; returns its real (non-pad) token count. */
