@@ -477,25 +477,34 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
         /** Adds one batch's keys at every layer; returns its real (non-pad) token count. */
         private long addBatch(NDArray[] sums, List<long[]> docs, Interventions iv, Site[] sites) {
             Batch b = Batch.right(docs, gpt.tokenizer().padId());
-            int t = b.tokens();
-            long[] real = new long[docs.stream().mapToInt(d -> d.length).sum()];
-            int k = 0;
-            for (int r = 0; r < b.rows(); r++) {
-                for (int i = 0; i < b.length(r); i++) real[k++] = (long) r * t + i;
-            }
             try (NDManager scope = gpt.newScope()) {
                 Map<Site, NDArray> recorded = gpt.forward(scope, b, iv).recorded();
-                NDArray index = scope.create(real);
+                long n = 0;
                 for (int i = 0; i < sites.length; i++) {
-                    NDArray keys = recorded.get(sites[i]);                                // [B, T, F]
-                    long f = keys.getShape().get(2);
-                    NDArray feats = keys.reshape(b.rows() * (long) t, f).get(new NDIndex("{}", index));
-                    feats = feats.toType(sums[i].getDataType(), false);                  // [N, F]
+                    NDArray feats = realTokens(b, recorded.get(sites[i])).toType(sums[i].getDataType(), false);   // [N, F]
                     sums[i].addi(feats.transpose().matMul(feats));
+                    n = feats.getShape().get(0);
                 }
+                return n;
             }
-            return real.length;
         }
+    }
+
+    /**
+     * The rows of a right-padded batch's activations at its real (non-pad) tokens, row by row: [B, T, F]
+     * to [N, F], in the activations' manager.
+     */
+    public static NDArray realTokens(Batch b, NDArray x) {
+        int t = b.tokens();
+        int n = 0;
+        for (int r = 0; r < b.rows(); r++) n += b.length(r);
+        long[] real = new long[n];
+        int k = 0;
+        for (int r = 0; r < b.rows(); r++) {
+            for (int i = 0; i < b.length(r); i++) real[k++] = (long) r * t + i;
+        }
+        long f = x.getShape().get(2);
+        return x.reshape(b.rows() * (long) t, f).get(new NDIndex("{}", x.getManager().create(real)));
     }
 
     /** A source of tokenized documents that can also pass over one without tokenizing it (when resuming). */

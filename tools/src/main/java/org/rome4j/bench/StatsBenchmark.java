@@ -2,7 +2,6 @@ package org.rome4j.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.rome4j.intervene.Interventions;
@@ -23,8 +22,8 @@ import java.util.Map;
 /**
  * Benchmark (not a test): key-statistics throughput in tokens per second on a randomly initialised
  * GPT-2-small-shaped checkpoint (12 × 768, F = 3072), the collector against a naive baseline run in the same
- * process: the full forward with a recording hook at the layer (every block, the final norm and the head
- * computed), the same batches and the same accumulation. Also several layers in one pass against one
+ * process: batches in file order, the full forward with a recording hook at the layer (every block, the final
+ * norm and the head computed) and the same accumulation. Also several layers in one pass against one
  * collector run per layer. Runs alternate and the medians are printed with their ratios.
  *
  * <p>Run: {@code java -cp kernel-ext/target/rome4j.jar:tools/target/rome4j-tools.jar org.rome4j.bench.StatsBenchmark
@@ -114,29 +113,35 @@ public final class StatsBenchmark {
         return s[s.length / 2];
     }
 
-    /** The naive way: the same batches, the full forward with a recording hook, the same Σ k kᵀ. */
+    /**
+     * The naive way, as the collector was before: batches in file order (a batch ends when one more document
+     * would pass {@code tokensPerBatch} padded tokens), the full forward with a recording hook, the same Σ k kᵀ.
+     */
     static double[] naive(Gpt gpt, List<long[]> ids, int layer, int tokensPerBatch, DataType dt) {
         Site site = Site.mlpIn(layer);
         Interventions iv = Interventions.builder().record(site).build();
         int f = gpt.config().nInner();
-        int[] lengths = ids.stream().mapToInt(d -> d.length).toArray();
-        int[] starts = KeyStats.batchStarts(lengths, tokensPerBatch);
+        List<List<long[]>> batches = new ArrayList<>();
+        List<long[]> batch = new ArrayList<>();
+        int maxLen = 0;
+        for (long[] d : ids) {
+            if (d.length == 0) continue;
+            if (!batch.isEmpty() && (long) Math.max(maxLen, d.length) * (batch.size() + 1) > tokensPerBatch) {
+                batches.add(batch);
+                batch = new ArrayList<>();
+                maxLen = 0;
+            }
+            batch.add(d);
+            maxLen = Math.max(maxLen, d.length);
+        }
+        if (!batch.isEmpty()) batches.add(batch);
         try (NDManager acc = gpt.newScope()) {
             NDArray sum = acc.zeros(new Shape(f, f), dt);
-            for (int s = 0; s < starts.length; s++) {
-                int end = s + 1 < starts.length ? starts[s + 1] : ids.size();
-                List<long[]> docs = ids.subList(starts[s], end).stream().filter(d -> d.length > 0).toList();
+            for (List<long[]> docs : batches) {
                 Batch b = Batch.right(docs, gpt.tokenizer().padId());
-                int t = b.tokens();
-                long[] real = new long[docs.stream().mapToInt(d -> d.length).sum()];
-                int k = 0;
-                for (int r = 0; r < b.rows(); r++) {
-                    for (int i = 0; i < b.length(r); i++) real[k++] = (long) r * t + i;
-                }
                 try (NDManager scope = gpt.newScope()) {
                     Map<Site, NDArray> rec = gpt.forward(scope, b, iv).recorded();
-                    NDArray keys = rec.get(site);
-                    NDArray feats = keys.reshape(b.rows() * (long) t, f).get(new NDIndex("{}", scope.create(real))).toType(dt, false);
+                    NDArray feats = KeyStats.realTokens(b, rec.get(site)).toType(dt, false);
                     sum.addi(feats.transpose().matMul(feats));
                 }
             }
