@@ -74,11 +74,13 @@ public final class StatsBenchmark {
             System.out.printf("collector vs naive at layer %d: max relative difference %.2e%n", layer, diff / scale);
 
             double[] tNaive = new double[reps];
+            double[] tUnsorted = new double[reps];
             double[] tOurs = new double[reps];
             double[] tSeparate = new double[reps];
             double[] tOnePass = new double[reps];
             for (int r = -1; r < reps; r++) {          // r = -1: warm-up
                 double a = time(() -> naive(gpt, ids, layer, tpb, DataType.FLOAT32));
+                double u = time(() -> unsorted(gpt, ids, layer, tpb, DataType.FLOAT32));
                 double b = time(() -> KeyStats.collector(gpt, layer).collectIds(ids.iterator()));
                 double c = time(() -> {
                     for (int l : layers) KeyStats.collector(gpt, l).collectIds(ids.iterator());
@@ -86,6 +88,7 @@ public final class StatsBenchmark {
                 double d = time(() -> KeyStats.collector(gpt, layers).collectLayersIds(ids.iterator()));
                 if (r >= 0) {
                     tNaive[r] = a;
+                    tUnsorted[r] = u;
                     tOurs[r] = b;
                     tSeparate[r] = c;
                     tOnePass[r] = d;
@@ -95,6 +98,9 @@ public final class StatsBenchmark {
             double o = median(tOurs);
             System.out.printf("layer %d: naive (full forward, recording hook) %.0f tokens/s (%.2f s); collector (stops after the layer) "
                     + "%.0f tokens/s (%.2f s); time ratio %.3f%n", layer, tokens / n, n, tokens / o, o, o / n);
+            double us = median(tUnsorted);
+            System.out.printf("layer %d: stopped after the layer, batches in file order (the collector before sorting) %.0f tokens/s; "
+                    + "sorted %.0f tokens/s; time ratio %.3f%n", layer, tokens / us, tokens / o, o / us);
             double s = median(tSeparate);
             double p = median(tOnePass);
             System.out.printf("layers %s: one collector per layer %.2f s; one pass %.2f s; time ratio %.3f%n", layers, s, p, p / s);
@@ -118,8 +124,19 @@ public final class StatsBenchmark {
      * would pass {@code tokensPerBatch} padded tokens), the full forward with a recording hook, the same Σ k kᵀ.
      */
     static double[] naive(Gpt gpt, List<long[]> ids, int layer, int tokensPerBatch, DataType dt) {
+        return fileOrder(gpt, ids, layer, tokensPerBatch, dt, false);
+    }
+
+    /** The collector as it was before documents were sorted: batches in file order, the forward stopped after the layer. */
+    static double[] unsorted(Gpt gpt, List<long[]> ids, int layer, int tokensPerBatch, DataType dt) {
+        return fileOrder(gpt, ids, layer, tokensPerBatch, dt, true);
+    }
+
+    private static double[] fileOrder(Gpt gpt, List<long[]> ids, int layer, int tokensPerBatch, DataType dt, boolean stop) {
         Site site = Site.mlpIn(layer);
-        Interventions iv = Interventions.builder().record(site).build();
+        Interventions.Builder ib = Interventions.builder().record(site);
+        if (stop) ib.stopAfter(site);
+        Interventions iv = ib.build();
         int f = gpt.config().nInner();
         List<List<long[]>> batches = new ArrayList<>();
         List<long[]> batch = new ArrayList<>();
