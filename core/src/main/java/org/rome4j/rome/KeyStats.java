@@ -288,14 +288,14 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
             return this;
         }
 
-        /** Progress in documents, after each batch. */
+        /** Progress in documents, after each group of batches ({@link #batchStarts}). */
         public Collector optListener(ProgressListener l) {
             this.listener = l;
             return this;
         }
 
         /**
-         * Checked between batches; when cancelled, collection stops with a {@link CancellationException}
+         * Checked between groups of batches; when cancelled, collection stops with a {@link CancellationException}
          * (after writing a checkpoint, when {@link #optCheckpoint} is set).
          */
         public Collector optCancellation(CancellationToken c) {
@@ -305,7 +305,7 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
 
         /**
          * Saves the running sums to {@code file} (atomically: a temporary file moved into place) after the
-         * batch that completes every {@code everyDocuments} documents, and when cancelled; a later run with
+         * group of batches that completes every {@code everyDocuments} documents, and when cancelled; a later run with
          * the same arguments (model, layers, precision, batch size, corpus files with their sizes, sample and
          * seed) resumes from it and gives the same sums bit for bit. A checkpoint of any other run is
          * ignored (and replaced). Removed when the run completes. Only {@link #collectLayers(Corpus, long, long)}
