@@ -6,25 +6,29 @@ import org.rome4j.model.Gpt;
 import org.rome4j.options.Declared;
 import org.rome4j.options.JsonOption;
 import org.rome4j.options.ModelOptions;
-import org.rome4j.options.OutOption;
 import org.rome4j.options.OverwriteOption;
 import org.rome4j.options.SeedOption;
+import org.rome4j.options.StatsDirOption;
+import org.rome4j.progress.ConsoleProgress;
 import org.rome4j.rome.KeyStats;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code stats}: the second moment of the MLP keys at a layer over a corpus, as a .npz in the original's layout. */
-@picocli.CommandLine.Command(name = "stats", description = "ROME's key statistics: the second moment of one layer's MLP keys "
-        + "and the token count over a corpus, written as .npz in the original's layout (mom2.count, mom2.mom2).")
+/** {@code stats}: the second moment of the MLP keys at one or several layers over a corpus, as .npz in the original's layout. */
+@picocli.CommandLine.Command(name = "stats", description = "ROME's key statistics: the second moment of the MLP keys and the "
+        + "token count over a corpus, as .npz in the original's layout (mom2.count, mom2.mom2). Several layers come from one "
+        + "pass whose forward stops after the deepest; a checkpoint every few thousand documents lets a rerun resume.")
 final class StatsCommand implements Command {
-    @Option(names = "--layer", paramLabel = "L", required = true, description = "the layer whose MLP keys are measured")
-    Integer layer;
+    @Option(names = {"--layers", "--layer"}, paramLabel = "L", required = true, split = ",",
+            description = "the layer(s) whose MLP keys are measured, e.g. 17 or 5,17")
+    List<Integer> layers;
 
     @Option(names = "--corpus", paramLabel = "FILE", required = true, arity = "1..*",
             description = "corpus files (more may follow); " + KeyStats.CORPUS_FORMATS)
@@ -43,8 +47,21 @@ final class StatsCommand implements Command {
     @Option(names = "--tokens-per-batch", paramLabel = "N", description = "tokens per forward pass (default 3 x the context)")
     Integer tokensPerBatch;
 
+    @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "5000", description = "save the running sums every N "
+            + "documents beside the output (0: never); a rerun with the same arguments resumes there; removed when the run completes")
+    int checkpointEvery;
+
+    // stats alone writes one file or a cache folder, so its --out is optional, unlike the required folder of OutOption
+    @Option(names = "--out", paramLabel = "F.npz", description = "one layer's statistics to this file (default: the cache layout "
+            + "under --stats-dir, where edit finds them)")
+    Path out;
+
     @Mixin
-    OutOption out;
+    StatsDirOption statsDir;
+
+    @Option(names = "--dataset", paramLabel = "NAME", defaultValue = "wikipedia", description = "the dataset part of the cache "
+            + "file names (the original's is wikipedia)")
+    String dataset;
 
     @Mixin
     OverwriteOption overwrite;
@@ -57,34 +74,57 @@ final class StatsCommand implements Command {
 
     @Override
     public int run(PrintStream stdout) throws Exception {
-        Path file = out.path();
-        Outputs.checkFile(file, overwrite.overwrite(), "--overwrite");
         if (!precision.equals("float32") && !precision.equals("float64")) {
             throw new UsageException("stats: --precision must be float32 or float64, got " + precision);
         }
-        try (Gpt gpt = model.load()) {
-            if (layer < 0 || layer >= gpt.nLayer()) {
-                throw new UsageException("stats: layer " + layer + " is out of range: " + gpt.name() + " has layers 0–" + (gpt.nLayer() - 1));
+        if (samples != null && samples < 1) throw new UsageException("stats: --samples must be >= 1, got " + samples);
+        Declared.range("--checkpoint-every", checkpointEvery, 0, Integer.MAX_VALUE);
+        List<Integer> chosen = layers.stream().distinct().sorted().toList();
+        if (out != null && chosen.size() > 1) {
+            throw new UsageException("stats: --out is one layer's file; several --layers go to the cache layout under --stats-dir");
+        }
+        for (Path f : corpus) {
+            // one empty file among several is a mistake too (a wrong name), not just nothing to add
+            if (Files.isRegularFile(f) && Files.size(f) == 0) {
+                throw new UsageException("stats: corpus file " + f + " is empty; " + KeyStats.CORPUS_FORMATS);
             }
-            for (Path f : corpus) {
-                // one empty file among several is a mistake too (a wrong name), not just nothing to add
-                if (java.nio.file.Files.isRegularFile(f) && java.nio.file.Files.size(f) == 0) {
-                    throw new UsageException("stats: corpus file " + f + " is empty; " + KeyStats.CORPUS_FORMATS);
+        }
+        if (out != null) Outputs.checkFile(out, overwrite.overwrite(), "--overwrite");
+        long n = samples != null ? samples : 0;
+        try (Gpt gpt = model.load()) {
+            for (int l : chosen) {
+                if (l < 0 || l >= gpt.nLayer()) {
+                    throw new UsageException("stats: layer " + l + " is out of range: " + gpt.name() + " has layers 0–" + (gpt.nLayer() - 1));
                 }
             }
-            Corpus docs = Corpus.of(corpus);
-            KeyStats.Collector c = KeyStats.collector(gpt, layer).precision(precision)
-                    .optListener((d, t, m) -> System.err.print("\r" + d + (t > 0 ? "/" + t : "") + " documents, " + m));
-            if (tokensPerBatch != null) c.tokensPerBatch(Declared.range("--tokens-per-batch", tokensPerBatch, 1, Integer.MAX_VALUE));
+            Map<Integer, Path> files = new LinkedHashMap<>();
+            for (int l : chosen) {
+                Path f = out != null ? out : KeyStats.cachePath(statsDir.dir(), gpt, model.source(), dataset, l, precision, n);
+                Outputs.checkFile(f, overwrite.overwrite(), "--overwrite");
+                files.put(l, f);
+            }
+            ConsoleProgress progress = new ConsoleProgress(System.err, "documents");
+            KeyStats.Collector c = KeyStats.collector(gpt, chosen).optPrecision(precision).optListener(progress);
+            if (tokensPerBatch != null) c.optTokensPerBatch(Declared.range("--tokens-per-batch", tokensPerBatch, 1, Integer.MAX_VALUE));
+            Path first = files.values().iterator().next();
+            if (checkpointEvery > 0) c.optCheckpoint(first.resolveSibling(first.getFileName() + ".checkpoint"), checkpointEvery);
             long t0 = System.nanoTime();
             // --samples: the original's seeded random sample (random.Random(seed), seed 1), not the first N
-            KeyStats s = c.collect(samples != null ? docs.sample(samples, seed.seed()) : docs.documents());
+            Map<Integer, KeyStats> stats = c.collectLayers(Corpus.of(corpus), n, seed.seed());
             double secs = (System.nanoTime() - t0) / 1e9;
-            System.err.println();
-            Outputs.file(file, overwrite.overwrite(), "--overwrite", s::write);
+            progress.finish();
+            for (int l : chosen) Outputs.file(files.get(l), overwrite.overwrite(), "--overwrite", stats.get(l)::write);
+            KeyStats s = stats.get(chosen.get(0));
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("out", file.toString());
-            m.put("layer", layer);
+            if (chosen.size() == 1) {
+                m.put("out", first.toString());
+                m.put("layer", chosen.get(0));
+            } else {
+                Map<String, String> byLayer = new LinkedHashMap<>();
+                files.forEach((l, f) -> byLayer.put(Integer.toString(l), f.toString()));
+                m.put("files", byLayer);
+                m.put("layers", chosen);
+            }
             m.put("tokens", s.count());
             m.put("width", s.width());
             m.put("precision", precision);
@@ -93,8 +133,10 @@ final class StatsCommand implements Command {
             if (json.json()) {
                 Json.print(stdout, m);
             } else {
-                stdout.printf("wrote %s: layer %d, %d tokens, width %d, %s, %.1f tokens/s%n", file, layer, s.count(), s.width(),
-                        precision, s.count() / secs);
+                for (int l : chosen) {
+                    stdout.printf("wrote %s: layer %d, %d tokens, width %d, %s, %.1f tokens/s%n", files.get(l), l, s.count(), s.width(),
+                            precision, s.count() / secs);
+                }
             }
             return 0;
         }

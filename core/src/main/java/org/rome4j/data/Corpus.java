@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.BufferedReader;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +19,9 @@ import java.util.NoSuchElementException;
 /**
  * A text corpus for key statistics: documents of text files ({@code .txt}, one document per line,
  * blank lines skipped) or JSON lines ({@code .jsonl}/{@code .json}, a {@code text} field per line),
- * streamed in file order. Parquet corpora are read by the Spark job ({@code ./rome4j-spark stats}),
- * which applies the same per-line rule ({@link Format#text}) and the same sample ({@link #sampleIndices}).
+ * or Parquet ({@code .parquet}, a string column {@code text}, one row group in memory at a time), streamed in
+ * file order. The Spark job ({@code ./rome4j-spark stats}) applies the same per-document rule ({@link Format#text})
+ * and the same sample ({@link #sampleIndices}).
  *
  * <p>{@link #sample} draws N documents as the original's {@code layer_stats} does
  * ({@code FixedRandomSubsetSampler}: {@code random.Random(seed).shuffle(range(len(ds)))[:N]}, seed 1),
@@ -34,7 +36,7 @@ import java.util.NoSuchElementException;
 public final class Corpus {
     /** What {@code stats --corpus} accepts, for error messages. */
     public static final String ACCEPTED = "plain text (.txt, one document per line), JSONL (.jsonl or .json, one JSON object per line "
-            + "with a \"text\" field), or Parquet (.parquet, a \"text\" column; with ./rome4j-spark stats); a JSON array such as "
+            + "with a \"text\" field), or Parquet (.parquet, a string column \"text\"); a JSON array such as "
             + "known_1000.json is neither";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -44,7 +46,7 @@ public final class Corpus {
         TEXT,
         /** One JSON object per line, the document in its {@code text} field. */
         JSONL,
-        /** A {@code text} column (read by Spark only). */
+        /** A string column {@code text}, null or blank values skipped. */
         PARQUET;
 
         /** The format of a file name, or an error naming the accepted formats. */
@@ -81,14 +83,11 @@ public final class Corpus {
         this.files = List.copyOf(files);
     }
 
-    /** A corpus of files read in order; checks that each exists and is text or JSONL. */
+    /** A corpus of files read in order; checks that each exists and is text, JSONL or Parquet. */
     public static Corpus of(List<Path> files) {
         if (files.isEmpty()) throw new IllegalArgumentException("no corpus files: pass " + ACCEPTED);
         for (Path f : files) {
-            Format fmt = Format.of(f.getFileName().toString());
-            if (fmt == Format.PARQUET) {
-                throw new IllegalArgumentException("corpus " + f + " is Parquet, which ./rome4j-spark stats reads; here use text (.txt) or JSON lines (.jsonl)");
-            }
+            Format.of(f.getFileName().toString());
             if (!Files.isRegularFile(f)) throw new IllegalArgumentException("corpus file not found: " + f);
         }
         return new Corpus(files);
@@ -116,8 +115,42 @@ public final class Corpus {
      * order. Two passes: one to count, one to read.
      */
     public Iterator<String> sample(long n, long seed) {
-        long[] keep = sampleIndices(count(), n, seed);
+        return documents(sampleIndices(count(), n, seed));
+    }
+
+    /** The documents at these indices (sorted ascending, as {@link #sampleIndices} gives them), in file order, streamed. */
+    public Iterator<String> documents(long[] keep) {
+        for (int i = 1; i < keep.length; i++) {
+            if (keep[i] <= keep[i - 1]) throw new IllegalArgumentException("document indices must ascend: " + keep[i - 1] + ", " + keep[i]);
+        }
         return filtered(keep);
+    }
+
+    /**
+     * The original's seeded sample of {@code n} documents of an in-memory corpus (all when it has fewer), in
+     * corpus order: the same draw as {@link #sample(long, long)}, for a notebook's list of texts.
+     */
+    public static List<String> sample(List<String> documents, long n, long seed) {
+        List<String> out = new java.util.ArrayList<>();
+        for (long i : sampleIndices(documents.size(), n, seed)) out.add(documents.get((int) i));
+        return out;
+    }
+
+    /**
+     * What identifies this corpus's content for a checkpoint: each file's absolute path, size and
+     * modification time, in order (a file replaced or appended to gives another fingerprint).
+     */
+    public String fingerprint() {
+        StringBuilder b = new StringBuilder();
+        for (Path f : files) {
+            try {
+                b.append(f.toAbsolutePath().normalize()).append('|').append(Files.size(f)).append('|')
+                        .append(Files.getLastModifiedTime(f).toMillis()).append('\n');
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read corpus " + f + ": " + e.getMessage(), e);
+            }
+        }
+        return b.toString();
     }
 
     /**
@@ -137,12 +170,54 @@ public final class Corpus {
         return keep;
     }
 
+    /** A file's documents in order (blank ones skipped), null at the end. */
+    private interface Source extends Closeable {
+        String next() throws IOException;
+    }
+
+    private static Source open(Path file) throws IOException {
+        Format format = Format.of(file.getFileName().toString());
+        if (format == Format.PARQUET) {
+            ParquetTexts p = new ParquetTexts(file);
+            return new Source() {
+                @Override
+                public String next() throws IOException {
+                    while (p.hasNext()) {
+                        String t = p.next();
+                        if (t != null && !t.isBlank()) return t;
+                    }
+                    return null;
+                }
+
+                @Override
+                public void close() throws IOException {
+                    p.close();
+                }
+            };
+        }
+        BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        return new Source() {
+            @Override
+            public String next() throws IOException {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    String doc = format.text(line, file.toString());
+                    if (doc != null) return doc;
+                }
+                return null;
+            }
+
+            @Override
+            public void close() throws IOException {
+                r.close();
+            }
+        };
+    }
+
     /** Documents in file order; with {@code keep} (sorted indices), only those. */
     private Iterator<String> filtered(long[] keep) {
         return new Iterator<>() {
             int fileIdx = -1;
-            BufferedReader reader;
-            Format format;
+            Source source;
             long index = -1;    // of the last document read
             int kept = 0;
             String next;
@@ -157,21 +232,18 @@ public final class Corpus {
                             next = null;
                             return;
                         }
-                        if (reader == null) {
+                        if (source == null) {
                             if (++fileIdx >= files.size()) {
                                 next = null;
                                 return;
                             }
-                            reader = Files.newBufferedReader(files.get(fileIdx), StandardCharsets.UTF_8);
-                            format = Format.of(files.get(fileIdx).getFileName().toString());
+                            source = open(files.get(fileIdx));
                         }
-                        String line = reader.readLine();
-                        if (line == null) {
+                        String doc = source.next();
+                        if (doc == null) {
                             close();
                             continue;
                         }
-                        String doc = format.text(line, files.get(fileIdx).toString());
-                        if (doc == null) continue;
                         index++;
                         if (keep != null) {
                             if (keep[kept] != index) continue;
@@ -186,8 +258,8 @@ public final class Corpus {
             }
 
             private void close() throws IOException {
-                if (reader != null) reader.close();
-                reader = null;
+                if (source != null) source.close();
+                source = null;
             }
 
             @Override

@@ -27,9 +27,8 @@ public final class RomeSessionOptions {
     @Mixin
     StatsFileOption stats = new StatsFileOption();
 
-    @Option(names = "--stats-dir", paramLabel = "DIR", description = "the statistics cache, in the original's layout "
-            + "(default: $ROME4J_CACHE/stats, else ~/.cache/rome4j/stats)")
-    Path statsDir;
+    @Mixin
+    StatsDirOption statsDir = new StatsDirOption();
 
     @Option(names = "--templates", paramLabel = "F.json", description = "context templates: a JSON list such as "
             + "[\"{}\", \"The first thing I. {}\"] (default: generated)")
@@ -59,10 +58,10 @@ public final class RomeSessionOptions {
             Path f = stats.path();
             if (f == null) {
                 String module = hp.rewriteModuleTmp().replace("{}", Integer.toString(l));
-                f = KeyStats.cachePath(statsDir != null ? statsDir : KeyStats.defaultCacheDir(), model,
+                f = KeyStats.cachePath(statsDir.dir(), model,
                         hp.mom2Dataset(), module, hp.mom2Dtype(), hp.mom2NSamples());
                 Path legacy = KeyStats.cachePath(Path.of("data/stats"), model, hp.mom2Dataset(), module, hp.mom2Dtype(), hp.mom2NSamples());
-                if (!Files.isRegularFile(f) && statsDir == null && Files.isRegularFile(legacy)) f = legacy;
+                if (!Files.isRegularFile(f) && statsDir.given() == null && Files.isRegularFile(legacy)) f = legacy;
                 if (!Files.isRegularFile(f)) {
                     if (!Models.EMBEDDED.contains(model)) {
                         throw new IllegalArgumentException("no key statistics for layer " + l + " (looked for " + f + "): compute them with "
@@ -87,7 +86,7 @@ public final class RomeSessionOptions {
         System.err.println("computing key statistics for layer " + layer + " from " + gpt.name() + "'s training sentences (cached in "
                 + f + ")");
         KeyStats.Collector c = KeyStats.collector(gpt, layer);
-        if (samples > 0) c.samples(samples);
+        if (samples > 0) c.optSamples(samples);
         KeyStats s = c.collect(FactData.loadBundled().corpus().iterator());
         Outputs.file(f, false, "--overwrite", s::write);
         return s;

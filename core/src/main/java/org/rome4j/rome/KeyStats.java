@@ -32,7 +32,7 @@ import java.util.concurrent.CancellationException;
  * raw sum, as the original's {@code SecondMoment} does; {@link #moment()} divides.
  *
  * <pre>{@code
- * KeyStats s = KeyStats.collector(gpt, 1).samples(1000).collect(KeyStats.corpus(List.of(Path.of("wiki.txt"))));
+ * KeyStats s = KeyStats.collector(gpt, 1).optSamples(1000).collect(KeyStats.corpus(List.of(Path.of("wiki.txt"))));
  * s.write(Path.of("stats.npz"));          // keys mom2.count, mom2.mom2, like the original
  * float[] cInv = s.inverse();            // [F*F] row-major, torch.inverse of the float32 moment
  * }</pre>
@@ -107,11 +107,12 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
 
     /**
      * The original's cache path: {@code {statsDir}/{model}/{dataset}_stats/{module}_{precision}_mom2_{n}.npz}
-     * (the model name with {@code /} replaced by {@code _}).
+     * (the model name with {@code /} replaced by {@code _}; without {@code _{n}} when {@code n <= 0}, the whole
+     * corpus, as the original names a run without a sample size).
      */
     public static Path cachePath(Path statsDir, String model, String dataset, String module, String precision, long n) {
         return statsDir.resolve(model.replace("/", "_")).resolve(dataset + "_stats")
-                .resolve(module + "_" + precision + "_mom2_" + n + ".npz");
+                .resolve(module + "_" + precision + "_mom2" + (n > 0 ? "_" + n : "") + ".npz");
     }
 
     /** Writes the original's layout: {@code mom2.count} (int64), {@code mom2.mom2} (raw sum) and constructors. */
@@ -174,70 +175,112 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
         return batchSize > 0 && (long) Math.max(maxLen, len) * (batchSize + 1) > tokensPerBatch;
     }
 
+    /** Real tokens per group, in batches' worth: the collector sorts a group's documents by length before batching. */
+    static final int GROUP_BATCHES = 8;
+
+    /** Whether a document of {@code len} tokens starts a new group after {@code size} documents of {@code groupTokens} tokens. */
+    private static boolean closesGroup(long groupTokens, int size, int len, int tokensPerBatch) {
+        return size > 0 && groupTokens + len > (long) GROUP_BATCHES * tokensPerBatch;
+    }
+
     /**
-     * Where the collector's batches start, for documents of these token counts (after truncation to
-     * the context; empty ones are skipped), in order: a split of the documents at these indices gives
-     * every part the same batches as one pass over all of them, and so the same keys bit for bit
-     * (a Spark job splits there, so its result differs from one machine's only by summation order).
+     * Where the collector's groups start, for documents of these token counts (after truncation to the
+     * context; empty ones are skipped), in order. The collector reads documents in groups of about
+     * {@value #GROUP_BATCHES} batches' worth of tokens, sorts each group by length (longest first, as the
+     * original's {@code length_collation} sorts its loader batches) and batches it, so a batch pads little.
+     * A split of the documents at these indices gives every part the same batches as one pass over all of
+     * them, and so the same keys bit for bit (a Spark job splits there, so its result differs from one
+     * machine's only by summation order).
      */
     public static int[] batchStarts(int[] lengths, int tokensPerBatch) {
         List<Integer> starts = new ArrayList<>();
-        int maxLen = 0;
+        long groupTokens = 0;
         int size = 0;
         for (int i = 0; i < lengths.length; i++) {
             int len = lengths[i];
             if (len == 0) continue;
-            if (size == 0 || overflows(maxLen, size, len, tokensPerBatch)) {
+            if (size == 0 || closesGroup(groupTokens, size, len, tokensPerBatch)) {
                 starts.add(i);
                 size = 0;
-                maxLen = 0;
+                groupTokens = 0;
             }
-            maxLen = Math.max(maxLen, len);
+            groupTokens += len;
             size++;
         }
         return starts.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** A collector at a layer; defaults: all documents, 3·context tokens per batch, float32. */
+    /** A collector at one layer; defaults: all documents, 3·context tokens per batch, float32. */
     public static Collector collector(Gpt gpt, int layer) {
-        return new Collector(gpt, layer);
+        return new Collector(gpt, List.of(layer));
     }
 
-    /** Streams keys of a corpus through the model and accumulates Σ k kᵀ. Peak memory: one batch plus F×F. */
+    /**
+     * A collector at several layers in one pass: one forward per batch, stopped after the deepest
+     * layer's keys, records every requested layer's keys.
+     */
+    public static Collector collector(Gpt gpt, List<Integer> layers) {
+        return new Collector(gpt, layers);
+    }
+
+    /**
+     * The file the original would cache this layer's statistics under ({@link #cachePath}), for this
+     * model's edited module (e.g. {@code transformer.h.17.mlp.c_proj}).
+     */
+    public static Path cachePath(Path statsDir, Gpt gpt, String model, String dataset, int layer, String precision, long n) {
+        String module = gpt.architecture().moduleTemplates(gpt.config()).get("rewrite_module_tmp").replace("{}", Integer.toString(layer));
+        return cachePath(statsDir, model, dataset, module, precision, n);
+    }
+
+    /**
+     * Streams keys of a corpus through the model and accumulates Σ k kᵀ at each requested layer. Peak
+     * memory: one batch plus one F×F sum per layer; the forward stops after the deepest layer's keys.
+     *
+     * <pre>{@code
+     * Map<Integer, KeyStats> s = KeyStats.collector(gpt, List.of(5, 17)).optPrecision("float64")
+     *         .optCheckpoint(Path.of("stats.ckpt.npz"), 5000)
+     *         .collectLayers(Corpus.of(List.of(Path.of("wiki.parquet"))), 100_000, 1);
+     * }</pre>
+     */
     public static final class Collector {
         private final Gpt gpt;
-        private final int layer;
+        private final int[] layers;
         private long samples = Long.MAX_VALUE;
         private int tokensPerBatch;
         private String precision = "float32";
         private ProgressListener listener = ProgressListener.NONE;
         private CancellationToken cancel = CancellationToken.NONE;
+        private Path checkpoint;
+        private int checkpointEvery;
 
-        Collector(Gpt gpt, int layer) {
-            if (layer < 0 || layer >= gpt.nLayer()) {
-                throw new IllegalArgumentException("layer " + layer + " is out of range: " + gpt.name() + " has layers 0–" + (gpt.nLayer() - 1));
+        Collector(Gpt gpt, List<Integer> layers) {
+            if (layers.isEmpty()) throw new IllegalArgumentException("no layers: give at least one layer 0–" + (gpt.nLayer() - 1));
+            for (int layer : layers) {
+                if (layer < 0 || layer >= gpt.nLayer()) {
+                    throw new IllegalArgumentException("layer " + layer + " is out of range: " + gpt.name() + " has layers 0–" + (gpt.nLayer() - 1));
+                }
             }
             this.gpt = gpt;
-            this.layer = layer;
+            this.layers = layers.stream().mapToInt(Integer::intValue).distinct().sorted().toArray();
             this.tokensPerBatch = 3 * gpt.config().nPositions();
         }
 
-        /** Documents to use at most (the original's {@code mom2_n_samples}). */
-        public Collector samples(long n) {
+        /** Documents to use at most, the first ones of what {@code collect} is given (a seeded sample: {@link #collectLayers(Corpus, long, long)}). */
+        public Collector optSamples(long n) {
             if (n < 1) throw new IllegalArgumentException("samples must be >= 1, got " + n);
             this.samples = n;
             return this;
         }
 
         /** Padded tokens per forward (rows × longest row); at least one document per batch. */
-        public Collector tokensPerBatch(int n) {
+        public Collector optTokensPerBatch(int n) {
             if (n < 1) throw new IllegalArgumentException("tokens per batch must be >= 1, got " + n);
             this.tokensPerBatch = n;
             return this;
         }
 
         /** {@code float32} (the original's default) or {@code float64} accumulation. */
-        public Collector precision(String p) {
+        public Collector optPrecision(String p) {
             if (!p.equals("float32") && !p.equals("float64")) {
                 throw new IllegalArgumentException("precision must be float32 or float64, got " + p);
             }
@@ -245,83 +288,231 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
             return this;
         }
 
-        /** Progress in documents. */
+        /** Progress in documents, after each group of batches ({@link #batchStarts}). */
         public Collector optListener(ProgressListener l) {
             this.listener = l;
             return this;
         }
 
-        /** Checked between batches; when cancelled, collection stops with a {@link CancellationException}. */
+        /**
+         * Checked between groups of batches; when cancelled, collection stops with a {@link CancellationException}
+         * (after writing a checkpoint, when {@link #optCheckpoint} is set).
+         */
         public Collector optCancellation(CancellationToken c) {
             this.cancel = c;
             return this;
         }
 
-        /** Collects over documents (text; each truncated to the model's context). */
-        public KeyStats collect(Iterator<String> documents) {
-            return collectIds(new Iterator<>() {
-                @Override public boolean hasNext() { return documents.hasNext(); }
-                @Override public long[] next() { return gpt.tokenizer().ids(documents.next()); }
-            });
+        /**
+         * Saves the running sums to {@code file} (atomically: a temporary file moved into place) after the
+         * group of batches that completes every {@code everyDocuments} documents, and when cancelled; a later run with
+         * the same arguments (model, layers, precision, batch size, corpus files with their sizes, sample and
+         * seed) resumes from it and gives the same sums bit for bit. A checkpoint of any other run is
+         * ignored (and replaced). Removed when the run completes. Only {@link #collectLayers(Corpus, long, long)}
+         * checkpoints: its files identify the documents.
+         */
+        public Collector optCheckpoint(Path file, int everyDocuments) {
+            if (everyDocuments < 1) throw new IllegalArgumentException("checkpoint interval must be >= 1 document, got " + everyDocuments);
+            this.checkpoint = file;
+            this.checkpointEvery = everyDocuments;
+            return this;
         }
 
-        /** Collects over already tokenized documents (each truncated to the model's context). */
+        /** The layers, ascending. */
+        public List<Integer> layers() {
+            return java.util.Arrays.stream(layers).boxed().toList();
+        }
+
+        /** Collects at the one layer over documents (text; each truncated to the model's context). */
+        public KeyStats collect(Iterator<String> documents) {
+            return single(collectLayers(documents));
+        }
+
+        /** Collects at the one layer over already tokenized documents (each truncated to the model's context). */
         public KeyStats collectIds(Iterator<long[]> documents) {
+            return single(collectLayersIds(documents));
+        }
+
+        /** Collects at every layer over documents, by layer. */
+        public Map<Integer, KeyStats> collectLayers(Iterator<String> documents) {
+            return run(texts(documents), null, samples == Long.MAX_VALUE ? -1 : samples);
+        }
+
+        /** Collects at every layer over already tokenized documents, by layer. */
+        public Map<Integer, KeyStats> collectLayersIds(Iterator<long[]> documents) {
+            return run(new Documents() {
+                @Override public boolean hasNext() { return documents.hasNext(); }
+                @Override public long[] next() { return documents.next(); }
+                @Override public void skip() { documents.next(); }
+            }, null, samples == Long.MAX_VALUE ? -1 : samples);
+        }
+
+        /**
+         * Collects at every layer over a corpus: the original's seeded sample of {@code samples} documents
+         * ({@link Corpus#sample}, all when {@code samples <= 0} or the corpus has fewer), read in file order
+         * and streamed. With {@link #optCheckpoint} an interrupted run resumes.
+         */
+        public Map<Integer, KeyStats> collectLayers(Corpus corpus, long samples, long seed) {
+            String source = corpus.fingerprint() + "samples " + Math.max(samples, 0) + " seed " + seed;
+            long count = corpus.count();          // one pass over the files, for the sample and the progress total
+            if (samples <= 0) return run(texts(corpus.documents()), source, Math.min(count, this.samples));
+            long[] keep = Corpus.sampleIndices(count, samples, seed);
+            return run(texts(corpus.documents(keep)), source, Math.min(keep.length, this.samples));
+        }
+
+        private KeyStats single(Map<Integer, KeyStats> byLayer) {
+            if (layers.length != 1) throw new IllegalStateException("this collector has layers " + layers() + ": use collectLayers");
+            return byLayer.get(layers[0]);
+        }
+
+        private Documents texts(Iterator<String> documents) {
+            return new Documents() {
+                @Override public boolean hasNext() { return documents.hasNext(); }
+                @Override public long[] next() { return gpt.tokenizer().ids(documents.next()); }
+                @Override public void skip() { documents.next(); }     // resumed: read, not tokenized
+            };
+        }
+
+        /** What a checkpoint is keyed to: everything that changes the sums. */
+        private String runKey(String source) {
+            return "model " + gpt.name() + " " + gpt.config() + " weights " + gpt.parameters().type() + "\nlayers " + layers() + " precision " + precision
+                    + " tokens/batch " + tokensPerBatch + " max docs " + samples + "\n" + source;
+        }
+
+        private Map<Integer, KeyStats> run(Documents documents, String source, long total) {
             int f = gpt.config().nInner();
             int ctx = gpt.config().nPositions();
-            Site site = Site.mlpIn(layer);
-            Interventions iv = Interventions.builder().record(site).stopAfter(site).build();
+            Site[] sites = new Site[layers.length];
+            for (int i = 0; i < layers.length; i++) sites[i] = Site.mlpIn(layers[i]);
+            // the forward stops after the deepest layer's keys: nothing above it is computed
+            Interventions iv = Interventions.builder().record(sites).stopAfter(sites[sites.length - 1]).build();
             DataType dt = precision.equals("float32") ? DataType.FLOAT32 : DataType.FLOAT64;
-            long total = samples == Long.MAX_VALUE ? -1 : samples;
-            long docs = 0;
-            long tokens = 0;
+            StatsCheckpoint ckpt = checkpoint != null && source != null ? new StatsCheckpoint(checkpoint, runKey(source)) : null;
             try (NDManager acc = gpt.newScope()) {
-                NDArray sum = acc.zeros(new Shape(f, f), dt);
-                List<long[]> batch = new ArrayList<>();
-                int maxLen = 0;
+                NDArray[] sums = new NDArray[layers.length];
+                StatsCheckpoint.State state = ckpt == null ? null : ckpt.load(layers, f, precision);
+                long consumed = 0;     // items taken from the iterator (empty documents included)
+                long docs = 0;
+                long tokens = 0;
+                for (int i = 0; i < layers.length; i++) {
+                    sums[i] = state == null ? acc.zeros(new Shape(f, f), dt) : state.sum(acc, i, f, dt);
+                }
+                if (state != null) {
+                    consumed = state.consumed();
+                    docs = state.docs();
+                    tokens = state.tokens();
+                    for (long k = 0; k < consumed; k++) documents.skip();
+                    listener.update(docs, total, "resumed from checkpoint " + checkpoint + " at " + docs + " documents");
+                }
+                long lastSaved = docs;
+                long pending = 0;      // items taken since the last batch was added, before the current one
+                List<long[]> group = new ArrayList<>();
+                long groupTokens = 0;
                 while (docs < samples && documents.hasNext()) {
                     long[] ids = documents.next();
-                    if (ids.length == 0) continue;
+                    if (ids.length == 0) {
+                        pending++;
+                        continue;
+                    }
                     if (ids.length > ctx) ids = java.util.Arrays.copyOf(ids, ctx);
-                    int newMax = Math.max(maxLen, ids.length);
-                    if (overflows(maxLen, batch.size(), ids.length, tokensPerBatch)) {
-                        tokens += addBatch(sum, batch, iv, site);
-                        listener.update(docs, total, "layer " + layer + " keys: " + tokens + " tokens");
-                        batch.clear();
-                        newMax = ids.length;
-                        if (cancel.isRequested()) {
-                            throw new CancellationException("statistics collection cancelled after " + docs + " documents");
+                    if (closesGroup(groupTokens, group.size(), ids.length, tokensPerBatch)) {
+                        tokens += addGroup(sums, group, iv, sites);
+                        consumed += pending;
+                        pending = 0;
+                        listener.update(docs, total, "layers " + layers() + " keys: " + tokens + " tokens");
+                        group.clear();
+                        groupTokens = 0;
+                        boolean stop = cancel.isRequested();
+                        if (ckpt != null && (stop || docs - lastSaved >= checkpointEvery)) {
+                            ckpt.save(sums, consumed, docs, tokens, layers);
+                            lastSaved = docs;
+                        }
+                        if (stop) {
+                            throw new CancellationException("statistics collection cancelled after " + docs + " documents"
+                                    + (ckpt != null ? "; the checkpoint " + checkpoint + " resumes it" : ""));
                         }
                     }
-                    batch.add(ids);
-                    maxLen = newMax;
+                    group.add(ids);
+                    groupTokens += ids.length;
                     docs++;
+                    pending++;
                 }
-                if (!batch.isEmpty()) tokens += addBatch(sum, batch, iv, site);
-                listener.update(docs, total, "layer " + layer + " keys: " + tokens + " tokens");
+                if (!group.isEmpty()) tokens += addGroup(sums, group, iv, sites);
+                listener.update(docs, total, "layers " + layers() + " keys: " + tokens + " tokens");
                 if (tokens == 0) {
                     throw new IllegalArgumentException("the corpus has no tokens: give at least one non-empty document");
                 }
-                return new KeyStats(tokens, f, sum.toType(DataType.FLOAT64, false).toDoubleArray(), precision);
+                Map<Integer, KeyStats> out = new java.util.TreeMap<>();
+                for (int i = 0; i < layers.length; i++) {
+                    out.put(layers[i], new KeyStats(tokens, f, sums[i].toType(DataType.FLOAT64, false).toDoubleArray(), precision));
+                }
+                if (ckpt != null) ckpt.delete();
+                return out;
             }
         }
 
-        private long addBatch(NDArray sum, List<long[]> docs, Interventions iv, Site site) {
-            Batch b = Batch.right(docs, gpt.tokenizer().padId());
-            int t = b.tokens();
-            long[] real = new long[docs.stream().mapToInt(d -> d.length).sum()];
-            int k = 0;
-            for (int r = 0; r < b.rows(); r++) {
-                for (int i = 0; i < b.length(r); i++) real[k++] = (long) r * t + i;
+        /**
+         * Adds a group's keys: its documents sorted by length, longest first (stable), in batches of at most
+         * {@code tokensPerBatch} padded tokens, so that rows in a batch have about the same length and little
+         * of the forward is spent on padding. Returns the group's token count.
+         */
+        private long addGroup(NDArray[] sums, List<long[]> group, Interventions iv, Site[] sites) {
+            List<long[]> sorted = new ArrayList<>(group);
+            sorted.sort((x, y) -> Integer.compare(y.length, x.length));
+            long n = 0;
+            List<long[]> batch = new ArrayList<>();
+            int maxLen = 0;
+            for (long[] ids : sorted) {
+                if (overflows(maxLen, batch.size(), ids.length, tokensPerBatch)) {
+                    n += addBatch(sums, batch, iv, sites);
+                    batch.clear();
+                    maxLen = 0;
+                }
+                batch.add(ids);
+                maxLen = Math.max(maxLen, ids.length);
             }
-            try (NDManager scope = gpt.newScope()) {
-                NDArray keys = gpt.forward(scope, b, iv).get(site);               // [B, T, F]
-                long f = keys.getShape().get(2);
-                NDArray feats = keys.reshape(b.rows() * (long) t, f).get(new NDIndex("{}", scope.create(real)));
-                feats = feats.toType(sum.getDataType(), false);                     // [N, F]
-                sum.addi(feats.transpose().matMul(feats));
-            }
-            return real.length;
+            return n + addBatch(sums, batch, iv, sites);
         }
+
+        /** Adds one batch's keys at every layer; returns its real (non-pad) token count. */
+        private long addBatch(NDArray[] sums, List<long[]> docs, Interventions iv, Site[] sites) {
+            Batch b = Batch.right(docs, gpt.tokenizer().padId());
+            try (NDManager scope = gpt.newScope()) {
+                Map<Site, NDArray> recorded = gpt.forward(scope, b, iv).recorded();
+                long n = 0;
+                for (int i = 0; i < sites.length; i++) {
+                    NDArray feats = realTokens(b, recorded.get(sites[i])).toType(sums[i].getDataType(), false);   // [N, F]
+                    sums[i].addi(feats.transpose().matMul(feats));
+                    n = feats.getShape().get(0);
+                }
+                return n;
+            }
+        }
+    }
+
+    /**
+     * The rows of a right-padded batch's activations at its real (non-pad) tokens, row by row: [B, T, F]
+     * to [N, F], in the activations' manager.
+     */
+    public static NDArray realTokens(Batch b, NDArray x) {
+        int t = b.tokens();
+        int n = 0;
+        for (int r = 0; r < b.rows(); r++) n += b.length(r);
+        long[] real = new long[n];
+        int k = 0;
+        for (int r = 0; r < b.rows(); r++) {
+            for (int i = 0; i < b.length(r); i++) real[k++] = (long) r * t + i;
+        }
+        long f = x.getShape().get(2);
+        return x.reshape(b.rows() * (long) t, f).get(new NDIndex("{}", x.getManager().create(real)));
+    }
+
+    /** A source of tokenized documents that can also pass over one without tokenizing it (when resuming). */
+    private interface Documents {
+        boolean hasNext();
+
+        long[] next();
+
+        void skip();
     }
 }

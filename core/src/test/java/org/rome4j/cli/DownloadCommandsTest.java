@@ -84,7 +84,7 @@ class DownloadCommandsTest {
         // statistics the server publishes: tiny-facts' layer 0 over 300 of its sentences (not what edit would compute itself)
         Path published = tmp.resolve("published.npz");
         try (Gpt gpt = Models.load("tiny-facts")) {
-            KeyStats.collector(gpt, 0).samples(300).collect(FactData.loadBundled().corpus().iterator()).write(published);
+            KeyStats.collector(gpt, 0).optSamples(300).collect(FactData.loadBundled().corpus().iterator()).write(published);
         }
         byte[] npz = Files.readAllBytes(published);
         String remote = "/data/stats/tiny-facts/wikipedia_stats/transformer.h.0.mlp.c_proj_float32_mom2_1000.npz";

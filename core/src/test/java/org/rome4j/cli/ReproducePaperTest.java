@@ -52,7 +52,7 @@ class ReproducePaperTest {
         site.put("/data/dsets/idf.npy", Npy.encodeDouble(new long[] {4}, new double[] {2.5, 1.2, 1.1, 3.0}));
         Path published = tmp.resolve("published.npz");
         try (Gpt gpt = Models.load("tiny-facts")) {
-            KeyStats.collector(gpt, 0).samples(300).collect(FactData.loadBundled().corpus().iterator()).write(published);
+            KeyStats.collector(gpt, 0).optSamples(300).collect(FactData.loadBundled().corpus().iterator()).write(published);
         }
         site.put("/data/stats/tiny-facts/wikipedia_stats/transformer.h.0.mlp.c_proj_float32_mom2_1000.npz", Files.readAllBytes(published));
 

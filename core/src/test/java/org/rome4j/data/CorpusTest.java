@@ -1,5 +1,6 @@
 package org.rome4j.data;
 
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,6 +62,41 @@ class CorpusTest {
         assertEquals(lines, everything, "a sample larger than the corpus is the whole corpus");
     }
 
+    /** Parquet gives the documents the same texts give as JSON lines, for each codec, across row groups. */
+    @Test
+    void parquetReadsLikeJsonLines(@TempDir Path tmp) throws Exception {
+        List<String> texts = new ArrayList<>();
+        List<String> json = new ArrayList<>();
+        java.util.Random r = new java.util.Random(7);
+        for (int i = 0; i < 700; i++) {
+            String t = i % 50 == 3 ? null : i % 50 == 4 ? "   " : "doc " + i + " é " + "x".repeat(r.nextInt(40));
+            texts.add(t);
+            json.add(t == null ? "{\"id\": " + i + "}" : "{\"id\": " + i + ", \"text\": \"" + t + "\"}");
+        }
+        json.removeIf(l -> !l.contains("text"));     // a JSON line without text is an error there, a null here is no document
+        Path jsonl = tmp.resolve("c.jsonl");
+        Files.write(jsonl, json);
+        List<String> expected = new ArrayList<>();
+        Corpus.of(List.of(jsonl)).documents().forEachRemaining(expected::add);
+        assertEquals(700 - 28, expected.size());
+        for (CompressionCodecName codec : List.of(CompressionCodecName.UNCOMPRESSED, CompressionCodecName.SNAPPY,
+                CompressionCodecName.ZSTD, CompressionCodecName.GZIP, CompressionCodecName.LZ4_RAW)) {
+            Path pq = tmp.resolve("c-" + codec + ".parquet");
+            ParquetFiles.write(pq, texts, codec, 4096, "text");
+            assertTrue(ParquetFiles.rowGroups(pq) > 1, "several row groups");
+            List<String> got = new ArrayList<>();
+            Corpus c = Corpus.of(List.of(pq));
+            c.documents().forEachRemaining(got::add);
+            assertEquals(expected, got, codec.toString());
+            List<String> sampled = new ArrayList<>();
+            c.sample(100, 3).forEachRemaining(sampled::add);
+            List<String> jsonSample = new ArrayList<>();
+            Corpus.of(List.of(jsonl)).sample(100, 3).forEachRemaining(jsonSample::add);
+            assertEquals(jsonSample, sampled, "the same sample from either format");
+            assertEquals(Corpus.sample(expected, 100, 3), sampled, "an in-memory corpus samples alike");
+        }
+    }
+
     @Test
     void formatsAreNamedInErrors(@TempDir Path tmp) throws Exception {
         Path csv = tmp.resolve("c.csv");
@@ -69,7 +105,12 @@ class CorpusTest {
         assertTrue(e.getMessage().contains(".txt") && e.getMessage().contains(".jsonl") && e.getMessage().contains(".parquet"), e.getMessage());
         Path pq = tmp.resolve("w.parquet");
         Files.writeString(pq, "x");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Corpus.of(List.of(pq))).getMessage().contains("rome4j-spark"));
+        String notParquet = assertThrows(IllegalArgumentException.class, () -> Corpus.of(List.of(pq)).count()).getMessage();
+        assertTrue(notParquet.contains("not a readable Parquet file") && notParquet.contains(pq.toString()), notParquet);
+        Path noText = tmp.resolve("body.parquet");
+        ParquetFiles.write(noText, List.of("a", "b"), CompressionCodecName.SNAPPY, 1 << 20, "body");
+        String named = assertThrows(IllegalArgumentException.class, () -> Corpus.of(List.of(noText)).count()).getMessage();
+        assertTrue(named.contains("no string column \"text\"") && named.contains("[id, body]"), named);
         Path bad = tmp.resolve("bad.jsonl");
         Files.writeString(bad, "{\"title\": \"no text\"}\n");
         assertThrows(IllegalArgumentException.class, () -> Corpus.of(List.of(bad)).count());

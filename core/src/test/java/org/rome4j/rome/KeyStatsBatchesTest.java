@@ -12,7 +12,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@link KeyStats#batchStarts} predicts the batches the collector forms (a Spark job splits the corpus there). */
+/** {@link KeyStats#batchStarts} predicts the groups the collector forms (a Spark job splits the corpus there). */
 class KeyStatsBatchesTest {
     @Test
     void batchStartsAreTheCollectorsBatches() throws Exception {
@@ -21,14 +21,14 @@ class KeyStatsBatchesTest {
             int ctx = gpt.config().nPositions();
             int[] lengths = docs.stream().mapToInt(d -> Math.min(ctx, gpt.tokenizer().ids(d).length)).toArray();
             for (int tpb : new int[] {40, 3 * ctx}) {
-                List<Integer> ends = new ArrayList<>();      // the collector reports after each batch: documents so far
-                KeyStats.collector(gpt, 0).tokensPerBatch(tpb).optListener((done, total, msg) -> ends.add((int) done))
+                List<Integer> ends = new ArrayList<>();      // the collector reports after each group: documents so far
+                KeyStats.collector(gpt, 0).optTokensPerBatch(tpb).optListener((done, total, msg) -> ends.add((int) done))
                         .collect(docs.iterator());
                 List<Integer> starts = new ArrayList<>();
                 starts.add(0);
                 starts.addAll(ends.subList(0, ends.size() - 1));   // the last report is the end of the corpus
                 assertArrayEquals(starts.stream().mapToInt(Integer::intValue).toArray(), KeyStats.batchStarts(lengths, tpb), "tokens per batch " + tpb);
-                assertTrue(starts.size() > 3, "several batches");
+                if (tpb == 40) assertTrue(starts.size() > 3, "several groups");
             }
         }
     }

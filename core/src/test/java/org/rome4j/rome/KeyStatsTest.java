@@ -65,7 +65,7 @@ class KeyStatsTest {
     @Test
     void float32And64MatchLayerStats() throws Exception {
         for (String p : List.of("float32", "float64")) {
-            KeyStats s = KeyStats.collector(gpt, 1).precision(p).collectIds(docsInGoldenOrder.iterator());
+            KeyStats s = KeyStats.collector(gpt, 1).optPrecision(p).collectIds(docsInGoldenOrder.iterator());
             assertEquals(mom2.get("count_tokens").asLong(), s.count(), "token count");
             assertEquals(256, s.width());
             double err = relErr(Npy.read(dir.resolve("mom2_" + p + ".npy")).data(), s.moment());
@@ -77,7 +77,7 @@ class KeyStatsTest {
     @Test
     void corpusFileStreamingAndInverse(@TempDir Path tmp) throws Exception {
         long[] progress = {0};
-        KeyStats s = KeyStats.collector(gpt, 1).tokensPerBatch(256).optListener((d, t, m) -> progress[0] = d)
+        KeyStats s = KeyStats.collector(gpt, 1).optTokensPerBatch(256).optListener((d, t, m) -> progress[0] = d)
                 .collect(KeyStats.corpus(List.of(dir.resolve("corpus.txt"))));
         assertEquals(205, progress[0]);
         assertEquals(2595, s.count());
@@ -102,15 +102,15 @@ class KeyStatsTest {
             if (!l.isBlank()) lines.add(new ObjectMapper().writeValueAsString(Map.of("text", l)));
         }
         Files.write(jsonl, lines);
-        KeyStats j = KeyStats.collector(gpt, 1).samples(10).collect(KeyStats.corpus(List.of(jsonl)));
-        KeyStats p = KeyStats.collector(gpt, 1).samples(10).collect(KeyStats.corpus(List.of(dir.resolve("corpus.txt"))));
+        KeyStats j = KeyStats.collector(gpt, 1).optSamples(10).collect(KeyStats.corpus(List.of(jsonl)));
+        KeyStats p = KeyStats.collector(gpt, 1).optSamples(10).collect(KeyStats.corpus(List.of(dir.resolve("corpus.txt"))));
         assertEquals(p.count(), j.count());
         assertArrayEquals(p.sum(), j.sum(), 0.0);
     }
 
     @Test
     void npzInTheOriginalLayoutRoundTrips(@TempDir Path tmp) throws Exception {
-        KeyStats s = KeyStats.collector(gpt, 1).samples(20).collectIds(docsInGoldenOrder.iterator());
+        KeyStats s = KeyStats.collector(gpt, 1).optSamples(20).collectIds(docsInGoldenOrder.iterator());
         Path f = KeyStats.cachePath(tmp, "tiny-gpt2", "wikipedia", "transformer.h.1.mlp.c_proj", "float32", 20);
         assertTrue(f.toString().endsWith("tiny-gpt2/wikipedia_stats/transformer.h.1.mlp.c_proj_float32_mom2_20.npz"));
         s.write(f);
@@ -134,7 +134,7 @@ class KeyStatsTest {
 
     @Test
     void cancellationStopsBetweenBatches() {
-        assertThrows(CancellationException.class, () -> KeyStats.collector(gpt, 1).tokensPerBatch(64).optCancellation(cancelled())
+        assertThrows(CancellationException.class, () -> KeyStats.collector(gpt, 1).optTokensPerBatch(64).optCancellation(cancelled())
                 .collectIds(docsInGoldenOrder.iterator()));
         assertThrows(IllegalArgumentException.class, () -> KeyStats.collector(gpt, 4));
     }

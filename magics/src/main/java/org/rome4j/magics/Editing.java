@@ -70,7 +70,7 @@ final class Editing {
 
     private static KeyStats collectFrom(Session session, Gpt gpt, int layer, List<String> docs, long samples) {
         KeyStats.Collector c = KeyStats.collector(gpt, layer);
-        if (samples > 0) c.samples(samples);
+        if (samples > 0) c.optSamples(samples);
         long n = samples > 0 ? Math.min(samples, docs.size()) : docs.size();
         try (Progress p = session.progress("key statistics at layer " + layer, n)) {
             return c.optListener((done, total, message) -> {

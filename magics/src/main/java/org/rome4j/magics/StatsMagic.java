@@ -1,5 +1,6 @@
 package org.rome4j.magics;
 
+import org.rome4j.data.Corpus;
 import org.rome4j.model.Gpt;
 import org.rome4j.options.Declared;
 import org.rome4j.rome.KeyStats;
@@ -56,8 +57,9 @@ public final class StatsMagic implements Magic<StatsMagic.Options> {
                 if (!Files.isRegularFile(f)) throw new MagicException("%stats: corpus file not found: " + f.toAbsolutePath());
             }
             corpus = new ArrayList<>();
-            Iterator<String> it = KeyStats.corpus(files);
-            while (it.hasNext() && (samples == 0 || corpus.size() < samples)) corpus.add(it.next());
+            // the original's seeded sample (layer_stats: random.Random(1)), not the first N
+            Iterator<String> it = samples > 0 ? Corpus.of(files).sample(samples, 1) : Corpus.of(files).documents();
+            it.forEachRemaining(corpus::add);
             if (corpus.isEmpty()) throw new MagicException("%stats: the corpus has no documents");
             source = String.join(", ", files.stream().map(Path::toString).toList());
         }

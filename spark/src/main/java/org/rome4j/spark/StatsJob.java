@@ -267,11 +267,12 @@ final class StatsJob implements SparkJob {
         if (docs.isEmpty()) return out;
         docs.sort((x, y) -> Long.compare(x._1(), y._1()));      // file order, as the single-machine reader
         Gpt gpt = ExecutorModels.get(spec.model());
-        for (int layer : spec.layers()) {
-            KeyStats.Collector c = KeyStats.collector(gpt, layer).precision(spec.precision());
-            if (spec.tokensPerBatch() > 0) c.tokensPerBatch(spec.tokensPerBatch());
-            KeyStats s = c.collect(docs.stream().map(Tuple2::_2).iterator());
-            out.add(RowFactory.create(layer, part, s.count(), s.width(), Rows.seq(s.sum())));
+        // every layer in one pass: one forward per batch, stopped after the deepest layer
+        KeyStats.Collector c = KeyStats.collector(gpt, Arrays.stream(spec.layers()).boxed().toList()).optPrecision(spec.precision());
+        if (spec.tokensPerBatch() > 0) c.optTokensPerBatch(spec.tokensPerBatch());
+        for (Map.Entry<Integer, KeyStats> e : c.collectLayers(docs.stream().map(Tuple2::_2).iterator()).entrySet()) {
+            KeyStats s = e.getValue();
+            out.add(RowFactory.create(e.getKey(), part, s.count(), s.width(), Rows.seq(s.sum())));
         }
         counter.add(docs.size());
         return out;

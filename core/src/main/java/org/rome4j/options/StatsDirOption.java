@@ -1,0 +1,23 @@
+package org.rome4j.options;
+
+import org.rome4j.rome.KeyStats;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/** {@code --stats-dir}: the key-statistics cache in the original's layout, where {@code stats} writes and {@code edit} reads. */
+public final class StatsDirOption {
+    @Option(names = "--stats-dir", paramLabel = "DIR", description = "the statistics cache, in the original's layout "
+            + "DIR/{model}/{dataset}_stats/{module}_{precision}_mom2_{N}.npz (default: $ROME4J_CACHE/stats, else ~/.cache/rome4j/stats)")
+    Path dir;
+
+    /** The folder given, or null. */
+    public Path given() {
+        return dir;
+    }
+
+    /** The folder given, else {@link KeyStats#defaultCacheDir()}. */
+    public Path dir() {
+        return dir != null ? dir : KeyStats.defaultCacheDir();
+    }
+}
