@@ -26,7 +26,7 @@ import java.util.Map;
         + "token count over a corpus, as .npz in the original's layout (mom2.count, mom2.mom2). Several layers come from one "
         + "pass whose forward stops after the deepest; a checkpoint every few thousand documents lets a rerun resume.")
 final class StatsCommand implements Command {
-    @Option(names = {"--layers", "--layer"}, paramLabel = "L", required = true, split = ",",
+    @Option(names = {"--layer", "--layers"}, paramLabel = "L", required = true, split = ",",
             description = "the layer(s) whose MLP keys are measured, e.g. 17 or 5,17")
     List<Integer> layers;
 

@@ -121,7 +121,7 @@ class CliTest {
             var spec = commands.get(c).getCommandSpec();
             assertTrue(spec.options().size() >= 2, c);
             for (var o : spec.options()) {
-                String left = o.longestName() + (o.arity().max() == 0 ? "" : " " + o.paramLabel());
+                String left = String.join(", ", o.names()) + (o.arity().max() == 0 ? "" : " " + o.paramLabel());   // every alias, as help lists them
                 assertTrue(java.util.regex.Pattern.compile("(?m)^\\s+(-h, )?" + java.util.regex.Pattern.quote(left) + "(\\[,[^\\]]+\\])?(\\.\\.\\.)?\\s").matcher(help.out()).find(),
                         c + " --help does not describe " + left + ":\n" + help.out());
                 assertTrue(help.out().contains(o.description()[0].substring(0, Math.min(30, o.description()[0].length()))), c + " " + left);

@@ -47,6 +47,6 @@ class StatsLayersCliTest {
         }
         CliRun both = CliRun.of("stats", "--model", model, "--layer", "1", "--layers", "1,2", "--corpus", txt.toString(), "--out", "x.npz");
         assertEquals(2, both.status());
-        assertTrue(both.err().contains("--layer L with --out F.npz, or --layers"), both.err());
+        assertTrue(both.err().contains("--out is one layer's file; several --layers go to the cache layout"), both.err());
     }
 }
