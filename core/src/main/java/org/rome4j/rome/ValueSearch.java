@@ -13,6 +13,7 @@ import org.rome4j.model.TextTokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The value side of ROME ({@code compute_v.py}): v* = v_init + δ, with δ found by Adam on the target's
@@ -45,10 +46,18 @@ final class ValueSearch {
 
     private final Gpt gpt;
     private final RomeHparams hp;
+    private final boolean naive;
 
-    ValueSearch(Gpt gpt, RomeHparams hp) {
+    /**
+     * @param naive the original's schedule (benchmarks): every step runs every layer and projects every
+     *              position onto the vocabulary. Otherwise the residual entering the edited layer is computed
+     *              once (δ changes nothing below it) and each step runs only the blocks from the edited layer
+     *              up, projecting only the rows the loss reads.
+     */
+    ValueSearch(Gpt gpt, RomeHparams hp, boolean naive) {
         this.gpt = gpt;
         this.hp = hp;
+        this.naive = naive;
     }
 
     /** Runs the search for a request at a layer with context templates {@code ctx}. */
@@ -95,9 +104,33 @@ final class ValueSearch {
         int[] rowsAll = new int[n];
         for (int i = 0; i < n; i++) rowsAll[i] = i;
         Cells cells = Cells.of(rowsAll, lookup);
+
+        try (NDManager below = gpt.newScope()) {
+            NDArray in = naive ? null : residualIn(below, batch, layer);
+            return search(batch, in, layer, cells, lookup, lossRows, lossTok, nRew, nT);
+        }
+    }
+
+    /** The residual entering block {@code layer} [B, T, D], kept in {@code owner}; the blocks below run once. */
+    private NDArray residualIn(NDManager owner, Batch batch, int layer) {
+        Site in = Site.layerIn(layer);
+        try (NDManager run = owner.newSubManager()) {
+            NDArray x = gpt.forward(run, batch, Interventions.builder().record(in).stopAfter(in).build()).get(in);
+            x.attach(owner);
+            return x;
+        }
+    }
+
+    /**
+     * Adam on δ. With {@code in} (the residual entering the edited layer) each step starts at that block;
+     * without it each step is a full forward with logits at every position, as the original.
+     */
+    private Result search(Batch batch, NDArray in, int layer, Cells cells, int[] lookup, long[] lossRows, long[] lossTok,
+                          int nRew, int nT) {
+        int n = batch.rows();
+        int t = batch.tokens();
         Site mlpOut = Site.mlpOut(layer);
         int d = gpt.config().nEmbd();
-
         float[] delta = new float[d];
         Adam adam = new Adam(hp.vLr(), d);
         float[] targetInit = null;
@@ -118,18 +151,23 @@ final class ValueSearch {
                 try (NDManager scope = gpt.newScope()) {
                     NDArray dl = scope.create(deltaNow);
                     dl.setRequiresGradient(true);
-                    Interventions iv = Interventions.builder()
-                            .record(mlpOut)
-                            .add(mlpOut, cells, dl)
-                            .record(Site.finalNormOut())
-                            .stopAfter(Site.finalNormOut())
-                            .build();
-                    var o = gpt.forward(scope, batch, iv);
+                    Interventions.Builder ib = Interventions.builder().record(mlpOut).add(mlpOut, cells, dl);
+                    NDArray rows = scope.create(lossRows);
+                    NDArray logits;                                                                          // [M, V]
+                    Map<Site, NDArray> rec;
+                    if (in == null) {
+                        var o = gpt.forward(scope, batch, ib.build());
+                        rec = o.recorded();
+                        logits = o.logits().reshape((long) n * t, -1).get(new NDIndex("{}", rows));
+                    } else {
+                        Site fn = Site.finalNormOut();
+                        var o = gpt.forwardFrom(scope, layer, in, batch, ib.record(fn).stopAfter(fn).build(), false);
+                        rec = o.recorded();
+                        logits = gpt.unembed(rec.get(fn).reshape((long) n * t, d).get(new NDIndex("{}", rows)));
+                    }
                     float[] ti = null;
-                    if (first) ti = o.get(mlpOut).get(new NDIndex("0, {}", lookup[0])).toFloatArray();
-                    NDArray h = o.get(Site.finalNormOut());
-                    NDArray hs = h.reshape((long) n * t, d).get(new NDIndex("{}", scope.create(lossRows)));   // [M, D]
-                    NDArray logp = gpt.unembed(hs).logSoftmax(-1);                                          // [M, V]
+                    if (first) ti = rec.get(mlpOut).get(new NDIndex("0, {}", lookup[0])).toFloatArray();
+                    NDArray logp = logits.logSoftmax(-1);                                                   // [M, V]
                     NDArray tgt = logp.get(new NDIndex("0:" + nRew * nT));
                     NDArray picked = tgt.gather(scope.create(lossTok).reshape(nRew * nT, 1), 1).reshape(nRew, nT);
                     NDArray nllEach = picked.sum(new int[] {1}).neg().div(scope.create((float) nT));                            // [nRew]
