@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 /**
  * The value side of ROME ({@code compute_v.py}): v* = v_init + δ, with δ found by Adam on the target's
@@ -47,6 +48,8 @@ final class ValueSearch {
     private final Gpt gpt;
     private final RomeHparams hp;
     private final boolean naive;
+    /** Called after each step with its index, its arrays freed (tests watch the model's managers with it). */
+    IntConsumer afterStep = it -> { };
 
     /**
      * @param naive the original's schedule (benchmarks): every step runs every layer and projects every
@@ -161,7 +164,11 @@ final class ValueSearch {
                         logits = o.logits().reshape((long) n * t, -1).get(new NDIndex("{}", rows));
                     } else {
                         Site fn = Site.finalNormOut();
-                        var o = gpt.forwardFrom(scope, layer, in, batch, ib.record(fn).stopAfter(fn).build(), false);
+                        // a copy in this step's scope: results of ops on an array go to that array's manager,
+                        // so the cached input itself would collect every step's activations until the search ends
+                        NDArray x = in.duplicate();
+                        x.attach(scope);
+                        var o = gpt.forwardFrom(scope, layer, x, batch, ib.record(fn).stopAfter(fn).build(), false);
                         rec = o.recorded();
                         logits = gpt.unembed(rec.get(fn).reshape((long) n * t, d).get(new NDIndex("{}", rows)));
                     }
@@ -201,6 +208,7 @@ final class ValueSearch {
                 klInit = res.klInit();
                 tiNorm = Update.norm(targetInit);
             }
+            afterStep.accept(it);
             losses.add(res.loss());
             probs.add(res.prob());
             if (res.grad() == null) break;

@@ -60,4 +60,21 @@ class ValueSearchScheduleTest {
             assertTrue(RomeParityTest.maxAbs(naive.v(), fast.v()) <= 1e-5 * RomeParityTest.maxAbs(naive.v()), "v");
         }
     }
+
+    @Test
+    void stepsLeaveNoArraysBehind() throws Exception {
+        var g = Shared.tinyGpt2().resolve("rome");
+        RomeHparams hp = RomeHparams.parse(RomeHparams.read(g.resolve("hparams.json")).toJson().put("v_num_grad_steps", 6), "t");
+        int before = gpt.parameters().manager().getManagedArrays().size();
+        for (boolean naive : new boolean[] {false, true}) {
+            ValueSearch search = new ValueSearch(gpt, hp, naive);
+            List<Integer> live = new java.util.ArrayList<>();
+            search.afterStep = it -> live.add(gpt.parameters().manager().getManagedArrays().size());
+            search.run(Request.of("{} plays the sport of", "Michael Jordan", "football"), 1,
+                    List.of("{}", "It is a good. {}", "When I was a. {}"));
+            assertTrue(live.size() >= 3, "steps ran: " + live);
+            for (int n : live) assertEquals(live.get(0), n, (naive ? "naive" : "cached") + ": arrays alive after each step " + live);
+            assertEquals(before, gpt.parameters().manager().getManagedArrays().size(), "none after the search");
+        }
+    }
 }
