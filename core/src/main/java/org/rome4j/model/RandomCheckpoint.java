@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 /**
@@ -29,7 +29,8 @@ public final class RandomCheckpoint {
      */
     public static Path write(Path dir, GptConfig cfg, long seed, Path tokenizerDir) throws IOException {
         Files.createDirectories(dir);
-        Random rng = new Random(seed);
+        // SplittableRandom's Gaussian (ziggurat) is several times faster than Random's: 1.5 G draws for GPT-2 XL
+        SplittableRandom rng = new SplittableRandom(seed);
         Map<String, long[]> shapes = new TreeMap<>();
         for (ParamSpec spec : Gpt.parameterSpecs(cfg)) shapes.put(spec.name(), spec.shape());
         // one tensor in memory at a time, drawn in name order (the order they are written)

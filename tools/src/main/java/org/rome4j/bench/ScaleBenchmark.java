@@ -33,14 +33,15 @@ import java.util.Locale;
  *     same forward, so {@code --naive-cells last_subject} times the naive schedule on the last subject
  *     token's cells only and scales it to the grid (printed as extrapolated); {@code all} runs it whole;</li>
  * <li>one ROME edit (gpt2-xl's hyper-parameters: layer 17, 20 v* steps; identity C; the original's 21
- *     context templates) in rome4j's v* schedule and in the original's, with the ratio. {@code --naive-steps N}
- *     runs the naive edit with N steps and scales its v* loop to the full count (printed as extrapolated).</li>
+ *     context templates) in rome4j's v* schedule and in the original's, with the ratio. {@code --edit-steps A,B}
+ *     times each schedule's edit at A and at B steps instead and extrapolates to 20 (an edit is a fixed
+ *     part plus the same time per step; printed as extrapolated).</li>
  * </ol>
  *
  * <pre>
  * java -Xmx2g -cp kernel-ext/target/rome4j.jar:tools/target/rome4j-tools.jar org.rome4j.bench.ScaleBenchmark \
  *     [--dir /tmp/rome4j-gpt2-xl-random] [--shared ../shared] [--samples N] [--naive-cells all|last_subject]
- *     [--naive-steps N] [--skip memory,trace,edit] [--delete] [--small]
+ *     [--edit-steps A,B] [--skip memory,trace,edit] [--delete] [--small]
  * </pre>
  * ({@code --small}: GPT-2 small's shape and gpt2-medium's values at layer 5, to try it out in a minute.)
  * The checkpoint is written once into {@code --dir} (about a minute) and reused; {@code --delete} removes it
@@ -65,7 +66,7 @@ public final class ScaleBenchmark {
         Path shared = Path.of("../shared");
         int samples = 10;
         String naiveCells = "last_subject";
-        int naiveSteps = -1;
+        int[] editSteps = null;
         String skip = "";
         boolean delete = false;
         boolean small = false;
@@ -77,7 +78,10 @@ public final class ScaleBenchmark {
                 case "--shared" -> shared = Path.of(argv[++i]);
                 case "--samples" -> samples = Integer.parseInt(argv[++i]);
                 case "--naive-cells" -> naiveCells = argv[++i];
-                case "--naive-steps" -> naiveSteps = Integer.parseInt(argv[++i]);
+                case "--edit-steps" -> {
+                    String[] ab = argv[++i].split(",");
+                    editSteps = new int[] {Integer.parseInt(ab[0]), Integer.parseInt(ab[1])};
+                }
                 case "--skip" -> skip = argv[++i];
                 case "--prompt" -> prompt = argv[++i];
                 case "--subject" -> subject = argv[++i];
@@ -85,7 +89,7 @@ public final class ScaleBenchmark {
                 case "--small" -> small = true;      // GPT-2 small's shape, to try the benchmark out quickly
                 default -> {
                     System.err.println("usage: ScaleBenchmark [--dir D] [--shared DIR] [--samples N] [--naive-cells all|last_subject] "
-                            + "[--naive-steps N] [--skip memory,trace,edit] [--prompt P --subject S] [--delete] [--small]");
+                            + "[--edit-steps A,B] [--skip memory,trace,edit] [--prompt P --subject S] [--delete] [--small]");
                     System.exit(2);
                 }
             }
@@ -108,7 +112,7 @@ public final class ScaleBenchmark {
                 try (Gpt gpt = Gpt.load(dir)) {
                     System.out.printf("loaded %s in %.1f s%n", gpt, (System.nanoTime() - t0) / 1e9);
                     if (!skip.contains("trace")) trace(gpt, prompt, subject, samples, naiveCells.equals("all"));
-                    if (!skip.contains("edit")) edit(gpt, golden, naiveSteps, small);
+                    if (!skip.contains("edit")) edit(gpt, golden, editSteps, small);
                 }
             }
         } finally {
@@ -192,41 +196,46 @@ public final class ScaleBenchmark {
                 HookOverheadBenchmark.statusKb("VmHWM") / 1e6 * 1.024);
     }
 
-    /** One edit in each v* schedule. */
-    static void edit(Gpt gpt, Path golden, int naiveSteps, boolean small) throws Exception {
+    /**
+     * One edit in each v* schedule: with the full step count, or (stepCounts = {a, b}) timed at a and b steps
+     * and extrapolated: an edit's time is a fixed part (keys, the update) plus the same time per v* step.
+     */
+    static void edit(Gpt gpt, Path golden, int[] stepCounts, boolean small) throws Exception {
         System.out.println();
         RomeHparams hp = small ? RomeBenchmark.lossAtLast(RomeHparams.preset("gpt2-medium").withLayers(List.of(5)), gpt)
                 : RomeHparams.preset("gpt2-xl");
         int layer = hp.layers().get(0);
+        int steps = hp.vNumGradSteps();
         List<String> templates = ContextTemplates.read(golden.resolve("rome/context_templates.json"));
         Request req = Request.of("{} plays the sport of", "Michael Jordan", "football");
-        Rome fast = RomeBenchmark.session(gpt, hp, templates, null, false, false);
-        RomeBenchmark.Timed a = RomeBenchmark.edit(fast, req);
-        int steps = a.update().iterations();
-        System.out.printf(Locale.ROOT, "ROME edit at layer %d, %d templates, identity C: optimised %.1f s (%d v* steps); %s%n", layer,
-                templates.size(), a.seconds(), steps, rss());
-        boolean partial = naiveSteps > 0 && naiveSteps < hp.vNumGradSteps();
-        RomeHparams naiveHp = partial ? RomeHparams.parse(hp.toJson().put("v_num_grad_steps", naiveSteps), "benchmark") : hp;
-        Rome naive = RomeBenchmark.session(gpt, naiveHp, templates, null, false, true);
-        RomeBenchmark.Timed n = RomeBenchmark.edit(naive, req);
-        double naiveFull = n.seconds();
-        System.out.printf(Locale.ROOT, "  naive edit done; %s%n", rss());
-        String how = "";
-        if (partial) {
-            // the edit's fixed part (keys, the update) is what the optimised run spends outside its v* loop;
-            // the naive v* loop costs the same per step, so it scales with the step count
-            Rome fastShort = RomeBenchmark.session(gpt, naiveHp, templates, null, false, false);
-            RomeBenchmark.Timed s = RomeBenchmark.edit(fastShort, req);
-            double fastPerStep = (a.seconds() - s.seconds()) / (steps - n.update().iterations());
-            double fixed = s.seconds() - fastPerStep * n.update().iterations();
-            double naivePerStep = (n.seconds() - fixed) / n.update().iterations();
-            naiveFull = fixed + naivePerStep * steps;
-            how = String.format(Locale.ROOT, " (measured %.1f s with %d steps; optimised %.1f s with %d: fixed part %.1f s, "
-                    + "per step optimised %.2f s, naive %.2f s; extrapolated to %d steps)", n.seconds(), n.update().iterations(),
-                    s.seconds(), n.update().iterations(), fixed, fastPerStep, naivePerStep, steps);
+        System.out.printf(Locale.ROOT, "ROME edit at layer %d, %d context templates, identity C, %d v* steps%s%n", layer,
+                templates.size(), steps, stepCounts == null ? "" : String.format(Locale.ROOT,
+                        " (timed at %d and %d steps and extrapolated: fixed part + steps x time per step)", stepCounts[0], stepCounts[1]));
+        double[] total = new double[2];
+        for (boolean naive : new boolean[] {false, true}) {
+            String name = naive ? "naive (the original's schedule)" : "optimised";
+            if (stepCounts == null) {
+                RomeBenchmark.Timed t = RomeBenchmark.edit(RomeBenchmark.session(gpt, hp, templates, null, false, naive), req);
+                total[naive ? 1 : 0] = t.seconds();
+                System.out.printf(Locale.ROOT, "  %s: %.1f s (%d steps); %s%n", name, t.seconds(), t.update().iterations(), rss());
+                continue;
+            }
+            double[] secs = new double[2];
+            for (int i = 0; i < 2; i++) {
+                RomeHparams h = RomeHparams.parse(hp.toJson().put("v_num_grad_steps", stepCounts[i]), "benchmark");
+                RomeBenchmark.Timed t = RomeBenchmark.edit(RomeBenchmark.session(gpt, h, templates, null, false, naive), req);
+                if (t.update().iterations() != stepCounts[i]) {
+                    throw new IllegalStateException("the v* search stopped early at " + t.update().iterations() + " steps");
+                }
+                secs[i] = t.seconds();
+            }
+            double perStep = (secs[1] - secs[0]) / (stepCounts[1] - stepCounts[0]);
+            double fixed = secs[0] - perStep * stepCounts[0];
+            total[naive ? 1 : 0] = fixed + perStep * steps;
+            System.out.printf(Locale.ROOT, "  %s: %.1f s at %d steps, %.1f s at %d: %.2f s per step, fixed %.1f s -> %.1f s at %d steps "
+                    + "(extrapolated); %s%n", name, secs[0], stepCounts[0], secs[1], stepCounts[1], perStep, fixed,
+                    total[naive ? 1 : 0], steps, rss());
         }
-        double vDiff = partial ? Double.NaN : RomeBenchmark.maxRel(n.update().v(), a.update().v());
-        System.out.printf(Locale.ROOT, "ROME edit: naive (the original's schedule) %.1f s%s; ratio optimised/naive %.3f%s%n",
-                naiveFull, how, a.seconds() / naiveFull, partial ? "" : String.format(Locale.ROOT, "; v differs by %.1e (relative)", vDiff));
+        System.out.printf(Locale.ROOT, "ROME edit: optimised %.1f s, naive %.1f s, ratio %.3f%n", total[0], total[1], total[0] / total[1]);
     }
 }
