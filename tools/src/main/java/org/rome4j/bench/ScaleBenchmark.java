@@ -40,7 +40,7 @@ import java.util.Locale;
  *
  * <pre>
  * java -Xmx2g -cp kernel-ext/target/rome4j.jar:tools/target/rome4j-tools.jar org.rome4j.bench.ScaleBenchmark \
- *     [--dir /tmp/rome4j-gpt2-xl-random] [--shared ../shared] [--samples N] [--naive-cells all|last_subject]
+ *     [--dir /tmp/rome4j-gpt2-xl-random] [--shared ../shared] [--samples N] [--trace-tokens all|last_subject] [--naive-cells all|last_subject|resid_last_subject]
  *     [--edit-steps A,B] [--skip memory,trace,edit] [--delete] [--small]
  * </pre>
  * ({@code --small}: GPT-2 small's shape and gpt2-medium's values at layer 5, to try it out in a minute.)
@@ -66,6 +66,7 @@ public final class ScaleBenchmark {
         Path shared = Path.of("../shared");
         int samples = 10;
         String naiveCells = "last_subject";
+        CausalTrace.TokenRange traceTokens = CausalTrace.TokenRange.ALL;
         int[] editSteps = null;
         String skip = "";
         boolean delete = false;
@@ -78,6 +79,7 @@ public final class ScaleBenchmark {
                 case "--shared" -> shared = Path.of(argv[++i]);
                 case "--samples" -> samples = Integer.parseInt(argv[++i]);
                 case "--naive-cells" -> naiveCells = argv[++i];
+                case "--trace-tokens" -> traceTokens = CausalTrace.TokenRange.parse(argv[++i]);
                 case "--edit-steps" -> {
                     String[] ab = argv[++i].split(",");
                     editSteps = new int[] {Integer.parseInt(ab[0]), Integer.parseInt(ab[1])};
@@ -88,7 +90,7 @@ public final class ScaleBenchmark {
                 case "--delete" -> delete = true;
                 case "--small" -> small = true;      // GPT-2 small's shape, to try the benchmark out quickly
                 default -> {
-                    System.err.println("usage: ScaleBenchmark [--dir D] [--shared DIR] [--samples N] [--naive-cells all|last_subject] "
+                    System.err.println("usage: ScaleBenchmark [--dir D] [--shared DIR] [--samples N] [--trace-tokens all|last_subject] [--naive-cells all|last_subject|resid_last_subject] "
                             + "[--edit-steps A,B] [--skip memory,trace,edit] [--prompt P --subject S] [--delete] [--small]");
                     System.exit(2);
                 }
@@ -111,7 +113,7 @@ public final class ScaleBenchmark {
                 long t0 = System.nanoTime();
                 try (Gpt gpt = Gpt.load(dir)) {
                     System.out.printf("loaded %s in %.1f s%n", gpt, (System.nanoTime() - t0) / 1e9);
-                    if (!skip.contains("trace")) trace(gpt, prompt, subject, samples, naiveCells.equals("all"));
+                    if (!skip.contains("trace")) trace(gpt, prompt, subject, samples, traceTokens, naiveCells);
                     if (!skip.contains("edit")) edit(gpt, golden, editSteps, small);
                 }
             }
@@ -157,37 +159,44 @@ public final class ScaleBenchmark {
         }
     }
 
-    /** The 3-kind grid, batched in full, naive in full or on the last subject token's cells scaled to the grid. */
-    static void trace(Gpt gpt, String prompt, String subject, int samples, boolean naiveAll) throws Exception {
+    /**
+     * The 3-kind grid over {@code tokens} in the batched schedule; the naive schedule on {@code naiveCells}
+     * ({@code all}: the same grid; {@code last_subject}: its last subject token's cells; {@code resid_last_subject}:
+     * those of the resid kind only), scaled to the grid when a subset: every naive cell is one full forward of
+     * the same rows (a window's sites are patched in the same forward), so its time is the same for any cell.
+     */
+    static void trace(Gpt gpt, String prompt, String subject, int samples, CausalTrace.TokenRange tokens, String naiveCells)
+            throws Exception {
         System.out.println();
         List<Kind> kinds = List.of(Kind.RESID, Kind.MLP, Kind.ATTN);
         CausalTrace.Builder b = CausalTrace.builder(gpt).setPrompt(prompt).setSubject(subject).optSamples(samples)
-                .optNoise(Noise.fixed(0.5));
+                .optNoise(Noise.fixed(0.5)).optTokenRange(tokens);
         long t0 = System.nanoTime();
         List<TraceResult> fast = b.optSchedule(CausalTrace.Schedule.BATCHED).build().run(kinds);
         double batched = (System.nanoTime() - t0) / 1e9;
-        int tokens = fast.get(0).tokens().size();
-        int cells = kinds.size() * tokens * gpt.nLayer();
-        System.out.printf(Locale.ROOT, "trace grid, %d tokens x %d layers x 3 kinds = %d cells, %d samples: batched %.1f s; %s%n",
-                tokens, gpt.nLayer(), cells, samples, batched, rss());
-        if (!naiveAll) b.optTokenRange(CausalTrace.TokenRange.LAST_SUBJECT);
+        int cells = kinds.size() * fast.get(0).positions().length * gpt.nLayer();
+        System.out.printf(Locale.ROOT, "trace grid (%s tokens of %d) x %d layers x 3 kinds = %d cells, %d samples: batched %.1f s; %s%n",
+                tokens.name().toLowerCase(Locale.ROOT), fast.get(0).tokens().size(), gpt.nLayer(), cells, samples, batched, rss());
+        List<Kind> naiveKinds = naiveCells.startsWith("resid") ? List.of(Kind.RESID) : kinds;
+        if (!naiveCells.equals("all")) b.optTokenRange(CausalTrace.TokenRange.LAST_SUBJECT);
         t0 = System.nanoTime();
-        List<TraceResult> slow = b.optSchedule(CausalTrace.Schedule.NAIVE).build().run(kinds);
+        List<TraceResult> slow = b.optSchedule(CausalTrace.Schedule.NAIVE).build().run(naiveKinds);
         double naive = (System.nanoTime() - t0) / 1e9;
-        int naiveCells = kinds.size() * slow.get(0).positions().length * gpt.nLayer();
+        int naiveN = naiveKinds.size() * slow.get(0).positions().length * gpt.nLayer();
         double diff = 0;
-        for (int k = 0; k < kinds.size(); k++) {
+        for (int k = 0; k < naiveKinds.size(); k++) {
             TraceResult s = slow.get(k);
+            TraceResult f = fast.get(k);
             for (int i = 0; i < s.positions().length; i++) {
-                int row = s.positions()[i];
-                for (int l = 0; l < s.layers(); l++) diff = Math.max(diff, Math.abs(s.score(i, l) - fast.get(k).score(row, l)));
+                int at = java.util.Arrays.binarySearch(f.positions(), s.positions()[i]);
+                for (int l = 0; l < s.layers(); l++) diff = Math.max(diff, Math.abs(s.score(i, l) - f.score(at, l)));
             }
         }
-        double naiveGrid = naive * cells / naiveCells;
+        double naiveGrid = naive * cells / naiveN;
         System.out.printf(Locale.ROOT, "trace grid: naive %.1f s for %d cells%s; ratio batched/naive %.3f; scores of the shared "
-                        + "cells agree within %.1e%n", naive, naiveCells,
-                naiveCells == cells ? "" : String.format(Locale.ROOT, " -> %.1f s for the grid (extrapolated: every naive cell is "
-                        + "the same forward)", naiveGrid), batched / naiveGrid, diff);
+                        + "cells agree within %.1e%n", naive, naiveN,
+                naiveN == cells ? "" : String.format(Locale.ROOT, " -> %.1f s for the %d cells (extrapolated: every naive cell is "
+                        + "the same forward)", naiveGrid, cells), batched / naiveGrid, diff);
     }
 
     /** The process's resident and peak resident memory. */
