@@ -58,8 +58,8 @@ public final class ScaleBenchmark {
     /** Entry point. */
     public static void main(String[] argv) throws Exception {
         Djl.init();
-        if (argv.length == 4 && argv[0].equals("--rss-child")) {
-            rssChild(Path.of(argv[1]), argv[2], argv[3]);
+        if (argv.length == 5 && argv[0].equals("--rss-child")) {
+            rssChild(Path.of(argv[1]), argv[2], argv[3], Integer.parseInt(argv[4]));
             return;
         }
         Path dir = Path.of(System.getProperty("java.io.tmpdir"), "rome4j-gpt2-xl-random");
@@ -108,7 +108,7 @@ public final class ScaleBenchmark {
             long file = Files.size(weights);
             System.out.printf(Locale.ROOT, "checkpoint %s: %.2f GB; %d cores; -Xmx %.1f GB%n", weights, file / 1e9,
                     Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() / 1e9);
-            if (!skip.contains("memory")) memory(dir, prompt, subject);
+            if (!skip.contains("memory")) memory(dir, prompt, subject, samples);
             if (!skip.contains("trace") || !skip.contains("edit")) {
                 long t0 = System.nanoTime();
                 try (Gpt gpt = Gpt.load(dir)) {
@@ -130,12 +130,13 @@ public final class ScaleBenchmark {
     }
 
     /** Peak RSS of a fresh JVM that loads the checkpoint and runs one trace. */
-    static void memory(Path dir, String prompt, String subject) throws Exception {
+    static void memory(Path dir, String prompt, String subject, int samples) throws Exception {
         System.out.println();
-        System.out.println("memory: a fresh JVM (-Xmx512m) loads the checkpoint and runs one trace (resid, last subject token, 10 samples)");
+        System.out.println("memory: a fresh JVM (-Xmx512m) loads the checkpoint and runs one trace (resid, last subject token, "
+                + samples + " samples)");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
-                ScaleBenchmark.class.getName(), "--rss-child", dir.toString(), prompt, subject));
+                ScaleBenchmark.class.getName(), "--rss-child", dir.toString(), prompt, subject, Integer.toString(samples)));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
             r.lines().forEach(l -> System.out.println("  " + l));
@@ -143,13 +144,13 @@ public final class ScaleBenchmark {
         System.out.println("  child exit status " + p.waitFor());
     }
 
-    static void rssChild(Path dir, String prompt, String subject) throws Exception {
+    static void rssChild(Path dir, String prompt, String subject, int samples) throws Exception {
         long file = Files.size(dir.resolve("model.safetensors"));
         long t0 = System.nanoTime();
         try (Gpt gpt = Gpt.load(dir)) {
             double load = (System.nanoTime() - t0) / 1e9;
             long afterLoad = HookOverheadBenchmark.statusKb("VmHWM") * 1024;
-            TraceResult r = CausalTrace.builder(gpt).setPrompt(prompt).setSubject(subject).optNoise(Noise.fixed(0.5))
+            TraceResult r = CausalTrace.builder(gpt).setPrompt(prompt).setSubject(subject).optNoise(Noise.fixed(0.5)).optSamples(samples)
                     .optTokenRange(CausalTrace.TokenRange.LAST_SUBJECT).build().run();
             long peak = HookOverheadBenchmark.statusKb("VmHWM") * 1024;
             System.out.printf(Locale.ROOT, "load %.1f s, peak RSS after load %.2f GB; after one trace (%d cells, %.1f s) %.2f GB "
@@ -207,7 +208,8 @@ public final class ScaleBenchmark {
 
     /**
      * One edit in each v* schedule: with the full step count, or (stepCounts = {a, b}) timed at a and b steps
-     * and extrapolated: an edit's time is a fixed part (keys, the update) plus the same time per v* step.
+     * and extrapolated: an edit's time is a fixed part (keys, the update) plus the same time per v* step
+     * (each step a forward and a backward, the last a forward only).
      */
     static void edit(Gpt gpt, Path golden, int[] stepCounts, boolean small) throws Exception {
         System.out.println();
@@ -219,7 +221,7 @@ public final class ScaleBenchmark {
         Request req = Request.of("{} plays the sport of", "Michael Jordan", "football");
         System.out.printf(Locale.ROOT, "ROME edit at layer %d, %d context templates, identity C, %d v* steps%s%n", layer,
                 templates.size(), steps, stepCounts == null ? "" : String.format(Locale.ROOT,
-                        " (timed at %d and %d steps and extrapolated: fixed part + steps x time per step)", stepCounts[0], stepCounts[1]));
+                        " (timed at %d and %d steps and extrapolated on the line through them)", stepCounts[0], stepCounts[1]));
         double[] total = new double[2];
         for (boolean naive : new boolean[] {false, true}) {
             String name = naive ? "naive (the original's schedule)" : "optimised";
@@ -239,10 +241,12 @@ public final class ScaleBenchmark {
                 secs[i] = t.seconds();
             }
             double perStep = (secs[1] - secs[0]) / (stepCounts[1] - stepCounts[0]);
-            double fixed = secs[0] - perStep * stepCounts[0];
-            total[naive ? 1 : 0] = fixed + perStep * steps;
-            System.out.printf(Locale.ROOT, "  %s: %.1f s at %d steps, %.1f s at %d: %.2f s per step, fixed %.1f s -> %.1f s at %d steps "
-                    + "(extrapolated); %s%n", name, secs[0], stepCounts[0], secs[1], stepCounts[1], perStep, fixed,
+            // the last step runs no backward, so the intercept is the fixed part less one backward; the line is
+            // still exact at any step count
+            double intercept = secs[0] - perStep * stepCounts[0];
+            total[naive ? 1 : 0] = intercept + perStep * steps;
+            System.out.printf(Locale.ROOT, "  %s: %.1f s at %d steps, %.1f s at %d: %.2f s per step, intercept %.1f s -> %.1f s at %d "
+                    + "steps (extrapolated); %s%n", name, secs[0], stepCounts[0], secs[1], stepCounts[1], perStep, intercept,
                     total[naive ? 1 : 0], steps, rss());
         }
         System.out.printf(Locale.ROOT, "ROME edit: optimised %.1f s, naive %.1f s, ratio %.3f%n", total[0], total[1], total[0] / total[1]);
