@@ -156,8 +156,9 @@ public final class Rome {
 
         /**
          * The original's v* schedule, kept for benchmarks and checks (default false): every step runs every
-         * layer and projects every position onto the vocabulary, instead of starting at the edited layer
-         * from its cached input and projecting only the rows the loss reads. Same result up to rounding.
+         * layer over every token and projects every position onto the vocabulary, instead of starting at the
+         * edited layer from its cached input, after the tokens before the fact tokens (their keys and values
+         * cached too), and projecting only the rows the loss reads. Same result up to rounding.
          */
         public Builder optNaiveSchedule(boolean on) {
             this.naiveSchedule = on;

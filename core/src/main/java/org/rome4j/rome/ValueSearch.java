@@ -54,9 +54,10 @@ final class ValueSearch {
 
     /**
      * @param naive the original's schedule (benchmarks): every step runs every layer and projects every
-     *              position onto the vocabulary. Otherwise the residual entering the edited layer is computed
-     *              once (δ changes nothing below it) and each step runs only the blocks from the edited layer
-     *              up, projecting only the rows the loss reads.
+     *              position onto the vocabulary. Otherwise the blocks below the edited layer run once (δ changes
+     *              nothing there), and so do the tokens before the first fact token (the prompts are padded on
+     *              the left, so the fact tokens line up); each step runs the blocks from the edited layer up over
+     *              the remaining tokens only, and projects only the rows the loss reads.
      */
     ValueSearch(Gpt gpt, RomeHparams hp, boolean naive) {
         this.gpt = gpt;
