@@ -244,27 +244,39 @@ public final class SafeTensors implements AutoCloseable {
      * padded with spaces to a multiple of 8, {@code __metadata__ = {"format": "pt"}}.
      */
     public static void write(Path path, Map<String, Tensor> tensors) throws IOException {
-        TreeMap<String, Tensor> sorted = new TreeMap<>(tensors);
+        Map<String, long[]> shapes = new TreeMap<>();
+        tensors.forEach((name, t) -> {
+            if (count(t.shape()) != t.data().length) {
+                throw new IllegalArgumentException("tensor " + name + ": shape does not match data length");
+            }
+            shapes.put(name, t.shape());
+        });
+        write(path, shapes, name -> tensors.get(name).data());
+    }
+
+    /**
+     * {@link #write(Path, Map)} with each tensor's data made only when it is written, so that a checkpoint
+     * larger than the heap (a random GPT-2 XL, 6.2 GB) needs one tensor in memory at a time.
+     *
+     * @param shapes every tensor's shape, by name
+     * @param data   a tensor's float32 values, row-major, asked for once per name in name order
+     */
+    public static void write(Path path, Map<String, long[]> shapes, java.util.function.Function<String, float[]> data)
+            throws IOException {
+        TreeMap<String, long[]> sorted = new TreeMap<>(shapes);
         ObjectNode header = JSON.createObjectNode();
         header.putObject("__metadata__").put("format", "pt");
         long offset = 0;
-        List<Tensor> order = new ArrayList<>();
         for (var en : sorted.entrySet()) {
-            Tensor t = en.getValue();
-            long n = 1;
-            for (long d : t.shape()) n *= d;
-            if (n != t.data().length) {
-                throw new IllegalArgumentException("tensor " + en.getKey() + ": shape does not match data length");
-            }
+            long n = count(en.getValue());
             ObjectNode e = header.putObject(en.getKey());
             e.put("dtype", "F32");
             var sh = e.putArray("shape");
-            for (long d : t.shape()) sh.add(d);
+            for (long d : en.getValue()) sh.add(d);
             var off = e.putArray("data_offsets");
             off.add(offset);
             off.add(offset + n * 4);
             offset += n * 4;
-            order.add(t);
         }
         byte[] h = JSON.writeValueAsBytes(header);
         int padded = (h.length + 7) / 8 * 8;
@@ -277,8 +289,12 @@ public final class SafeTensors implements AutoCloseable {
             os.write(len.array());
             os.write(hp);
             ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-            for (Tensor t : order) {
-                for (float f : t.data()) {
+            for (var en : sorted.entrySet()) {
+                float[] values = data.apply(en.getKey());
+                if (values.length != count(en.getValue())) {
+                    throw new IllegalArgumentException("tensor " + en.getKey() + ": shape does not match data length");
+                }
+                for (float f : values) {
                     if (!chunk.hasRemaining()) {
                         os.write(chunk.array(), 0, chunk.position());
                         chunk.clear();
@@ -289,6 +305,12 @@ public final class SafeTensors implements AutoCloseable {
             os.write(chunk.array(), 0, chunk.position());
         }
         Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static long count(long[] shape) {
+        long n = 1;
+        for (long d : shape) n *= d;
+        return n;
     }
 
     /** IEEE 754 half to float (Java 17 has no {@code Float.float16ToFloat}). */

@@ -390,7 +390,7 @@ public final class Gpt implements AutoCloseable {
      * {@link #forwardFrom(NDManager, int, NDArray, Batch, Interventions, boolean)} after an unchanged
      * prefix: {@code prefix} holds the keys and values of the first {@code p = prefix.length()} tokens
      * for every block from {@code layer} on, and {@code residual} [B, T − p, D] covers only tokens
-     * p..T−1 of {@code batch} (right-padded). Only those tokens are computed; sites see them with
+     * p..T−1 of {@code batch} (padded on either side). Only those tokens are computed; sites see them with
      * {@link org.rome4j.intervene.HookContext#offset()} = p. The prefix cache is read, never changed.
      * Causal tracing uses it because a restore at token t leaves every earlier token as in the
      * corrupted run (attention is causal).
@@ -399,9 +399,6 @@ public final class Gpt implements AutoCloseable {
                               KvCache prefix) {
         if (layer < 0 || layer > cfg.nLayer()) {
             throw new IllegalArgumentException("start layer " + layer + " is outside 0–" + cfg.nLayer() + " for " + name);
-        }
-        if (batch.leftPadded() && prefix != null) {
-            throw new IllegalArgumentException("a prefix cache needs a right-padded batch");
         }
         int offset = prefix == null ? 0 : prefix.length();
         int b = batch.rows();

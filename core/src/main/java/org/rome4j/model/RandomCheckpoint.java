@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 /**
@@ -29,21 +29,22 @@ public final class RandomCheckpoint {
      */
     public static Path write(Path dir, GptConfig cfg, long seed, Path tokenizerDir) throws IOException {
         Files.createDirectories(dir);
-        Random rng = new Random(seed);
-        Map<String, SafeTensors.Tensor> tensors = new TreeMap<>();
-        for (ParamSpec spec : Gpt.parameterSpecs(cfg)) {
+        // SplittableRandom's Gaussian (ziggurat) is several times faster than Random's: 1.5 G draws for GPT-2 XL
+        SplittableRandom rng = new SplittableRandom(seed);
+        Map<String, long[]> shapes = new TreeMap<>();
+        for (ParamSpec spec : Gpt.parameterSpecs(cfg)) shapes.put(spec.name(), spec.shape());
+        // one tensor in memory at a time, drawn in name order (the order they are written)
+        SafeTensors.write(dir.resolve("model.safetensors"), shapes, name -> {
             long n = 1;
-            for (long d : spec.shape()) n *= d;
+            for (long d : shapes.get(name)) n *= d;
             float[] data = new float[Math.toIntExact(n)];
-            String name = spec.name();
             if (name.contains("ln_") && name.endsWith(".weight")) {
                 java.util.Arrays.fill(data, 1f);
             } else if (name.endsWith(".weight")) {
                 for (int i = 0; i < data.length; i++) data[i] = (float) (rng.nextGaussian() * 0.02);
             }
-            tensors.put(name, new SafeTensors.Tensor(spec.shape(), data));
-        }
-        SafeTensors.write(dir.resolve("model.safetensors"), tensors);
+            return data;
+        });
         new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
                 .writeValue(dir.resolve("config.json").toFile(), cfg.toJson());
         for (String f : List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")) {

@@ -55,7 +55,7 @@ public final class Rome {
         this.gpt = b.gpt;
         this.hp = b.hp;
         this.keys = new Keys(gpt, hp, b.inverses, b.statsSource);
-        this.values = new ValueSearch(gpt, hp);
+        this.values = new ValueSearch(gpt, hp, b.naiveSchedule);
         this.predictions = new Predictions(gpt, b.topK, b.genTokens);
         this.seed = b.seed;
         this.rRome = b.rRome;
@@ -82,6 +82,7 @@ public final class Rome {
         private int topK = 5;
         private int genTokens = 10;
         private boolean measure = true;
+        private boolean naiveSchedule;
 
         private Builder(Gpt gpt) {
             this.gpt = gpt;
@@ -150,6 +151,17 @@ public final class Rome {
         /** Whether edits measure predictions before and after (default true; off, {@link Edit#pre()} and {@link Edit#post()} are null). */
         public Builder optMeasure(boolean on) {
             this.measure = on;
+            return this;
+        }
+
+        /**
+         * The original's v* schedule, kept for benchmarks and checks (default false): every step runs every
+         * layer over every token and projects every position onto the vocabulary, instead of starting at the
+         * edited layer from its cached input, after the tokens before the fact tokens (their keys and values
+         * cached too), and projecting only the rows the loss reads. Same result up to rounding.
+         */
+        public Builder optNaiveSchedule(boolean on) {
+            this.naiveSchedule = on;
             return this;
         }
 

@@ -8,11 +8,14 @@ import org.rome4j.intervene.Interventions;
 import org.rome4j.intervene.Site;
 import org.rome4j.model.Batch;
 import org.rome4j.model.Gpt;
+import org.rome4j.model.KvCache;
 import org.rome4j.model.TextTokenizer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
 
 /**
  * The value side of ROME ({@code compute_v.py}): v* = v_init + δ, with δ found by Adam on the target's
@@ -45,10 +48,21 @@ final class ValueSearch {
 
     private final Gpt gpt;
     private final RomeHparams hp;
+    private final boolean naive;
+    /** Called after each step with its index, its arrays freed (tests watch the model's managers with it). */
+    IntConsumer afterStep = it -> { };
 
-    ValueSearch(Gpt gpt, RomeHparams hp) {
+    /**
+     * @param naive the original's schedule (benchmarks): every step runs every layer and projects every
+     *              position onto the vocabulary. Otherwise the blocks below the edited layer run once (δ changes
+     *              nothing there), and so do the tokens before the first fact token (the prompts are padded on
+     *              the left, so the fact tokens line up); each step runs the blocks from the edited layer up over
+     *              the remaining tokens only, and projects only the rows the loss reads.
+     */
+    ValueSearch(Gpt gpt, RomeHparams hp, boolean naive) {
         this.gpt = gpt;
         this.hp = hp;
+        this.naive = naive;
     }
 
     /** Runs the search for a request at a layer with context templates {@code ctx}. */
@@ -79,25 +93,107 @@ final class ValueSearch {
                     : hp.factToken().index(tok, prompts.get(i), request.subject());
             Keys.checkIndex(lookup[i], seqs.get(i), prompts.get(i));
         }
-        Batch batch = Batch.right(seqs, tok.padId());
-        int t = batch.tokens();
-        // rows of the final hidden state that feed the loss: target positions of rewriting rows, then the KL cell
-        long[] lossRows = new long[nRew * nT + 1];
+        // the cached schedule pads on the left: every rewriting row then ends with the same text after the subject,
+        // so the fact tokens line up near the end and the tokens before them (unchanged by δ) form one prefix
+        Batch batch = naive ? Batch.right(seqs, tok.padId()) : Batch.left(seqs, tok.padId());
+        int[] at = new int[n];                       // fact token of each row, in the padded batch
+        for (int i = 0; i < n; i++) at[i] = batch.index(i, lookup[i]);
+        // (row, position) of the final hidden states that feed the loss: target positions of rewriting rows, then the KL cell
+        int[][] lossAt = new int[nRew * nT + 1][];
         long[] lossTok = new long[nRew * nT];
         for (int i = 0; i < nRew; i++) {
             int exLen = batch.length(i);
             for (int j = 0; j < nT; j++) {
-                lossRows[i * nT + j] = (long) i * t + exLen - nT + j;
+                lossAt[i * nT + j] = new int[] {i, batch.index(i, exLen - nT + j)};
                 lossTok[i * nT + j] = targetIds[j];
             }
         }
-        lossRows[nRew * nT] = (long) nRew * t + lookup[nRew];
+        lossAt[nRew * nT] = new int[] {nRew, at[nRew]};
         int[] rowsAll = new int[n];
         for (int i = 0; i < n; i++) rowsAll[i] = i;
-        Cells cells = Cells.of(rowsAll, lookup);
+        Cells cells = Cells.of(rowsAll, at);
+
+        try (NDManager below = gpt.newScope()) {
+            Upper upper = naive ? null : upper(below, batch, layer, Arrays.stream(at).min().getAsInt());
+            return search(batch, upper, layer, cells, at, lossAt, lossTok, nRew, nT);
+        }
+    }
+
+    /**
+     * What every step of the cached schedule starts from: the residual entering block {@code layer} at
+     * tokens {@code prefix}.. [B, T − prefix, D], and the keys and values of tokens 0..prefix−1 in the blocks
+     * from {@code layer} on (δ changes neither: it enters at the fact tokens, none before {@code prefix}).
+     */
+    private record Upper(int prefix, NDArray residual, NDArray[] keys, NDArray[] values, int[][] mask) {
+        /** The residual, copied into {@code scope} (an op's result goes to its operand's manager). */
+        NDArray residualIn(NDManager scope) {
+            NDArray x = residual.duplicate();
+            x.attach(scope);
+            return x;
+        }
+
+        /** The prefix's keys and values, copied into a cache under {@code scope}; null without a prefix. */
+        KvCache cache(NDManager scope) {
+            if (prefix == 0) return null;
+            NDArray[] k = new NDArray[keys.length];
+            NDArray[] v = new NDArray[values.length];
+            for (int l = 0; l < keys.length; l++) {
+                if (keys[l] == null) continue;
+                k[l] = keys[l].duplicate();
+                v[l] = values[l].duplicate();
+            }
+            return KvCache.of(scope, k, v, mask);
+        }
+    }
+
+    /** Runs the batch once with a KV cache and keeps what {@link Upper} holds, in {@code owner}. */
+    private Upper upper(NDManager owner, Batch batch, int layer, int prefix) {
+        int b = batch.rows();
+        int t = batch.tokens();
+        long[][] ids = new long[b][t];
+        long[][] pos = new long[b][t];
+        int[][] mask = new int[b][t];
+        int[][] prefixMask = new int[b][prefix];
+        for (int r = 0; r < b; r++) {
+            for (int i = 0; i < t; i++) {
+                ids[r][i] = batch.id(r, i);
+                pos[r][i] = batch.position(r, i);
+                mask[r][i] = batch.mask(r, i);
+                if (i < prefix) prefixMask[r][i] = mask[r][i];
+            }
+        }
+        Site in = Site.layerIn(layer);
+        try (NDManager run = owner.newSubManager()) {
+            KvCache kv = new KvCache(run, gpt.nLayer());
+            NDArray x = gpt.step(run, ids, pos, mask, kv, Interventions.builder().record(in).build()).get(in)
+                    .get(new NDIndex(":, " + prefix + ":, :"));
+            x.attach(owner);
+            NDArray[] keys = new NDArray[gpt.nLayer()];
+            NDArray[] values = new NDArray[gpt.nLayer()];
+            NDIndex head = new NDIndex(":, :, :" + prefix + ", :");
+            for (int l = layer; l < gpt.nLayer() && prefix > 0; l++) {
+                keys[l] = kv.keys(l).get(head);
+                values[l] = kv.values(l).get(head);
+                keys[l].attach(owner);
+                values[l].attach(owner);
+            }
+            return new Upper(prefix, x, keys, values, prefixMask);
+        }
+    }
+
+    /**
+     * Adam on δ. With {@code in} (the residual entering the edited layer) each step starts at that block;
+     * without it each step is a full forward with logits at every position, as the original.
+     */
+    private Result search(Batch batch, Upper upper, int layer, Cells cells, int[] lookup, int[][] lossAt, long[] lossTok,
+                          int nRew, int nT) {
+        int n = batch.rows();
+        int off = upper == null ? 0 : upper.prefix();
+        int t = batch.tokens() - off;                // tokens each step computes
+        long[] lossRows = new long[lossAt.length];   // rows of the step's flattened [n * t, D] states
+        for (int k = 0; k < lossAt.length; k++) lossRows[k] = (long) lossAt[k][0] * t + lossAt[k][1] - off;
         Site mlpOut = Site.mlpOut(layer);
         int d = gpt.config().nEmbd();
-
         float[] delta = new float[d];
         Adam adam = new Adam(hp.vLr(), d);
         float[] targetInit = null;
@@ -118,18 +214,26 @@ final class ValueSearch {
                 try (NDManager scope = gpt.newScope()) {
                     NDArray dl = scope.create(deltaNow);
                     dl.setRequiresGradient(true);
-                    Interventions iv = Interventions.builder()
-                            .record(mlpOut)
-                            .add(mlpOut, cells, dl)
-                            .record(Site.finalNormOut())
-                            .stopAfter(Site.finalNormOut())
-                            .build();
-                    var o = gpt.forward(scope, batch, iv);
+                    Interventions.Builder ib = Interventions.builder().record(mlpOut).add(mlpOut, cells, dl);
+                    NDArray rows = scope.create(lossRows);
+                    NDArray logits;                                                                          // [M, V]
+                    Map<Site, NDArray> rec;
+                    if (upper == null) {
+                        var o = gpt.forward(scope, batch, ib.build());
+                        rec = o.recorded();
+                        logits = o.logits().reshape((long) n * t, -1).get(new NDIndex("{}", rows));
+                    } else {
+                        // copies in this step's scope: the cached arrays themselves would collect every step's
+                        // activations until the search ends
+                        Site fn = Site.finalNormOut();
+                        var o = gpt.forwardFrom(scope, layer, upper.residualIn(scope), batch, ib.record(fn).stopAfter(fn).build(),
+                                false, upper.cache(scope));
+                        rec = o.recorded();
+                        logits = gpt.unembed(rec.get(fn).reshape((long) n * t, d).get(new NDIndex("{}", rows)));
+                    }
                     float[] ti = null;
-                    if (first) ti = o.get(mlpOut).get(new NDIndex("0, {}", lookup[0])).toFloatArray();
-                    NDArray h = o.get(Site.finalNormOut());
-                    NDArray hs = h.reshape((long) n * t, d).get(new NDIndex("{}", scope.create(lossRows)));   // [M, D]
-                    NDArray logp = gpt.unembed(hs).logSoftmax(-1);                                          // [M, V]
+                    if (first) ti = rec.get(mlpOut).get(new NDIndex("0, {}", lookup[0] - off)).toFloatArray();
+                    NDArray logp = logits.logSoftmax(-1);                                                   // [M, V]
                     NDArray tgt = logp.get(new NDIndex("0:" + nRew * nT));
                     NDArray picked = tgt.gather(scope.create(lossTok).reshape(nRew * nT, 1), 1).reshape(nRew, nT);
                     NDArray nllEach = picked.sum(new int[] {1}).neg().div(scope.create((float) nT));                            // [nRew]
@@ -163,6 +267,7 @@ final class ValueSearch {
                 klInit = res.klInit();
                 tiNorm = Update.norm(targetInit);
             }
+            afterStep.accept(it);
             losses.add(res.loss());
             probs.add(res.prob());
             if (res.grad() == null) break;

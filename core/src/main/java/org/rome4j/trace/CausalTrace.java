@@ -3,6 +3,7 @@ package org.rome4j.trace;
 import org.rome4j.model.Gpt;
 import org.rome4j.model.TextTokenizer;
 import org.rome4j.progress.CancellationToken;
+import org.rome4j.progress.ProgressListener;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -75,6 +76,7 @@ public final class CausalTrace {
     private final int maxRows;
     private final Double embeddingStd;
     private final CancellationToken cancel;
+    private final ProgressListener progress;
 
     private CausalTrace(Builder b) {
         this.gpt = b.gpt;
@@ -91,6 +93,7 @@ public final class CausalTrace {
         this.maxRows = b.maxRows;
         this.embeddingStd = b.embeddingStd;
         this.cancel = b.cancel;
+        this.progress = b.progress;
     }
 
     /** A builder for a model. */
@@ -156,25 +159,15 @@ public final class CausalTrace {
         double scale = embeddingStd != null ? noise.scaleFor(embeddingStd) : noise.scaleFor(gpt);
         double[] scaled = new double[z.length];
         for (int i = 0; i < z.length; i++) scaled[i] = scale * z[i];
-        // the scores are means over samples, so samples can run in chunks whose states fit the budget
+        // the scores are means over samples, so samples can run in chunks whose states fit the budget; one
+        // chunk's states are held at a time (the first's stays for the prompt's answer and clean score)
         int chunk = SampleBudget.perChunk(gpt, enc.size());
-        List<Tracer> tracers = new ArrayList<>();
-        List<Integer> sizes = new ArrayList<>();
-        try {
-            for (int from = 0; from < samples; from += chunk) {
-                int k = Math.min(chunk, samples - from);
-                double[] part = java.util.Arrays.copyOfRange(scaled, from * n * d, (from + k) * n * d);
-                Tracer t = new Tracer(gpt, enc.ids(), sr[0], sr[1], k, part, noise.replace());
-                t.maxRows = maxRows;
-                t.cancel = cancel;
-                tracers.add(t);
-                sizes.add(k);
-            }
-        } catch (RuntimeException e) {
-            tracers.forEach(Tracer::close);
-            throw e;
+        List<double[]> parts = new ArrayList<>();
+        for (int from = 0; from < samples; from += chunk) {
+            int k = Math.min(chunk, samples - from);
+            parts.add(java.util.Arrays.copyOfRange(scaled, from * n * d, (from + k) * n * d));
         }
-        return new Prepared(tracers, sizes, decoded(enc), sr, scale);
+        return new Prepared(enc.ids(), parts, decoded(enc), sr, scale);
     }
 
     private String[] decoded(TextTokenizer.Encoded enc) {
@@ -186,23 +179,33 @@ public final class CausalTrace {
     /** Clean and corrupted runs of one prompt, ready for restored runs. */
     final class Prepared implements AutoCloseable {
         final Tracer tracer;                 // the first chunk: ids, subject, clean answer (the same in every chunk)
-        private final List<Tracer> chunks;
-        private final List<Integer> sizes;
+        private final long[] ids;
+        private final List<double[]> noiseChunks;   // scaled noise of each sample chunk
         final String[] tokens;
         final int[] subjectRange;
         final double scale;
-        final double lowScore;
+        /** Mean corrupted score over every sample; known once {@link #scores} has run every chunk. */
+        double lowScore;
 
-        Prepared(List<Tracer> chunks, List<Integer> sizes, String[] tokens, int[] subjectRange, double scale) {
-            this.tracer = chunks.get(0);
-            this.chunks = chunks;
-            this.sizes = sizes;
+        Prepared(long[] ids, List<double[]> noiseChunks, String[] tokens, int[] subjectRange, double scale) {
+            this.ids = ids;
+            this.noiseChunks = noiseChunks;
             this.tokens = tokens;
             this.subjectRange = subjectRange;
             this.scale = scale;
-            double low = 0;
-            for (int i = 0; i < chunks.size(); i++) low += chunks.get(i).lowScore * sizes.get(i);
-            this.lowScore = chunks.size() == 1 ? tracer.lowScore : low / samples;
+            this.tracer = tracer(0);
+            this.lowScore = tracer.lowScore;
+        }
+
+        private int size(int chunk) {
+            return noiseChunks.get(chunk).length / ((subjectRange[1] - subjectRange[0]) * gpt.config().nEmbd());
+        }
+
+        private Tracer tracer(int chunk) {
+            Tracer t = new Tracer(gpt, ids, subjectRange[0], subjectRange[1], size(chunk), noiseChunks.get(chunk),
+                    noise.replace(), cancel);
+            t.maxRows = maxRows;
+            return t;
         }
 
         int[] positions() {
@@ -212,19 +215,36 @@ public final class CausalTrace {
             return p;
         }
 
+        /**
+         * Scores of cells: sample chunks one after another, each chunk's corrupted run made, used and freed;
+         * progress after every forward, cancellation checked before every forward.
+         */
         double[] scores(List<Tracer.Cell> cells) {
-            if (chunks.size() == 1) return scores(tracer, cells);
+            int nChunks = noiseChunks.size();
+            long total = (long) cells.size() * nChunks;
+            long[] done = {0};
             double[] sum = new double[cells.size()];
-            for (int i = 0; i < chunks.size(); i++) {
-                double[] part = scores(chunks.get(i), cells);
-                for (int c = 0; c < sum.length; c++) sum[c] += part[c] * sizes.get(i);
+            double low = 0;
+            for (int i = 0; i < nChunks; i++) {
+                Tracer t = i == 0 ? tracer : tracer(i);
+                try {
+                    t.scored = k -> {
+                        done[0] += k;
+                        progress.update(done[0], total, "restored cells of \"" + prompt + "\"");
+                    };
+                    double[] part = schedule == Schedule.NAIVE ? t.naive(cells, window) : t.batched(cells, window);
+                    int w = size(i);
+                    for (int c = 0; c < sum.length; c++) sum[c] += nChunks == 1 ? part[c] : part[c] * w;
+                    low += t.lowScore * w;
+                } finally {
+                    if (t != tracer) t.close();
+                }
             }
-            for (int c = 0; c < sum.length; c++) sum[c] /= samples;
+            if (nChunks > 1) {
+                for (int c = 0; c < sum.length; c++) sum[c] /= samples;
+                lowScore = low / samples;
+            }
             return sum;
-        }
-
-        private double[] scores(Tracer t, List<Tracer.Cell> cells) {
-            return schedule == Schedule.NAIVE ? t.naive(cells, window) : t.batched(cells, window);
         }
 
         List<TraceResult> trace(List<Kind> kinds, Kind frz) {
@@ -254,7 +274,7 @@ public final class CausalTrace {
 
         @Override
         public void close() {
-            chunks.forEach(Tracer::close);
+            tracer.close();
         }
     }
 
@@ -274,6 +294,7 @@ public final class CausalTrace {
         private int maxRows = 256;
         private Double embeddingStd;
         private CancellationToken cancel = CancellationToken.NONE;
+        private ProgressListener progress = ProgressListener.NONE;
 
         private Builder(Gpt gpt) {
             if (gpt == null) throw new IllegalArgumentException("model is null");
@@ -304,8 +325,14 @@ public final class CausalTrace {
         public Builder optMaxRows(int r) { this.maxRows = r; return this; }
         /** Use this embedding std for {@code s<k>} noise instead of computing it over known_1000. */
         public Builder optEmbeddingStd(double std) { this.embeddingStd = std; return this; }
-        /** Checked between forwards. */
+        /**
+         * Checked before every forward (the clean and corrupted runs of each sample chunk, each batch of
+         * restored cells): a cancelled trace stops within one forward and throws
+         * {@link java.util.concurrent.CancellationException}, returning no result.
+         */
         public Builder optCancellation(CancellationToken c) { this.cancel = c; return this; }
+        /** Told after every forward of restored cells: cells scored so far (over every sample chunk) of the total. */
+        public Builder optProgress(ProgressListener p) { this.progress = p; return this; }
 
         /**
          * Validates and builds.
@@ -322,8 +349,8 @@ public final class CausalTrace {
             if (window < 1) throw new IllegalArgumentException("window must be >= 1, got " + window);
             if (samples < 1) throw new IllegalArgumentException("samples must be >= 1, got " + samples);
             if (maxRows < 1) throw new IllegalArgumentException("maxRows must be >= 1, got " + maxRows);
-            if (kind == null || noise == null || range == null || schedule == null) {
-                throw new IllegalArgumentException("kind, noise, token range and schedule must not be null");
+            if (kind == null || noise == null || range == null || schedule == null || cancel == null || progress == null) {
+                throw new IllegalArgumentException("kind, noise, token range, schedule, cancellation and progress must not be null");
             }
             if (frozen == Kind.RESID) {
                 throw new IllegalArgumentException("frozen must be mlp or attn (the path pinned to corrupted values)");

@@ -7,6 +7,7 @@ import org.rome4j.data.KnownFact;
 import org.rome4j.eval.FactRecall;
 import org.rome4j.model.Gpt;
 import org.rome4j.progress.CancellationToken;
+import org.rome4j.progress.Eta;
 import org.rome4j.progress.ProgressListener;
 
 import java.io.IOException;
@@ -84,19 +85,23 @@ public final class DatasetTrace {
         Map<Kind, List<TraceResult>> results = new EnumMap<>(Kind.class);
         for (Kind k : KINDS) results.put(k, new ArrayList<>());
         int done = 0;
+        Eta eta = new Eta();
         for (FactRecall.Check c : known) {
             cancel.check("dataset trace");
             KnownFact f = c.fact();
             List<TraceResult> rs = cached(f);
             String how = "cached";
             if (rs == null) {
+                long t0 = System.nanoTime();
                 rs = traceFact(gpt, f, window, samples, noise, std, cancel);
                 store(f, rs);
+                eta.computed(System.nanoTime() - t0);
                 how = "traced";
             }
             for (int i = 0; i < KINDS.size(); i++) results.get(KINDS.get(i)).add(rs.get(i));
             done++;
-            listener.update(done, known.size(), how + " " + f.id() + ": " + f.prompt() + " -> " + rs.get(0).answer().strip());
+            listener.update(done, known.size(), how + " " + f.id() + ": " + f.prompt() + " -> " + rs.get(0).answer().strip()
+                    + eta.suffix(known.size() - done));
         }
         return new DatasetResult(gpt.name(), facts.size(), recall.wrong(), results, window, samples, noise.describe(), scale);
     }

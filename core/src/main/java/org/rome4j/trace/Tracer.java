@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntConsumer;
 
 /**
  * The engine of one prompt's traces: a clean run and a corrupted run, recorded once, then restored
@@ -75,9 +76,14 @@ final class Tracer implements AutoCloseable {
     int maxRows = 256;
     /** Skip the tokens before the restored one (their states equal the corrupted run's), reading their keys and values from the corrupted run. */
     boolean skipPrefix = true;
-    CancellationToken cancel = CancellationToken.NONE;
+    final CancellationToken cancel;
+    /** Told how many cells each forward scored (progress). */
+    IntConsumer scored = n -> { };
 
-    Tracer(Gpt gpt, long[] ids, int subjectBegin, int subjectEnd, int samples, double[] scaledNoise, boolean replace) {
+    /** Runs the clean and the corrupted forward, checking {@code cancel} before each. */
+    Tracer(Gpt gpt, long[] ids, int subjectBegin, int subjectEnd, int samples, double[] scaledNoise, boolean replace,
+           CancellationToken cancel) {
+        this.cancel = cancel;
         this.gpt = gpt;
         this.nLayer = gpt.nLayer();
         this.width = gpt.config().nEmbd();
@@ -89,6 +95,7 @@ final class Tracer implements AutoCloseable {
         this.replace = replace;
         this.scope = gpt.newScope();
         try {
+            cancel.check("causal trace");
             // clean run: the values restored later, and the answer
             Interventions.Builder cb = Interventions.builder();
             for (int l = 0; l < nLayer; l++) {
@@ -107,6 +114,7 @@ final class Tracer implements AutoCloseable {
             }
             this.answerId = answer[0];
             this.highScore = high[0];
+            cancel.check("causal trace");
             // corrupted run: the residual entering every block, MLP and attention outputs to pin, the score
             Interventions.Builder kb = Interventions.builder().apply(Site.embed(), corrupt(0)).record(Site.embed());
             for (int l = 0; l < nLayer; l++) {
@@ -245,6 +253,7 @@ final class Tracer implements AutoCloseable {
                 for (int i : chunk) ps.add(plans.get(i));
                 double[] s = runChunk(start, skipPrefix ? tok[seg[0]] : 0, ps);
                 for (int k = 0; k < chunk.size(); k++) scores[chunk.get(k)] = s[k];
+                scored.accept(chunk.size());
             }
         }
         return scores;
@@ -389,6 +398,7 @@ final class Tracer implements AutoCloseable {
                 float[] p = answerProbs(gpt.forward(sub, batch, b.build()).logits());
                 scores[i] = mean(p, 1, samples);
             }
+            scored.accept(1);
         }
         return scores;
     }

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Sampled context templates, the r-ROME flag, and the edit handle's contents. */
+/** Sampled context templates, the r-ROME flag, the edit handle's contents, and the v* search's two schedules. */
 class RomeSessionTest {
     static Gpt gpt;
 
@@ -29,10 +29,15 @@ class RomeSessionTest {
         gpt.close();
     }
 
+    /** The golden hyper-parameters with {@code steps} v* steps. */
+    static RomeHparams hparams(int steps) throws Exception {
+        var g = Shared.tinyGpt2().resolve("rome");
+        return RomeHparams.parse(RomeHparams.read(g.resolve("hparams.json")).toJson().put("v_num_grad_steps", steps), "t");
+    }
+
     static Rome.Builder cheap() throws Exception {
         var g = Shared.tinyGpt2().resolve("rome");
-        RomeHparams hp = RomeHparams.parse(RomeHparams.read(g.resolve("hparams.json")).toJson().put("v_num_grad_steps", 3), "t");
-        return Rome.builder(gpt).setHparams(hp).optTemplates(List.of("{}", "It is a good. {}", "When I was a. {}"))
+        return Rome.builder(gpt).setHparams(hparams(3)).optTemplates(List.of("{}", "It is a good. {}", "When I was a. {}"))
                 .optInverse(1, Npy.read(g.resolve("mom2_inverse_float32.npy")).floats());
     }
 
@@ -80,5 +85,49 @@ class RomeSessionTest {
             rome.undoAll();
         }
         assertThrows(IllegalArgumentException.class, () -> cheap().setHparams(RomeHparams.preset("gpt2-xl")).build());
+    }
+
+    /** The cheap session with 8 v* steps and C = I at layer 0, in either schedule. */
+    static Rome session(boolean naive) throws Exception {
+        int f = gpt.config().nInner();
+        float[] id = new float[f * f];
+        for (int i = 0; i < f; i++) id[i * f + i] = 1f;
+        return cheap().setHparams(hparams(8)).optInverse(0, id).optNaiveSchedule(naive).build();
+    }
+
+    @Test
+    void cachedLowerLayersGiveTheNaiveSchedulesSearch() throws Exception {
+        Request r = Request.of("{} plays the sport of", "Michael Jordan", "football");
+        for (int layer : new int[] {1, 0}) {       // layer 0: the cached input is the embedding itself
+            Update fast = session(false).compute(r, layer);
+            Update naive = session(true).compute(r, layer);
+            assertEquals(naive.iterations(), fast.iterations(), "iterations at layer " + layer);
+            assertTrue(fast.iterations() >= 3, "the search ran its steps");
+            double scale = RomeParityTest.maxAbs(naive.target());
+            for (int i = 0; i < naive.deltaPerIter().size(); i++) {
+                double e = RomeParityTest.maxAbs(naive.deltaPerIter().get(i), fast.deltaPerIter().get(i));
+                assertTrue(e <= 1e-5 * scale, "layer " + layer + " iteration " + i + ": δ differs by " + e);
+                assertEquals(naive.lossPerIter().get(i), fast.lossPerIter().get(i), 1e-5 * Math.abs(naive.lossPerIter().get(i)),
+                        "loss at iteration " + i);
+            }
+            assertTrue(RomeParityTest.maxAbs(naive.target(), fast.target()) <= 1e-5 * scale, "v*");
+            assertTrue(RomeParityTest.maxAbs(naive.v(), fast.v()) <= 1e-5 * RomeParityTest.maxAbs(naive.v()), "v");
+        }
+    }
+
+    @Test
+    void stepsLeaveNoArraysBehind() throws Exception {
+        RomeHparams hp = hparams(6);
+        int before = gpt.parameters().manager().getManagedArrays().size();
+        for (boolean naive : new boolean[] {false, true}) {
+            ValueSearch search = new ValueSearch(gpt, hp, naive);
+            List<Integer> live = new java.util.ArrayList<>();
+            search.afterStep = it -> live.add(gpt.parameters().manager().getManagedArrays().size());
+            search.run(Request.of("{} plays the sport of", "Michael Jordan", "football"), 1,
+                    List.of("{}", "It is a good. {}", "When I was a. {}"));
+            assertTrue(live.size() >= 3, "steps ran: " + live);
+            for (int n : live) assertEquals(live.get(0), n, (naive ? "naive" : "cached") + ": arrays alive after each step " + live);
+            assertEquals(before, gpt.parameters().manager().getManagedArrays().size(), "none after the search");
+        }
     }
 }

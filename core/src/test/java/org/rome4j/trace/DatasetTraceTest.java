@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,6 +63,8 @@ class DatasetTraceTest {
         assertEquals(1, r.wrong().size());
         assertEquals(3, r.wrong().get(0).fact().id());
         assertTrue(messages.get(messages.size() - 1).startsWith("3/3 traced"), messages.toString());
+        assertTrue(messages.get(messages.size() - 2).matches("2/3 traced .*, ETA \\d+s"), "an ETA while facts remain: " + messages);
+        assertFalse(messages.get(messages.size() - 1).contains("ETA"), "none after the last: " + messages);
         for (int id = 0; id < 3; id++) assertTrue(Files.isRegularFile(dir.resolve("cases/" + id + ".json")));
 
         // the averages, recomputed by hand for one cell: last subject token, layer 1, MLP
@@ -98,6 +101,7 @@ class DatasetTraceTest {
         List<String> again = new ArrayList<>();
         DatasetResult r2 = b(dir).optListener((done, total, msg) -> again.add(msg)).build().run();
         assertTrue(again.stream().filter(m -> m.startsWith("traced")).findAny().isEmpty(), again.toString());
+        assertTrue(again.stream().noneMatch(m -> m.contains("ETA")), "cached facts give no estimate: " + again);
         assertEquals(3, again.stream().filter(m -> m.startsWith("cached")).count());
         assertEquals(r.cell(Kind.ATTN, TokenRole.LAST, 2).meanEffect(), r2.cell(Kind.ATTN, TokenRole.LAST, 2).meanEffect(), 1e-15);
 
