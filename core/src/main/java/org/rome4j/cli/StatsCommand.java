@@ -9,6 +9,7 @@ import org.rome4j.options.ModelOptions;
 import org.rome4j.options.OutOption;
 import org.rome4j.options.OverwriteOption;
 import org.rome4j.options.SeedOption;
+import org.rome4j.options.StatsLayerOption;
 import org.rome4j.rome.KeyStats;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,8 +24,8 @@ import java.util.Map;
 @picocli.CommandLine.Command(name = "stats", description = "ROME's key statistics: the second moment of one layer's MLP keys "
         + "and the token count over a corpus, written as .npz in the original's layout (mom2.count, mom2.mom2).")
 final class StatsCommand implements Command {
-    @Option(names = "--layer", paramLabel = "L", required = true, description = "the layer whose MLP keys are measured")
-    Integer layer;
+    @Mixin
+    StatsLayerOption layer;
 
     @Option(names = "--corpus", paramLabel = "FILE", required = true, arity = "1..*",
             description = "corpus files (more may follow); " + KeyStats.CORPUS_FORMATS)
@@ -63,9 +64,7 @@ final class StatsCommand implements Command {
             throw new UsageException("stats: --precision must be float32 or float64, got " + precision);
         }
         try (Gpt gpt = model.load()) {
-            if (layer < 0 || layer >= gpt.nLayer()) {
-                throw new UsageException("stats: layer " + layer + " is out of range: " + gpt.name() + " has layers 0–" + (gpt.nLayer() - 1));
-            }
+            int layer = this.layer.layer(gpt);
             for (Path f : corpus) {
                 // one empty file among several is a mistake too (a wrong name), not just nothing to add
                 if (java.nio.file.Files.isRegularFile(f) && java.nio.file.Files.size(f) == 0) {
