@@ -9,6 +9,7 @@ import org.rome4j.options.ModelOptions;
 import org.rome4j.options.OverwriteOption;
 import org.rome4j.options.SeedOption;
 import org.rome4j.options.StatsDirOption;
+import org.rome4j.options.StatsLayerOption;
 import org.rome4j.progress.ConsoleProgress;
 import org.rome4j.rome.KeyStats;
 import picocli.CommandLine.Mixin;
@@ -26,9 +27,8 @@ import java.util.Map;
         + "token count over a corpus, as .npz in the original's layout (mom2.count, mom2.mom2). Several layers come from one "
         + "pass whose forward stops after the deepest; a checkpoint every few thousand documents lets a rerun resume.")
 final class StatsCommand implements Command {
-    @Option(names = {"--layer", "--layers"}, paramLabel = "L", required = true, split = ",",
-            description = "the layer(s) whose MLP keys are measured, e.g. 17 or 5,17")
-    List<Integer> layers;
+    @Mixin
+    StatsLayerOption layers;
 
     @Option(names = "--corpus", paramLabel = "FILE", required = true, arity = "1..*",
             description = "corpus files (more may follow); " + KeyStats.CORPUS_FORMATS)
@@ -79,8 +79,7 @@ final class StatsCommand implements Command {
         }
         if (samples != null && samples < 1) throw new UsageException("stats: --samples must be >= 1, got " + samples);
         Declared.range("--checkpoint-every", checkpointEvery, 0, Integer.MAX_VALUE);
-        List<Integer> chosen = layers.stream().distinct().sorted().toList();
-        if (out != null && chosen.size() > 1) {
+        if (out != null && layers.count() > 1) {
             throw new UsageException("stats: --out is one layer's file; several --layers go to the cache layout under --stats-dir");
         }
         for (Path f : corpus) {
@@ -92,11 +91,7 @@ final class StatsCommand implements Command {
         if (out != null) Outputs.checkFile(out, overwrite.overwrite(), "--overwrite");
         long n = samples != null ? samples : 0;
         try (Gpt gpt = model.load()) {
-            for (int l : chosen) {
-                if (l < 0 || l >= gpt.nLayer()) {
-                    throw new UsageException("stats: layer " + l + " is out of range: " + gpt.name() + " has layers 0–" + (gpt.nLayer() - 1));
-                }
-            }
+            List<Integer> chosen = layers.layers(gpt);
             Map<Integer, Path> files = new LinkedHashMap<>();
             for (int l : chosen) {
                 Path f = out != null ? out : KeyStats.cachePath(statsDir.dir(), gpt, model.source(), dataset, l, precision, n);

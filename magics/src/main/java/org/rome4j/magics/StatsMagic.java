@@ -3,8 +3,10 @@ package org.rome4j.magics;
 import org.rome4j.data.Corpus;
 import org.rome4j.model.Gpt;
 import org.rome4j.options.Declared;
+import org.rome4j.options.StatsLayerOption;
 import org.rome4j.rome.KeyStats;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -16,15 +18,15 @@ import java.util.List;
 /** {@code %stats --layer L [--corpus F,G...] [--samples N]}: key statistics of a layer, kept for {@code %rome_edit}. */
 public final class StatsMagic implements Magic<StatsMagic.Options> {
     /**
-     * The declaration. Its options differ from {@code rome4j stats}' on purpose: no output file (the statistics stay in the
+     * The declaration: the {@link StatsLayerOption} {@code rome4j stats} has; its other options differ on purpose: no output file (the statistics stay in the
      * session for {@code %rome_edit}), a default corpus for tiny-facts, and {@code --samples} the first N documents.
      */
     @Command(name = "stats", description = "Key statistics C = E[k kT] of one layer's MLP keys over a corpus, with live progress; "
             + "%%rome_edit at that layer uses them. Without --corpus the tiny-facts model uses its own training sentences.",
             footerHeading = "%nexamples:%n", footer = {"  %%stats --layer 1", "  %%stats --layer 17 --corpus wiki.txt --samples 1000"})
     public static final class Options {
-        @Option(names = "--layer", paramLabel = "L", required = true, description = "the layer")
-        Integer layer;
+        @Mixin
+        StatsLayerOption layer;
 
         @Option(names = "--corpus", paramLabel = "F[,G...]", split = ",",
                 description = "text files, one document per line (or .jsonl with a text field), comma-separated")
@@ -47,7 +49,7 @@ public final class StatsMagic implements Magic<StatsMagic.Options> {
     @Override
     public Object run(Session session, Options o, String body) {
         Gpt gpt = session.model();
-        int layer = Declared.range("--layer", o.layer, 0, gpt.nLayer() - 1);
+        int layer = o.layer.layer(gpt);
         int samples = Declared.range("--samples", o.samples, 0, Integer.MAX_VALUE);
         List<String> corpus = null;
         String source = "the model's training sentences";
