@@ -77,11 +77,7 @@ public final class PaperData {
     public static Path defaultDir() {
         String own = System.getenv("ROME4J_DATA");
         if (own != null && !own.isBlank()) return Path.of(own);
-        String cache = System.getenv("ROME4J_CACHE");
-        if (cache != null && !cache.isBlank()) return Path.of(cache, "data");
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("rome4j").resolve("data");
+        return org.rome4j.io.CacheDirs.rome4j("data");
     }
 
     /** The original's layout: {@code {dir}/dsets/{file}}. */

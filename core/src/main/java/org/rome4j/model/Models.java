@@ -90,9 +90,7 @@ public final class Models {
         if (hub != null && !hub.isBlank()) return Path.of(hub);
         String home = System.getenv("HF_HOME");
         if (home != null && !home.isBlank()) return Path.of(home, "hub");
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        if (xdg != null && !xdg.isBlank()) return Path.of(xdg, "huggingface", "hub");
-        return Path.of(System.getProperty("user.home"), ".cache", "huggingface", "hub");
+        return org.rome4j.io.CacheDirs.user().resolve("huggingface").resolve("hub");
     }
 
     /**

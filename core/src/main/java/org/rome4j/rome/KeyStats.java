@@ -48,11 +48,7 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
      * {@code $XDG_CACHE_HOME/rome4j/stats}, else {@code ~/.cache/rome4j/stats}; never inside a checkout.
      */
     public static Path defaultCacheDir() {
-        String own = System.getenv("ROME4J_CACHE");
-        if (own != null && !own.isBlank()) return Path.of(own, "stats");
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("rome4j").resolve("stats");
+        return org.rome4j.io.CacheDirs.rome4j("stats");
     }
 
     /** The corpus formats {@link #corpus} reads, for help texts and errors. */

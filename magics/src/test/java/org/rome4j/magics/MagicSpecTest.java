@@ -81,16 +81,16 @@ class MagicSpecTest {
     void magicsShareTheCommandsDeclarations() {
         var cli = org.rome4j.cli.Main.commandLine(System.out, System.err).getSubcommands();
         assertSameOptions(cli.get("trace").getCommandSpec(), new TraceMagic().spec(), List.of("--prompt", "--noise-file", "--replace",
-                "--tokens", "--frozen", "--max-rows", "--model", "--dtype", "--json"));
-        assertSameOptions(cli.get("generate").getCommandSpec(), new GenerateMagic().spec(), List.of("--prompt", "--model", "--dtype",
+                "--tokens", "--frozen", "--max-rows", "--model", "--dtype", "--device", "--json"));
+        assertSameOptions(cli.get("generate").getCommandSpec(), new GenerateMagic().spec(), List.of("--prompt", "--model", "--dtype", "--device",
                 "--json"));
         assertSameOptions(cli.get("edit").getCommandSpec(), new RomeMagics.EditMagic().spec(), List.of("--prompt", "--stats-dir",
-                "--templates", "--r-rome", "--seed", "--save-delta", "--save-model", "--overwrite", "--model", "--dtype", "--json"));
+                "--templates", "--r-rome", "--seed", "--save-delta", "--save-model", "--overwrite", "--model", "--dtype", "--device", "--json"));
         assertSameOptions(cli.get("eval").getCommandSpec(), new CounterFactEvalMagic().spec(), List.of("--format", "--out",
                 "--tfidf-vocab", "--idf", "--snippets", "--stats", "--stats-dir", "--templates", "--r-rome", "--seed", "--model",
-                "--dtype", "--json"));
+                "--dtype", "--device", "--json"));
         assertSameOptions(cli.get("trace-dataset").getCommandSpec(), new TraceDatasetMagic().spec(), List.of("--facts", "--out",
-                "--quiet", "--model", "--dtype", "--json"));
+                "--quiet", "--model", "--dtype", "--device", "--json"));
         assertTrue(new CounterFactEvalMagic().spec().help().contains("Default: 5"), "the notebook's own --limit default");
     }
 
