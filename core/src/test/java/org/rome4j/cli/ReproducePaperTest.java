@@ -82,5 +82,14 @@ class ReproducePaperTest {
         double rs = post.get("RS").asDouble();
         assertTrue(rs >= 0 && rs <= 1, "the reference score was computed from the downloaded snippets and TF-IDF: " + post);
         assertTrue(post.get("ES").asDouble() >= 0, post.toString());
+        // the short form: --dataset counterfact and the consistency files found in the data folder
+        CliRun byName = CliRun.of("eval", "--model", "tiny-facts", "--dataset", "counterfact", "--data-dir", data.toString(),
+                "--stats-dir", stats.toString(), "--gen-tokens", "8", "--out", tmp.resolve("results2").toString(), "--json");
+        assertEquals(0, byName.status(), byName.err());
+        assertEquals(post, JSON.readTree(byName.out()).get("post"), "same record, same files, same metrics");
+        CliRun missing = CliRun.of("eval", "--model", "tiny-facts", "--dataset", "zsre", "--data-dir", data.toString(),
+                "--out", tmp.resolve("results3").toString());
+        assertEquals(2, missing.status());
+        assertTrue(missing.err().strip().endsWith("download it with rome4j download-data zsre --dir " + data), missing.err());
     }
 }
