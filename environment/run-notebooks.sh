@@ -4,7 +4,7 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 jupyter_sandbox
-if [ $# -eq 0 ]; then set -- "$ROOT"/notebooks/*.ipynb; fi
+if [ $# -eq 0 ]; then set -- $(ls "$ROOT"/notebooks/*.ipynb | grep -v '\.executed\.ipynb$'); fi
 for nb in "$@"; do
   s=$SECONDS
   "$PY" -m nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=300 \
