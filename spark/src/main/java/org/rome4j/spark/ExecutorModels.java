@@ -2,7 +2,9 @@ package org.rome4j.spark;
 
 import org.rome4j.model.Djl;
 import org.rome4j.model.Gpt;
+import org.rome4j.model.Devices;
 import org.rome4j.model.Models;
+import org.rome4j.model.WeightType;
 
 import java.io.Serializable;
 import java.util.Map;
@@ -17,13 +19,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ExecutorModels {
     /** Which model: name or path, weight type and device. */
     public record Key(String model, String dtype, String device) implements Serializable {
-        /** Checks what this build can load. */
+        /** Checks the words on the driver, so a typo is one line before any executor starts. */
         public Key {
-            if (!dtype.equals("float32")) {
-                throw new IllegalArgumentException("--dtype " + dtype + " is not supported: rome4j computes in float32 (F16/BF16 checkpoints are widened)");
+            try {
+                WeightType.parse(dtype);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--dtype: " + e.getMessage(), e);
             }
-            if (!device.equals("cpu")) {
-                throw new IllegalArgumentException("--device " + device + " is not available in this build: use --device cpu");
+            try {
+                Devices.parse(device);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--device: " + e.getMessage(), e);
             }
         }
     }
@@ -38,7 +44,7 @@ public final class ExecutorModels {
         return MODELS.computeIfAbsent(key, k -> {
             Djl.init();            // before any DJL engine class loads in this JVM
             LOADS.incrementAndGet();
-            return Models.load(k.model());
+            return Models.load(k.model(), WeightType.parse(k.dtype()), Devices.parse(k.device()));   // the device is checked against this executor's libtorch
         });
     }
 
