@@ -94,7 +94,11 @@ final class StatsCommand implements Command {
             List<Integer> chosen = layers.layers(gpt);
             Map<Integer, Path> files = new LinkedHashMap<>();
             for (int l : chosen) {
-                Path f = out != null ? out : KeyStats.cachePath(statsDir.dir(), gpt, model.source(), dataset, l, precision, n);
+                if (out != null) {
+                    files.put(l, out);      // checked above, before the model loaded
+                    continue;
+                }
+                Path f = KeyStats.cachePath(statsDir.dir(), gpt, model.source(), dataset, l, precision, n);
                 Outputs.checkFile(f, overwrite.overwrite(), "--overwrite");
                 files.put(l, f);
             }
