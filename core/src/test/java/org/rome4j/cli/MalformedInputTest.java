@@ -1,5 +1,6 @@
 package org.rome4j.cli;
 
+import org.rome4j.FileSnapshot;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
@@ -7,13 +8,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -114,7 +112,7 @@ class MalformedInputTest {
 
     private static DynamicTest bad(String label, List<String> argv) {
         return DynamicTest.dynamicTest(label, () -> {
-            Map<String, String> before = snapshot(tmp);
+            Map<String, String> before = FileSnapshot.of(tmp);
             CliRun r = CliRun.of(argv.toArray(String[]::new));
             if (System.getenv("ROME4J_SHOW_ERRORS") != null) System.out.println(label + " => " + r.err().strip());
             String err = r.err().strip();
@@ -122,18 +120,8 @@ class MalformedInputTest {
             assertEquals(1, err.lines().count(), label + " -> " + r.err());
             assertFalse(JAVA_NAME.matcher(err).find(), label + ": a Java name in \"" + err + "\"");
             assertFalse(err.matches("rome4j (\\S+): \\1: .*"), label + ": repeated command name in " + err);
-            assertEquals(before, snapshot(tmp), label + ": files changed");
+            assertEquals(before, FileSnapshot.of(tmp), label + ": files changed");
         });
     }
 
-    private static Map<String, String> snapshot(Path dir) throws Exception {
-        Map<String, String> m = new TreeMap<>();
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.toList()) {
-                m.put(dir.relativize(p).toString(), Files.isDirectory(p) ? "dir"
-                        : HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
-            }
-        }
-        return m;
-    }
 }

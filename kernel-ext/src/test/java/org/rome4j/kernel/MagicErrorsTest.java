@@ -1,5 +1,6 @@
 package org.rome4j.kernel;
 
+import org.rome4j.FileSnapshot;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -8,13 +9,10 @@ import org.rome4j.magics.Magic;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -97,7 +95,7 @@ class MagicErrorsTest {
         List<DynamicTest> tests = new ArrayList<>();
         for (String cell : cells) {
             tests.add(DynamicTest.dynamicTest(cell.replace('\n', ' '), () -> {
-                Map<String, String> before = snapshot(tmp);
+                Map<String, String> before = FileSnapshot.of(tmp);
                 KernelClient.Result res = k.run(cell);
                 assertEquals("error", res.reply().path("status").asText(), cell + " -> " + res.reply());
                 List<String> tb = new ArrayList<>();
@@ -107,7 +105,7 @@ class MagicErrorsTest {
                 if (System.getenv("ROME4J_SHOW_ERRORS") != null) System.out.println(cell.replace('\n', ' ') + " => " + line);
                 assertFalse(JAVA_NAME.matcher(line).find(), cell + ": a Java name in \"" + line + "\"");
                 assertFalse(line.matches("(%+[\\w-]+): \\1: .*"), cell + ": repeated magic name in " + line);
-                assertEquals(before, snapshot(tmp), cell + ": files changed");
+                assertEquals(before, FileSnapshot.of(tmp), cell + ": files changed");
             }));
         }
         tests.add(DynamicTest.dynamicTest("the kernel still runs cells, the model still loaded", () -> {
@@ -123,14 +121,4 @@ class MagicErrorsTest {
         return tests.stream();
     }
 
-    private static Map<String, String> snapshot(Path dir) throws Exception {
-        Map<String, String> m = new TreeMap<>();
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.toList()) {
-                m.put(dir.relativize(p).toString(), Files.isDirectory(p) ? "dir"
-                        : HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
-            }
-        }
-        return m;
-    }
 }
