@@ -355,7 +355,7 @@ public final class Gpt implements AutoCloseable {
         checkWindow(offset + t);
         NDArray mask = scope.create(additiveMask(b, t, offset, cache == null ? null : cache.mask(), stepMask),
                 new Shape(b, 1, t, offset + t));
-        Pass pass = new Pass(scope, iv, b, t, offset, mask, cache, pos);
+        Pass pass = new Pass(scope, iv, b, t, offset, mask, cache, true, pos);
         try {
             NDArray x = pass.visit(Site.embed(), embed(scope, idArr, params.get(arch.tokenEmbedding())));
             if (arch.positionEmbedding() != null) {
@@ -424,7 +424,7 @@ public final class Gpt implements AutoCloseable {
             for (int i = 0; i < t; i++) pos[r * t + i] = batch.position(r, offset + i);
         }
         checkWindow(offset + t);
-        Pass pass = new Pass(scope, iv, b, t, offset, mask, prefix, pos);
+        Pass pass = new Pass(scope, iv, b, t, offset, mask, prefix, false, pos);
         try {
             return tail(scope, pass, residual, layer, b, t, null, stepMask, last);
         } catch (Pass.Stop stop) {
@@ -435,9 +435,11 @@ public final class Gpt implements AutoCloseable {
     /** Blocks {@code from}..end, final norm and head. */
     private Output tail(NDManager scope, Pass pass, NDArray x, int from, int b, int t, KvCache cache, int[][] stepMask,
                         int[] lastIdx) {
-        for (Block block : blocks.subList(from, blocks.size())) {
+        for (int i = from; i < blocks.size(); i++) {
+            Block block = blocks.get(i);
             NDArray in = x;
-            x = params.perBlock(scope, () -> block.forward(in, pass));
+            // the first block's input is the caller's (or the embedding's); later ones are the previous block's output
+            x = pass.block(in, i > from, () -> params.perBlock(scope, () -> block.forward(in, pass)));
         }
         NDArray h = pass.visit(Site.finalNormOut(), arch.finalNorm(cfg, params, x));
         if (lastIdx != null) {

@@ -65,10 +65,19 @@ public final class KvCache implements AutoCloseable {
         return mask;
     }
 
-    /** Appends this step's keys and values for a layer and returns the full ones. */
+    /**
+     * Appends this step's keys and values for a layer and returns the full ones, owned by the step's manager
+     * (a concatenation joins its first operand's, the cache's, where a read-only prefix would collect them).
+     */
     NDArray[] append(int layer, NDArray k, NDArray v) {
-        NDArray fullK = keys[layer] == null ? k : NDArrays.concat(new NDList(keys[layer], k), 2);
-        NDArray fullV = values[layer] == null ? v : NDArrays.concat(new NDList(values[layer], v), 2);
+        NDArray fullK = k;
+        NDArray fullV = v;
+        if (keys[layer] != null) {
+            fullK = NDArrays.concat(new NDList(keys[layer], k), 2);
+            fullV = NDArrays.concat(new NDList(values[layer], v), 2);
+            fullK.attach(k.getManager());
+            fullV.attach(v.getManager());
+        }
         return new NDArray[] {fullK, fullV};
     }
 

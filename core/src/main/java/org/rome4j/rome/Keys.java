@@ -57,8 +57,6 @@ final class Keys {
     /** k* and u at a layer: the mean key at the fact token over "{template}.format(prompt)". */
     Key at(Request request, int layer, List<String> ctx) {
         TextTokenizer tok = gpt.tokenizer();
-        int f = gpt.config().nInner();
-        int d = gpt.config().nEmbd();
         List<String> templates = new ArrayList<>();
         for (String c : ctx) templates.add(Request.fill(c, request.prompt()));
         int[] keyIdx = new int[templates.size()];
@@ -75,15 +73,30 @@ final class Keys {
             var o = gpt.forward(scope, b, Interventions.builder().record(in, out).stopAfter(out).build());
             NDArray k = pick(scope, o.get(in), b.tokens(), keyIdx);            // [N, F]
             NDArray vo = pick(scope, o.get(out), b.tokens(), keyIdx);          // [N, D]
-            NDArray km = k.mean(new int[] {0});                                  // [F]
-            NDArray uu = km;
-            if (hp.mom2Adjustment()) {
-                NDArray cInv = scope.create(inverse(layer), new Shape(f, f));
-                uu = cInv.matMul(km.reshape(f, 1)).reshape(f);
-            }
-            return new Key(uu.div(uu.norm()).toFloatArray(), km.toFloatArray(), rows(k, keyIdx.length, f), keyIdx,
-                    vo.mean(new int[] {0}).toFloatArray());
+            return of(scope, k, vo, keyIdx, layer);
         }
+    }
+
+    /**
+     * k* and u from the keys and outputs at the fact token of each template, computed elsewhere (the cached v*
+     * schedule runs those tokens anyway; a key at the fact token does not depend on the tokens after it).
+     */
+    Key of(ValueSearch.FactRows rows, int layer) {
+        try (NDManager scope = gpt.newScope()) {
+            return of(scope, scope.create(rows.keys()), scope.create(rows.outputs()), rows.index(), layer);
+        }
+    }
+
+    private Key of(NDManager scope, NDArray k, NDArray vo, int[] keyIdx, int layer) {
+        int f = gpt.config().nInner();
+        NDArray km = k.mean(new int[] {0});                                      // [F]
+        NDArray uu = km;
+        if (hp.mom2Adjustment()) {
+            NDArray cInv = scope.create(inverse(layer), new Shape(f, f));
+            uu = cInv.matMul(km.reshape(f, 1)).reshape(f);
+        }
+        return new Key(uu.div(uu.norm()).toFloatArray(), km.toFloatArray(), rows(k, keyIdx.length, f), keyIdx,
+                vo.mean(new int[] {0}).toFloatArray());
     }
 
     /** The key and MLP output of the unprefixed prompt at the fact token: {key [F], output [D]}. */

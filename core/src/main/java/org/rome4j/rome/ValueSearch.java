@@ -34,8 +34,15 @@ final class ValueSearch {
      * @param deltas     δ used in each iteration's forward
      * @param losses     total loss of each iteration
      * @param probs      mean over rewriting prompts of exp(−nll) per iteration
+     * @param keys       the clean MLP key [F] and output [D] at each rewriting prompt's fact token (k*'s rows), from
+     *                   the cached schedule's run of the prefix; null in the naive schedule or with fact token "last"
+     *                   (whose token moves when the target's tokens are appended)
      */
-    record Result(float[] targetInit, float[] target, List<float[]> deltas, List<Double> losses, List<Double> probs) { }
+    record Result(float[] targetInit, float[] target, List<float[]> deltas, List<Double> losses, List<Double> probs,
+                  FactRows keys) { }
+
+    /** MLP keys [N][F] and outputs [N][D] at the fact token of N prompts, and that token's index in each prompt. */
+    record FactRows(float[][] keys, float[][] outputs, int[] index) { }
 
     /** One forward (and backward) pass: what the optimizer reads. grad is null when the search stops here. */
     private record Step(float[] targetInit, float[] klInit, double loss, double prob, float[] grad) {
@@ -114,17 +121,22 @@ final class ValueSearch {
         Cells cells = Cells.of(rowsAll, at);
 
         try (NDManager below = gpt.newScope()) {
-            Upper upper = naive ? null : upper(below, batch, layer, Arrays.stream(at).min().getAsInt());
-            return search(batch, upper, layer, cells, at, lossAt, lossTok, nRew, nT);
+            Upper upper = naive ? null : upper(below, batch, layer, Arrays.stream(at).min().getAsInt(), Arrays.copyOf(at, nRew));
+            FactRows keys = upper == null || hp.factToken() == FactToken.LAST ? null
+                    : new FactRows(upper.keys(), upper.outputs(), Arrays.copyOf(lookup, nRew));
+            Result r = search(batch, upper, layer, cells, at, lossAt, lossTok, nRew, nT);
+            return new Result(r.targetInit(), r.target(), r.deltas(), r.losses(), r.probs(), keys);
         }
     }
 
     /**
      * What every step of the cached schedule starts from: the residual entering block {@code layer} at
      * tokens {@code prefix}.. [B, T − prefix, D], and the keys and values of tokens 0..prefix−1 in the blocks
-     * from {@code layer} on (δ changes neither: it enters at the fact tokens, none before {@code prefix}).
+     * from {@code layer} on (δ changes neither: it enters at the fact tokens, none before {@code prefix});
+     * with the clean MLP key and output at the rewriting rows' fact tokens (k* needs no run of its own).
      */
-    private record Upper(int prefix, NDArray residual, NDArray[] keys, NDArray[] values, int[][] mask) {
+    private record Upper(int prefix, NDArray residual, NDArray[] kvKeys, NDArray[] kvValues, int[][] mask,
+                         float[][] keys, float[][] outputs) {
         /** The residual, copied into {@code scope} (an op's result goes to its operand's manager). */
         NDArray residualIn(NDManager scope) {
             NDArray x = residual.duplicate();
@@ -135,50 +147,70 @@ final class ValueSearch {
         /** The prefix's keys and values, copied into a cache under {@code scope}; null without a prefix. */
         KvCache cache(NDManager scope) {
             if (prefix == 0) return null;
-            NDArray[] k = new NDArray[keys.length];
-            NDArray[] v = new NDArray[values.length];
-            for (int l = 0; l < keys.length; l++) {
-                if (keys[l] == null) continue;
-                k[l] = keys[l].duplicate();
-                v[l] = values[l].duplicate();
+            NDArray[] k = new NDArray[kvKeys.length];
+            NDArray[] v = new NDArray[kvValues.length];
+            for (int l = 0; l < kvKeys.length; l++) {
+                if (kvKeys[l] == null) continue;
+                k[l] = kvKeys[l].duplicate();
+                v[l] = kvValues[l].duplicate();
             }
             return KvCache.of(scope, k, v, mask);
         }
     }
 
-    /** Runs the batch once with a KV cache and keeps what {@link Upper} holds, in {@code owner}. */
-    private Upper upper(NDManager owner, Batch batch, int layer, int prefix) {
+    /**
+     * Builds {@link Upper} in {@code owner} with two runs that share a KV cache: the prefix through every block
+     * (the upper blocks need its keys and values), then the remaining tokens through the blocks up to the
+     * edited layer's MLP only (the steps compute the blocks above). {@code factAt}: positions of the
+     * rewriting rows' fact tokens in the batch.
+     */
+    private Upper upper(NDManager owner, Batch batch, int layer, int prefix, int[] factAt) {
         int b = batch.rows();
         int t = batch.tokens();
-        long[][] ids = new long[b][t];
-        long[][] pos = new long[b][t];
-        int[][] mask = new int[b][t];
-        int[][] prefixMask = new int[b][prefix];
+        long[][][] ids = new long[2][b][];
+        long[][][] pos = new long[2][b][];
+        int[][][] mask = new int[2][b][];
         for (int r = 0; r < b; r++) {
-            for (int i = 0; i < t; i++) {
-                ids[r][i] = batch.id(r, i);
-                pos[r][i] = batch.position(r, i);
-                mask[r][i] = batch.mask(r, i);
-                if (i < prefix) prefixMask[r][i] = mask[r][i];
+            for (int part = 0; part < 2; part++) {
+                int from = part == 0 ? 0 : prefix;
+                int to = part == 0 ? prefix : t;
+                ids[part][r] = new long[to - from];
+                pos[part][r] = new long[to - from];
+                mask[part][r] = new int[to - from];
+                for (int i = from; i < to; i++) {
+                    ids[part][r][i - from] = batch.id(r, i);
+                    pos[part][r][i - from] = batch.position(r, i);
+                    mask[part][r][i - from] = batch.mask(r, i);
+                }
             }
         }
         Site in = Site.layerIn(layer);
+        Site mlpIn = Site.mlpIn(layer);
+        Site mlpOut = Site.mlpOut(layer);
         try (NDManager run = owner.newSubManager()) {
             KvCache kv = new KvCache(run, gpt.nLayer());
-            NDArray x = gpt.step(run, ids, pos, mask, kv, Interventions.builder().record(in).build()).get(in)
-                    .get(new NDIndex(":, " + prefix + ":, :"));
+            if (prefix > 0) gpt.step(run, ids[0], pos[0], mask[0], kv, Interventions.NONE);
+            var o = gpt.step(run, ids[1], pos[1], mask[1], kv, Interventions.builder().record(in, mlpIn, mlpOut).stopAfter(mlpOut).build());
+            NDArray x = o.get(in);
             x.attach(owner);
             NDArray[] keys = new NDArray[gpt.nLayer()];
             NDArray[] values = new NDArray[gpt.nLayer()];
-            NDIndex head = new NDIndex(":, :, :" + prefix + ", :");
             for (int l = layer; l < gpt.nLayer() && prefix > 0; l++) {
-                keys[l] = kv.keys(l).get(head);
-                values[l] = kv.values(l).get(head);
+                keys[l] = kv.keys(l);
+                values[l] = kv.values(l);
                 keys[l].attach(owner);
                 values[l].attach(owner);
             }
-            return new Upper(prefix, x, keys, values, prefixMask);
+            return new Upper(prefix, x, keys, values, mask[0], atFacts(o.get(mlpIn), factAt, prefix),
+                    atFacts(o.get(mlpOut), factAt, prefix));
         }
+    }
+
+    /** Rows of {@code x} [B, T', W] at (row r, position factAt[r] − offset), r < factAt.length. */
+    private static float[][] atFacts(NDArray x, int[] factAt, int offset) {
+        float[][] out = new float[factAt.length][];
+        for (int r = 0; r < factAt.length; r++) out[r] = x.get(new NDIndex("{}, {}", r, factAt[r] - offset)).toFloatArray();
+        return out;
     }
 
     /**
@@ -283,6 +315,6 @@ final class ValueSearch {
         float[] finalDelta = deltas.get(deltas.size() - 1);
         float[] target = new float[d];
         for (int i = 0; i < d; i++) target[i] = targetInit[i] + finalDelta[i];
-        return new Result(targetInit, target, List.copyOf(deltas), List.copyOf(losses), List.copyOf(probs));
+        return new Result(targetInit, target, List.copyOf(deltas), List.copyOf(losses), List.copyOf(probs), null);
     }
 }

@@ -57,6 +57,51 @@ class NativeMemoryTest {
         }
     }
 
+    /**
+     * Arrays alive in a forward's scope (its sub-managers included) when each block finishes, seen by a hook at
+     * every {@code layer.{i}.out}: outside autograd a block's temporaries are freed when it ends, so the count
+     * stays flat from block to block; under autograd the tape keeps them, so it grows by a block's worth each time.
+     */
+    @Test
+    void aForwardHoldsOneBlocksTemporariesAtATime() throws Exception {
+        try (Gpt gpt = Gpt.load(Shared.tinyGpt2())) {
+            long[] ids = gpt.tokenizer().ids("The Eiffel Tower is located in the city of");
+            int[] inference = liveAtEachBlock(gpt, ids);
+            int[] taped = org.rome4j.rome.Autograd.run(gc -> liveAtEachBlock(gpt, ids));
+            int n = inference.length;
+            assertEquals(4, n);
+            for (int i = 2; i < n; i++) {
+                assertEquals(inference[1], inference[i], "arrays alive after block " + i + ": " + java.util.Arrays.toString(inference));
+            }
+            int perBlock = taped[2] - taped[1];
+            assertTrue(perBlock > 10, "a block's temporaries under autograd: " + java.util.Arrays.toString(taped));
+            assertEquals(taped[1] + (n - 2) * perBlock, taped[n - 1], "under autograd they add up: " + java.util.Arrays.toString(taped));
+            // the same logits either way
+            try (NDManager s = gpt.newScope()) {
+                float[] a = gpt.forwardLast(s, Batch.of(ids), Interventions.NONE).logits().toFloatArray();
+                float[] b = org.rome4j.rome.Autograd.run(gc -> gpt.forwardLast(s, Batch.of(ids), Interventions.NONE).logits().toFloatArray());
+                org.junit.jupiter.api.Assertions.assertArrayEquals(a, b);
+            }
+        }
+    }
+
+    private static int[] liveAtEachBlock(Gpt gpt, long[] ids) {
+        int n = gpt.nLayer();
+        int[] live = new int[n];
+        Interventions.Builder b = Interventions.builder();
+        for (int i = 0; i < n; i++) {
+            int layer = i;
+            b.apply(Site.layerOut(i), (ctx, x) -> {
+                live[layer] = ctx.scope().getManagedArrays().size();
+                return x;
+            });
+        }
+        try (NDManager s = gpt.newScope()) {
+            gpt.forwardLast(s, Batch.of(ids), b.build());
+        }
+        return live;
+    }
+
     @Test
     void thousandForwardsLeaveNoArraysAndFlatRss() throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
