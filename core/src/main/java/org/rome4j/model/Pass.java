@@ -2,6 +2,7 @@ package org.rome4j.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import org.rome4j.intervene.Hook;
 import org.rome4j.intervene.HookContext;
 import org.rome4j.intervene.Interventions;
@@ -11,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The state of one forward pass that blocks share: the scope every activation lives in, the
@@ -93,8 +95,8 @@ public final class Pass {
      * there when {@code ownsInput} (the previous block's output, freed with it unless something kept it),
      * lent otherwise. Under autograd the tape holds the temporaries anyway, so nothing changes there.
      */
-    NDArray block(NDArray in, boolean ownsInput, java.util.function.Supplier<NDArray> body) {
-        if (ai.djl.pytorch.jni.JniUtils.isGradMode()) return body.get();
+    NDArray block(NDArray in, boolean ownsInput, Supplier<NDArray> body) {
+        if (JniUtils.isGradMode()) return body.get();
         try (NDManager m = scope.newSubManager()) {
             if (ownsInput && !kept(in)) {
                 in.attach(m);

@@ -45,8 +45,6 @@ public final class Rome {
     private final long seed;
     private final boolean rRome;
     private final boolean measure;
-    /** The original's order and schedule: k* from its own run, then the v* search (benchmarks). */
-    private final boolean naiveSchedule;
     private List<String> templates;
     private final Deque<Applied> stack = new ArrayDeque<>();
     private int nextId = 1;
@@ -58,7 +56,6 @@ public final class Rome {
         this.hp = b.hp;
         this.keys = new Keys(gpt, hp, b.inverses, b.statsSource);
         this.values = new ValueSearch(gpt, hp, b.naiveSchedule);
-        this.naiveSchedule = b.naiveSchedule;
         this.predictions = new Predictions(gpt, b.topK, b.genTokens);
         this.seed = b.seed;
         this.rRome = b.rRome;
@@ -393,9 +390,9 @@ public final class Rome {
         check(request);
         String weight = rewritten(layer);
         List<String> ctx = templates();
-        Keys.Key key = naiveSchedule ? keys.at(request, layer, ctx) : null;
         ValueSearch.Result vr = values.run(request, layer, ctx);
-        if (key == null) key = vr.keys() != null ? keys.of(vr.keys(), layer) : keys.at(request, layer, ctx);
+        // the cached v* schedule passes every template's fact token and returns their keys; the naive one, k*'s own run
+        Keys.Key key = vr.keys() != null ? keys.of(vr.keys(), layer) : keys.at(request, layer, ctx);
         Keys.KeyAndOutput cur = rRome ? new Keys.KeyAndOutput(key.kMean(), key.meanOutput()) : keys.ofPrompt(request, layer);
         float[] v = RankOne.rightVector(gpt, key.u(), cur.key(), cur.output(), vr.target(), layer);
         double wNorm = Update.norm(key.u()) * Update.norm(v);

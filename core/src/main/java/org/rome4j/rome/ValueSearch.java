@@ -124,8 +124,7 @@ final class ValueSearch {
             Upper upper = naive ? null : upper(below, batch, layer, Arrays.stream(at).min().getAsInt(), Arrays.copyOf(at, nRew));
             FactRows keys = upper == null || hp.factToken() == FactToken.LAST ? null
                     : new FactRows(upper.keys(), upper.outputs(), Arrays.copyOf(lookup, nRew));
-            Result r = search(batch, upper, layer, cells, at, lossAt, lossTok, nRew, nT);
-            return new Result(r.targetInit(), r.target(), r.deltas(), r.losses(), r.probs(), keys);
+            return search(batch, upper, keys, layer, cells, at, lossAt, lossTok, nRew, nT);
         }
     }
 
@@ -217,7 +216,7 @@ final class ValueSearch {
      * Adam on δ. With {@code in} (the residual entering the edited layer) each step starts at that block;
      * without it each step is a full forward with logits at every position, as the original.
      */
-    private Result search(Batch batch, Upper upper, int layer, Cells cells, int[] lookup, int[][] lossAt, long[] lossTok,
+    private Result search(Batch batch, Upper upper, FactRows keys, int layer, Cells cells, int[] lookup, int[][] lossAt, long[] lossTok,
                           int nRew, int nT) {
         int n = batch.rows();
         int off = upper == null ? 0 : upper.prefix();
@@ -315,6 +314,6 @@ final class ValueSearch {
         float[] finalDelta = deltas.get(deltas.size() - 1);
         float[] target = new float[d];
         for (int i = 0; i < d; i++) target[i] = targetInit[i] + finalDelta[i];
-        return new Result(targetInit, target, List.copyOf(deltas), List.copyOf(losses), List.copyOf(probs), null);
+        return new Result(targetInit, target, List.copyOf(deltas), List.copyOf(losses), List.copyOf(probs), keys);
     }
 }

@@ -8,14 +8,17 @@ import org.rome4j.Shared;
 import org.rome4j.intervene.Cells;
 import org.rome4j.intervene.Interventions;
 import org.rome4j.intervene.Site;
+import org.rome4j.rome.Autograd;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,20 +70,20 @@ class NativeMemoryTest {
         try (Gpt gpt = Gpt.load(Shared.tinyGpt2())) {
             long[] ids = gpt.tokenizer().ids("The Eiffel Tower is located in the city of");
             int[] inference = liveAtEachBlock(gpt, ids);
-            int[] taped = org.rome4j.rome.Autograd.run(gc -> liveAtEachBlock(gpt, ids));
+            int[] taped = Autograd.run(gc -> liveAtEachBlock(gpt, ids));
             int n = inference.length;
             assertEquals(4, n);
             for (int i = 2; i < n; i++) {
-                assertEquals(inference[1], inference[i], "arrays alive after block " + i + ": " + java.util.Arrays.toString(inference));
+                assertEquals(inference[1], inference[i], "arrays alive after block " + i + ": " + Arrays.toString(inference));
             }
             int perBlock = taped[2] - taped[1];
-            assertTrue(perBlock > 10, "a block's temporaries under autograd: " + java.util.Arrays.toString(taped));
-            assertEquals(taped[1] + (n - 2) * perBlock, taped[n - 1], "under autograd they add up: " + java.util.Arrays.toString(taped));
+            assertTrue(perBlock > 10, "a block's temporaries under autograd: " + Arrays.toString(taped));
+            assertEquals(taped[1] + (n - 2) * perBlock, taped[n - 1], "under autograd they add up: " + Arrays.toString(taped));
             // the same logits either way
             try (NDManager s = gpt.newScope()) {
                 float[] a = gpt.forwardLast(s, Batch.of(ids), Interventions.NONE).logits().toFloatArray();
-                float[] b = org.rome4j.rome.Autograd.run(gc -> gpt.forwardLast(s, Batch.of(ids), Interventions.NONE).logits().toFloatArray());
-                org.junit.jupiter.api.Assertions.assertArrayEquals(a, b);
+                float[] b = Autograd.run(gc -> gpt.forwardLast(s, Batch.of(ids), Interventions.NONE).logits().toFloatArray());
+                assertArrayEquals(a, b);
             }
         }
     }
