@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# GPU check (written, not yet run on a GPU; see README "GPU"). On a machine with an NVIDIA GPU, offline:
+# GPU check (written, not yet run on a GPU; see docs/gpu.md). On a machine with an NVIDIA GPU, offline:
 #   1. finds a CUDA libtorch: the pytorch-native-cu124 2.5.1 jar in ~/.m2 (then builds with mvn -Pcuda), or a
 #      pip-installed torch 2.5.1+cu124 (then DJL loads it through PYTORCH_LIBRARY_PATH);
-#   2. runs the parity tests with every model on the GPU (-Drome4j.device=cuda);
+#   2. runs the parity tests with every model on the GPU (-Drome4j.device=cuda) when the developers' reference
+#      outputs are there (ROME4J_SHARED; skipped with one line otherwise);
 #   3. times the full 3-kind trace grid and one ROME edit on a GPT-2-XL-shaped F32 checkpoint and on a
 #      GPT-J-shaped BF16 checkpoint (random weights, written on the spot), printing peak GPU memory (nvidia-smi).
-# Environment: ROME4J_SHARED (default ../shared: goldens and the GPT-2 tokenizer), WORK (default /tmp),
-# SKIP_TESTS=1, ONLY=gpt2-xl|gptj-bf16. About 8-10 minutes on one H200 with 16 cores.
+# Environment: ROME4J_SHARED (the developers' reference folder for the parity tests; optional), ROME4J_TOKENIZER
+# (a folder or downloaded hub id such as gpt2 for the random checkpoints; default: the embedded model's),
+# WORK (default /tmp), SKIP_TESTS=1, ONLY=gpt2-xl|gptj-bf16. About 8-10 minutes on one H200 with 16 cores.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -19,10 +21,12 @@ command -v java >/dev/null || { echo "gpu-check: no java: install a JDK 17" >&2;
 command -v mvn >/dev/null || { echo "gpu-check: no mvn: install Maven (the build runs offline from ~/.m2)" >&2; exit 3; }
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
 
-SHARED=${ROME4J_SHARED:-$ROOT/../shared}
-[ -d "$SHARED" ] || SHARED=$ROOT/shared
-[ -d "$SHARED/golden/tiny-gpt2" ] || { echo "gpu-check: no shared folder (goldens, GPT-2 tokenizer) at ../shared or ./shared: carry it or set ROME4J_SHARED" >&2; exit 3; }
-SHARED=$(cd "$SHARED" && pwd)
+SHARED=${ROME4J_SHARED:-}
+if [ -n "$SHARED" ] && [ ! -d "$SHARED/golden/tiny-gpt2" ]; then
+  echo "gpu-check: ROME4J_SHARED=$SHARED has no golden/tiny-gpt2" >&2; exit 3
+fi
+[ -n "$SHARED" ] && SHARED=$(cd "$SHARED" && pwd)
+TOKENIZER=${ROME4J_TOKENIZER:--}
 
 # 1. a CUDA libtorch
 CU_JAR=$HOME/.m2/repository/ai/djl/pytorch/pytorch-native-cu124/2.5.1/pytorch-native-cu124-2.5.1-linux-x86_64.jar
@@ -45,7 +49,9 @@ stamp "building"
 mvn -B -q -o "${PROFILE[@]}" -DskipTests install
 JAR=$ROOT/kernel-ext/target/rome4j.jar
 CP=$JAR:$ROOT/tools/target/classes
-if [ "${SKIP_TESTS:-0}" != 1 ]; then
+if [ "${SKIP_TESTS:-0}" != 1 ] && [ -z "$SHARED" ]; then
+  stamp "parity tests skipped: they need the developers' reference outputs (set ROME4J_SHARED to that folder)"
+elif [ "${SKIP_TESTS:-0}" != 1 ]; then
   stamp "parity tests with -Drome4j.device=cuda"
   mvn -B -o "${PROFILE[@]}" -pl core test -Drome4j.device=cuda -Drome4j.shared="$SHARED" -Dsurefire.failIfNoSpecifiedTests=false \
       -Dtest='GptParityTest,FamilyParityTest,HalfPrecisionTest,CausalTraceParityTest,FamilyTraceParityTest,RomeParityTest,FamilyRomeParityTest,UndoTest,DevicesTest' \
@@ -60,7 +66,7 @@ bench() {
   local smi=$!
   stamp "$shape"
   timeout 420 java -Xmx24g -Dai.djl.offline=true -cp "$CP" org.rome4j.bench.DeviceBenchmark "$shape" "$dir" \
-      "$SHARED/golden/tiny-gpt2" cuda "$SHARED/golden/tiny-gpt2/rome/context_templates.json" $dtype || echo "$shape: exit status $?"
+      "$TOKENIZER" cuda fixed $dtype || echo "$shape: exit status $?"
   kill "$smi" 2>/dev/null || true
   echo "$shape $dtype: peak GPU memory $(sort -n "$mem" | tail -1) MiB (nvidia-smi, whole GPU, sampled every 200 ms)"
 }

@@ -23,17 +23,26 @@ import java.util.Locale;
  *
  * <pre>
  * java @spark/java17-opens.txt -cp "spark/target/rome4j-spark.jar:$(cat spark/target/classpath.txt)" \
- *     org.rome4j.spark.SparkBenchmark ../shared/data/rome/known_1000.json [LIMIT [ROUNDS]]
+ *     org.rome4j.spark.SparkBenchmark [FACTS.json [LIMIT [ROUNDS]]]
  * </pre>
+ * FACTS.json defaults to the bundled known_1000.json (copied to the temporary folder); {@code -} names it too.
  */
 public final class SparkBenchmark {
     private SparkBenchmark() { }
 
     public static void main(String[] args) throws Exception {
         Djl.init();
-        Path facts = Path.of(args.length > 0 ? args[0] : "../shared/data/rome/known_1000.json");
         int limit = args.length > 1 ? Integer.parseInt(args[1]) : -1;
         Path tmp = Files.createTempDirectory("rome4j-spark-bench");
+        Path facts;
+        if (args.length > 0 && !args[0].equals("-")) {
+            facts = Path.of(args[0]);
+        } else {
+            facts = tmp.resolve("known_1000.json");     // the bundled file, for the Spark job's --facts
+            try (var in = KnownFacts.class.getResourceAsStream(KnownFacts.RESOURCE)) {
+                Files.copy(in, facts);
+            }
+        }
         List<KnownFact> all = KnownFacts.read(facts);
         int n = limit < 0 ? all.size() : Math.min(limit, all.size());
 

@@ -25,11 +25,13 @@ import java.util.List;
  * Benchmark (not a test) for a device, at paper scale: loads a checkpoint on {@code --device}, then times
  * the full 3-kind causal-trace grid (every token × every layer, 10 noise samples, fixed noise 0.5) and one
  * ROME edit with fixed C (identity), 20 v* steps, at the preset's layer. Writes the checkpoint first when
- * the folder has none: {@code gpt2-xl} (48 layers, width 1600, F32, 6.2 GB, GPT-2's tokenizer from
- * {@code TOKENIZER_DIR}) or {@code gptj-bf16} (28 layers, width 4096, BF16, 12 GB). Peak GPU memory is
- * read outside (environment/gpu-check.sh samples nvidia-smi).
+ * the folder has none: {@code gpt2-xl} (48 layers, width 1600, F32, 6.2 GB) or {@code gptj-bf16} (28 layers,
+ * width 4096, BF16, 12 GB), with the tokenizer of {@code TOKENIZER} (a folder, a downloaded hub id such as
+ * {@code gpt2}, or {@code -}: the embedded model's; the vocabulary keeps its full size either way). Templates:
+ * a JSON file, {@code fixed} ({@link BenchInputs#TEMPLATES}) or none (generated). Peak GPU memory is read outside
+ * (environment/gpu-check.sh samples nvidia-smi).
  *
- * <pre>java -Xmx24g -cp kernel-ext/target/rome4j.jar org.rome4j.bench.DeviceBenchmark gpt2-xl|gptj-bf16|gpt2-small DIR TOKENIZER_DIR [DEVICE] [TEMPLATES.json] [DTYPE]</pre>
+ * <pre>java -Xmx24g -cp kernel-ext/target/rome4j.jar:tools/target/rome4j-tools.jar org.rome4j.bench.DeviceBenchmark gpt2-xl|gptj-bf16|gpt2-small DIR TOKENIZER|- [DEVICE] [TEMPLATES.json|fixed] [DTYPE]</pre>
  */
 public final class DeviceBenchmark {
     private static final String PROMPT = "The Space Needle is located in the city of";
@@ -61,15 +63,16 @@ public final class DeviceBenchmark {
     /** Entry point. */
     public static void main(String[] args) throws Exception {
         if (args.length < 3) {
-            System.err.println("usage: DeviceBenchmark gpt2-xl|gptj-bf16|gpt2-small DIR TOKENIZER_DIR [cpu|cuda[:N]] [TEMPLATES.json] [f32|bf16]");
+            System.err.println("usage: DeviceBenchmark gpt2-xl|gptj-bf16|gpt2-small DIR TOKENIZER|- [cpu|cuda[:N]] [TEMPLATES.json|fixed] [f32|bf16]");
             System.exit(2);
         }
         Djl.init();
         String shape = args[0];
         Path dir = Path.of(args[1]);
-        Path tok = Path.of(args[2]);
+        Path tok = BenchInputs.tokenizer(args[2].equals("-") ? null : args[2]);
         Device device = Devices.parse(args.length > 3 ? args[3] : "cuda");
-        List<String> templates = args.length > 4 && !args[4].isEmpty() ? ContextTemplates.read(Path.of(args[4])) : null;
+        List<String> templates = args.length <= 4 || args[4].isEmpty() ? null
+                : args[4].equals("fixed") ? BenchInputs.TEMPLATES : ContextTemplates.read(Path.of(args[4]));
         boolean gptj = shape.equals("gptj-bf16");
         boolean small = shape.equals("gpt2-small");     // a smoke test of this benchmark on a CPU
         if (!Files.isRegularFile(dir.resolve("model.safetensors"))) {

@@ -30,7 +30,8 @@ import java.util.List;
  * in a fresh JVM: peak RSS against the file size, the time of one forward of a 10-token prompt and of
  * one causal-trace cell (the original's cell: one forward of 11 rows).
  *
- * <pre>java -cp kernel-ext/target/rome4j.jar org.rome4j.bench.HalfPrecisionBenchmark DIR [LAYERS] [TOKENIZER_DIR]</pre>
+ * <pre>java -cp kernel-ext/target/rome4j.jar:tools/target/rome4j-tools.jar org.rome4j.bench.HalfPrecisionBenchmark DIR [LAYERS] [TOKENIZER_DIR|HUB_ID]</pre>
+ * (tokenizer: the embedded model's unless given; the vocabulary keeps GPT-J's 50400 rows either way)
  */
 public final class HalfPrecisionBenchmark {
     private static final String PROMPT = "The Space Needle is located in the city of";
@@ -44,7 +45,7 @@ public final class HalfPrecisionBenchmark {
         }
         Path dir = Path.of(args.length > 0 ? args[0] : "/tmp/rome4j-gptj-bf16");
         int layers = args.length > 1 ? Integer.parseInt(args[1]) : 28;
-        Path tok = Path.of(args.length > 2 ? args[2] : "../shared/golden/tiny-gpt2");
+        Path tok = BenchInputs.tokenizer(args.length > 2 ? args[2] : null);
         if (!Files.isRegularFile(dir.resolve("model.safetensors"))) {
             long t0 = System.nanoTime();
             write(dir, layers, tok);

@@ -63,17 +63,10 @@ public final class HookOverheadBenchmark {
             return work;
         }
         System.out.println("writing random GPT-2-small-shaped checkpoint to " + work + " ...");
-        Path gpt2Tok = Path.of(System.getProperty("rome4j.gpt2.tokenizer", "../shared/golden/tiny-gpt2"));
-        // a 50257-token vocabulary needs GPT-2's tokenizer; fall back to a vocabulary-sized config of the embedded one
-        if (Files.isRegularFile(gpt2Tok.resolve("tokenizer.json"))) {
-            return RandomCheckpoint.write(work, RandomCheckpoint.gpt2Small(), 0, gpt2Tok);
-        }
-        Path tok = Models.resolve(Models.DEFAULT);
-        try (Gpt embedded = Gpt.load(tok)) {
-            var c = RandomCheckpoint.gpt2Small();
-            var cfg = org.rome4j.model.GptConfig.gpt2(c.nLayer(), c.nEmbd(), c.nHead(), c.nPositions(), embedded.config().vocabSize());
-            return RandomCheckpoint.write(work, cfg, 0, tok);
-        }
+        // GPT-2's tokenizer when -Drome4j.gpt2.tokenizer names one (a folder or a downloaded hub id such as gpt2), else the
+        // embedded model's: the checkpoint keeps GPT-2's 50257-row vocabulary either way
+        String gpt2Tok = System.getProperty("rome4j.gpt2.tokenizer");
+        return RandomCheckpoint.write(work, RandomCheckpoint.gpt2Small(), 0, BenchInputs.tokenizer(gpt2Tok));
     }
 
     static void overhead(Gpt gpt, String prompt, int iters) {

@@ -3,7 +3,6 @@ package org.rome4j.bench;
 import org.rome4j.model.Djl;
 import org.rome4j.rome.*;
 import org.rome4j.model.Gpt;
-import org.rome4j.model.ModelLoadException;
 import org.rome4j.model.Models;
 import org.rome4j.model.RandomCheckpoint;
 
@@ -16,14 +15,14 @@ import java.util.List;
 /**
  * Benchmark (not a test): the time of one ROME edit with fixed C and context templates, in rome4j's v* schedule
  * and in the original's (every layer and every position's vocabulary projection at each step), with the ratio, on the embedded
- * model and on a randomly initialised GPT-2-small-shaped model (12×768, written to a temp folder with
- * the GPT-2 tokenizer), and the throughput of key-statistics collection in tokens per second.
+ * model and on a randomly initialised GPT-2-small-shaped model (12×768, written to a temp folder), and the throughput of key-statistics collection in tokens per second.
  *
- * <p>Run: {@code java -cp CLASSPATH org.rome4j.bench.RomeBenchmark [SHARED_DIR] [WORK_DIR]}; system properties
+ * <p>Run: {@code java -cp CLASSPATH org.rome4j.bench.RomeBenchmark [--tokenizer DIR|HUB_ID] [--work DIR]}; system properties
  * {@code rome4j.bench.reps} (default 3), {@code rome4j.bench.warmup} (default true) and
- * {@code rome4j.bench.only} ({@code embedded} or {@code small}) shorten it (SHARED_DIR
- * defaults to {@code ../shared}: the golden tiny GPT-2 supplies the tokenizer, the corpus and the fixed
- * templates; it is also the stand-in when the embedded model is not built in).
+ * {@code rome4j.bench.only} ({@code embedded} or {@code small}) shorten it. The random checkpoint takes its
+ * tokenizer from {@code --tokenizer} (a folder with GPT-2's {@code tokenizer.json}, or {@code gpt2} once
+ * downloaded), else from the embedded model; the statistics corpus is the first 205 of the embedded model's
+ * training sentences and the templates are {@link BenchInputs#TEMPLATES}.
  */
 public final class RomeBenchmark {
     private RomeBenchmark() { }
@@ -31,11 +30,22 @@ public final class RomeBenchmark {
     /** Entry point. */
     public static void main(String[] args) throws Exception {
         Djl.init();
-        Path shared = Path.of(args.length > 0 ? args[0] : "../shared");
-        Path work = Path.of(args.length > 1 ? args[1] : System.getProperty("java.io.tmpdir"), "rome4j-gpt2-small-random");
-        Path golden = shared.resolve("golden/tiny-gpt2");
-        Path corpus = golden.resolve("rome/corpus.txt");
-        List<String> templates = ContextTemplates.read(golden.resolve("rome/context_templates.json"));
+        String tokenizerArg = null;
+        Path workRoot = Path.of(System.getProperty("java.io.tmpdir"));
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--tokenizer" -> tokenizerArg = args[++i];
+                case "--work" -> workRoot = Path.of(args[++i]);
+                default -> {
+                    System.err.println("usage: RomeBenchmark [--tokenizer DIR|HUB_ID] [--work DIR]");
+                    System.exit(2);
+                }
+            }
+        }
+        Path tokenizer = BenchInputs.tokenizer(tokenizerArg);
+        Path work = workRoot.resolve(tokenizerArg == null ? "rome4j-gpt2-small-random" : "rome4j-gpt2-small-random-gpt2-tokenizer");
+        List<String> corpus = BenchInputs.corpus(205);
+        List<String> templates = BenchInputs.TEMPLATES;
         Request req = Request.of("{} plays the sport of", "Michael Jordan", "football");
         int reps = Integer.getInteger("rome4j.bench.reps", 3);
         boolean warm = Boolean.parseBoolean(System.getProperty("rome4j.bench.warmup", "true"));
@@ -43,26 +53,17 @@ public final class RomeBenchmark {
                 templates.size(), reps, warm ? " after a warm-up" : ", no warm-up");
 
         String only = System.getProperty("rome4j.bench.only", "");   // "embedded" or "small" runs one part
-        Gpt embedded;
-        String label;
         if (!only.equals("small")) {
-        try {
-            embedded = Models.load(Models.DEFAULT);
-            label = Models.DEFAULT;
-        } catch (ModelLoadException e) {
-            embedded = Gpt.load(golden);
-            label = "tiny-gpt2 (golden; embedded model not built in)";
-        }
-        try (Gpt gpt = embedded) {
-            RomeHparams hp = RomeHparams.preset("tiny-facts").withLayers(List.of(Math.min(1, gpt.nLayer() - 1)));
-            run(label, gpt, hp, templates, corpus, req, reps, true);
-        }
+            try (Gpt gpt = Models.load(Models.DEFAULT)) {
+                RomeHparams hp = RomeHparams.preset("tiny-facts").withLayers(List.of(Math.min(1, gpt.nLayer() - 1)));
+                run(Models.DEFAULT, gpt, hp, templates, corpus, req, reps, true);
+            }
         }
         if (only.equals("embedded")) return;
 
         if (!Files.isRegularFile(work.resolve("model.safetensors"))) {
             System.out.println("writing random GPT-2-small-shaped checkpoint to " + work + " ...");
-            RandomCheckpoint.write(work, RandomCheckpoint.gpt2Small(), 0, golden);
+            RandomCheckpoint.write(work, RandomCheckpoint.gpt2Small(), 0, tokenizer);
         }
         try (Gpt gpt = Gpt.load(work)) {
             // gpt2-medium's values at a middle layer; C is the identity (the corpus is too small for a 3072-wide C)
@@ -71,11 +72,11 @@ public final class RomeBenchmark {
         }
     }
 
-    static void run(String label, Gpt gpt, RomeHparams hp, List<String> templates, Path corpus, Request req, int reps,
+    static void run(String label, Gpt gpt, RomeHparams hp, List<String> templates, List<String> corpus, Request req, int reps,
                     boolean statsC) throws Exception {
         int layer = hp.layers().get(0);
         long t0 = System.nanoTime();
-        KeyStats s = KeyStats.collector(gpt, layer).collect(KeyStats.corpus(List.of(corpus)));
+        KeyStats s = KeyStats.collector(gpt, layer).collect(corpus.iterator());
         double secs = (System.nanoTime() - t0) / 1e9;
         System.out.printf("%s: statistics at layer %d: %d tokens in %.2f s = %.0f tokens/s%n", label, layer, s.count(), secs,
                 s.count() / secs);

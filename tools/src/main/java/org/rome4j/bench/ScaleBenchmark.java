@@ -7,7 +7,6 @@ import org.rome4j.model.Djl;
 import org.rome4j.model.Gpt;
 import org.rome4j.model.GptConfig;
 import org.rome4j.model.RandomCheckpoint;
-import org.rome4j.rome.ContextTemplates;
 import org.rome4j.rome.Request;
 import org.rome4j.rome.Rome;
 import org.rome4j.rome.RomeHparams;
@@ -35,20 +34,21 @@ import java.util.Locale;
  *     the original's naive schedule (one full forward of 1 + samples rows per cell). Every naive cell is the
  *     same forward, so {@code --naive-cells last_subject} times the naive schedule on the last subject
  *     token's cells only and scales it to the grid (printed as extrapolated); {@code all} runs it whole;</li>
- * <li>one ROME edit (gpt2-xl's hyper-parameters: layer 17, 20 v* steps; identity C; the original's 21
- *     context templates) in rome4j's v* schedule and in the original's, with the ratio. {@code --edit-steps A,B}
+ * <li>one ROME edit (gpt2-xl's hyper-parameters: layer 17, 20 v* steps; identity C; 21 fixed
+ *     context templates, {@link BenchInputs#TEMPLATES}) in rome4j's v* schedule and in the original's, with the ratio. {@code --edit-steps A,B}
  *     times each schedule's edit at A and at B steps instead and extrapolates to 20 (an edit is a fixed
  *     part plus the same time per step; printed as extrapolated).</li>
  * </ol>
  *
  * <pre>
  * java -Xmx2g -cp kernel-ext/target/rome4j.jar:tools/target/rome4j-tools.jar org.rome4j.bench.ScaleBenchmark \
- *     [--dir /tmp/rome4j-gpt2-xl-random] [--shared ../shared] [--samples N] [--trace-tokens all|last_subject] [--naive-cells all|last_subject|resid_last_subject]
+ *     [--dir /tmp/rome4j-gpt2-xl-random] [--tokenizer DIR|HUB_ID] [--samples N] [--trace-tokens all|last_subject] [--naive-cells all|last_subject|resid_last_subject]
  *     [--edit-steps A,B] [--skip memory,trace,edit] [--delete] [--small]
  * </pre>
  * ({@code --small}: GPT-2 small's shape and gpt2-medium's values at layer 5, to try it out in a minute.)
  * The checkpoint is written once into {@code --dir} (about a minute) and reused; {@code --delete} removes it
- * at the end.
+ * at the end. Its tokenizer is {@code --tokenizer}'s (a folder with GPT-2's {@code tokenizer.json}, or {@code gpt2}
+ * once downloaded), else the embedded model's; the vocabulary keeps GPT-2's 50257 rows either way.
  */
 public final class ScaleBenchmark {
     private ScaleBenchmark() { }
@@ -66,7 +66,7 @@ public final class ScaleBenchmark {
             return;
         }
         Path dir = Path.of(System.getProperty("java.io.tmpdir"), "rome4j-gpt2-xl-random");
-        Path shared = Path.of("../shared");
+        String tokenizerArg = null;
         int samples = 10;
         String naiveCells = "last_subject";
         CausalTrace.TokenRange traceTokens = CausalTrace.TokenRange.ALL;
@@ -79,7 +79,7 @@ public final class ScaleBenchmark {
         for (int i = 0; i < argv.length; i++) {
             switch (argv[i]) {
                 case "--dir" -> dir = Path.of(argv[++i]);
-                case "--shared" -> shared = Path.of(argv[++i]);
+                case "--tokenizer" -> tokenizerArg = argv[++i];
                 case "--samples" -> samples = Integer.parseInt(argv[++i]);
                 case "--naive-cells" -> naiveCells = argv[++i];
                 case "--trace-tokens" -> traceTokens = CausalTrace.TokenRange.parse(argv[++i]);
@@ -93,19 +93,19 @@ public final class ScaleBenchmark {
                 case "--delete" -> delete = true;
                 case "--small" -> small = true;      // GPT-2 small's shape, to try the benchmark out quickly
                 default -> {
-                    System.err.println("usage: ScaleBenchmark [--dir D] [--shared DIR] [--samples N] [--trace-tokens all|last_subject] [--naive-cells all|last_subject|resid_last_subject] "
+                    System.err.println("usage: ScaleBenchmark [--dir D] [--tokenizer DIR|HUB_ID] [--samples N] [--trace-tokens all|last_subject] [--naive-cells all|last_subject|resid_last_subject] "
                             + "[--edit-steps A,B] [--skip memory,trace,edit] [--prompt P --subject S] [--delete] [--small]");
                     System.exit(2);
                 }
             }
         }
-        Path golden = shared.resolve("golden/tiny-gpt2");
+        Path tokenizer = BenchInputs.tokenizer(tokenizerArg);
         Path weights = dir.resolve("model.safetensors");
         try {
             if (!Files.isRegularFile(weights)) {
                 System.out.println("writing a random GPT-2-XL-shaped checkpoint to " + dir + " ...");
                 long t0 = System.nanoTime();
-                RandomCheckpoint.write(dir, small ? RandomCheckpoint.gpt2Small() : gpt2Xl(), 0, golden);
+                RandomCheckpoint.write(dir, small ? RandomCheckpoint.gpt2Small() : gpt2Xl(), 0, tokenizer);
                 System.out.printf("  written in %.0f s%n", (System.nanoTime() - t0) / 1e9);
             }
             long file = Files.size(weights);
@@ -117,7 +117,7 @@ public final class ScaleBenchmark {
                 try (Gpt gpt = Gpt.load(dir)) {
                     System.out.printf("loaded %s in %.1f s%n", gpt, (System.nanoTime() - t0) / 1e9);
                     if (!skip.contains("trace")) trace(gpt, prompt, subject, samples, traceTokens, naiveCells);
-                    if (!skip.contains("edit")) edit(gpt, golden, editSteps, small);
+                    if (!skip.contains("edit")) edit(gpt, editSteps, small);
                 }
             }
         } finally {
@@ -214,13 +214,13 @@ public final class ScaleBenchmark {
      * and extrapolated: an edit's time is a fixed part (keys, the update) plus the same time per v* step
      * (each step a forward and a backward, the last a forward only).
      */
-    static void edit(Gpt gpt, Path golden, int[] stepCounts, boolean small) throws Exception {
+    static void edit(Gpt gpt, int[] stepCounts, boolean small) throws Exception {
         System.out.println();
         RomeHparams hp = small ? RomeBenchmark.lossAtLast(RomeHparams.preset("gpt2-medium").withLayers(List.of(5)), gpt)
                 : RomeHparams.preset("gpt2-xl");
         int layer = hp.layers().get(0);
         int steps = hp.vNumGradSteps();
-        List<String> templates = ContextTemplates.read(golden.resolve("rome/context_templates.json"));
+        List<String> templates = BenchInputs.TEMPLATES;
         Request req = Request.of("{} plays the sport of", "Michael Jordan", "football");
         System.out.printf(Locale.ROOT, "ROME edit at layer %d, %d context templates, identity C, %d v* steps%s%n", layer,
                 templates.size(), steps, stepCounts == null ? "" : String.format(Locale.ROOT,

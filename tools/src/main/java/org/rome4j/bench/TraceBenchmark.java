@@ -30,14 +30,13 @@ import java.util.stream.Stream;
  * machine hits both schedules alike. Checks the scores agree (≤ 1e-6) and prints both times and the ratio.
  *
  * <pre>
- * mvn -q -pl tools exec:java -Dexec.mainClass=org.rome4j.bench.TraceBenchmark \
- *     -Dexec.args="--tokenizer ../shared/golden/tiny-gpt2"
- * java -cp core/target/classes:$(cat cp.txt) org.rome4j.trace.TraceBenchmark [--model M]... [--tokenizer DIR]
+ * java -cp kernel-ext/target/rome4j.jar:tools/target/rome4j-tools.jar org.rome4j.bench.TraceBenchmark [--model M]... [--tokenizer DIR|HUB_ID]
  *     [--no-small] [--prompt P --subject S] [--samples N]
  * </pre>
  * {@code --model} may repeat (default: tiny-facts when it is embedded, else {@code --tokenizer}'s folder
  * when it holds a model). {@code --tokenizer DIR} also names the tokenizer of the random
- * GPT-2-small-shaped model (12 layers, width 768, 12 heads, vocabulary 50257), which is written with
+ * GPT-2-small-shaped model (12 layers, width 768, 12 heads, vocabulary 50257; default: the embedded model's
+ * tokenizer, whose ids past its own vocabulary decode to nothing), which is written with
  * {@link Gpt#create} and {@link Gpt#save} to a temporary folder and loaded back.
  */
 public final class TraceBenchmark {
@@ -67,7 +66,7 @@ public final class TraceBenchmark {
                 case "--samples" -> samples = Integer.parseInt(argv[++i]);
                 case "--no-small" -> small = false;
                 default -> {
-                    System.err.println("usage: TraceBenchmark [--model M]... [--tokenizer DIR] [--prompt P --subject S] "
+                    System.err.println("usage: TraceBenchmark [--model M]... [--tokenizer DIR|HUB_ID] [--prompt P --subject S] "
                             + "[--samples N] [--no-small]");
                     System.exit(2);
                 }
@@ -91,14 +90,10 @@ public final class TraceBenchmark {
             }
         }
         if (small) {
-            if (tokenizer == null) {
-                System.err.println("--tokenizer DIR is needed for the GPT-2-small-shaped model (e.g. ../shared/golden/tiny-gpt2)");
-                System.exit(2);
-            }
             Path tmp = Files.createTempDirectory("rome4j-bench");
             try {
                 Path dir = tmp.resolve("gpt2-small-random");
-                try (Gpt made = randomGpt2Small(Path.of(tokenizer), 0)) {
+                try (Gpt made = randomGpt2Small(BenchInputs.tokenizer(tokenizer), 0)) {
                     made.save(dir);
                 }
                 try (Gpt gpt = Gpt.load(dir)) {
