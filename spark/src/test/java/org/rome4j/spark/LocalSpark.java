@@ -42,8 +42,14 @@ final class LocalSpark {
         return FAILED_TASKS.get() > before;
     }
 
+    /** The reference data folder (as core's tests find it); the test is skipped, in one line naming it, when it is missing. */
     static Path shared() {
-        return Path.of(System.getProperty("rome4j.shared", "../../shared"));
+        Path p = Path.of(System.getProperty("rome4j.shared", "../../shared"));
+        if (!java.nio.file.Files.isDirectory(p)) {
+            org.junit.jupiter.api.Assumptions.abort("skipped: reference data (golden/, data/) not found at "
+                    + p.toAbsolutePath().normalize() + ": put the shared folder at ../shared beside the checkout or pass -Drome4j.shared=DIR");
+        }
+        return p;
     }
 
     /** A job's exit status, stdout and stderr. */
