@@ -103,7 +103,10 @@ class RomeCommandsTest {
         Npz.write(narrow, Map.of("count", Npy.encodeLong(new long[0], new long[] {3}),
                 "mom2", Npy.encodeFloat(new long[] {2, 2}, new float[] {1, 0, 0, 1})));
         oneLineError(edit("--stats", narrow.toString()), "key width 2");
-        oneLineError(CliRun.of("stats", "--model", model(), "--layer", "7", "--corpus", "x.txt", "--out", "y.npz"), "out of range");
+        // an existing corpus: a missing one is refused first, before the model loads (the layer's range needs the model)
+        Path corpus = Files.writeString(tmp.resolve("corpus.txt"), "Michael Jordan plays basketball.\n");
+        oneLineError(CliRun.of("stats", "--model", model(), "--layer", "7", "--corpus", corpus.toString(), "--out", "y.npz"), "out of range");
+        oneLineError(CliRun.of("stats", "--model", model(), "--layer", "7", "--corpus", "x.txt", "--out", "y.npz"), "corpus file not found");
     }
 
     @Test
