@@ -12,6 +12,8 @@ import java.nio.file.Path;
 public final class Shared {
     private Shared() { }
 
+    private static volatile boolean told;
+
     /** The shared folder ({@code -Drome4j.shared}, else {@code ../shared}). */
     public static Path root() {
         String prop = System.getProperty("rome4j.shared");
@@ -20,8 +22,11 @@ public final class Shared {
             p = Path.of("..", "..", "shared");     // a module's folder; a folder given is taken as it is
         }
         if (!Files.isDirectory(p)) {
-            Assumptions.abort("skipped: reference data (golden/, data/) not found at " + p.toAbsolutePath().normalize()
-                    + ": put the shared folder at ../shared beside the checkout or pass -Drome4j.shared=DIR");
+            String why = "skipped: reference data (golden/, data/) not found at " + p.toAbsolutePath().normalize()
+                    + ": put the shared folder at ../shared beside the checkout or pass -Drome4j.shared=DIR";
+            if (!told) System.err.println("rome4j tests: " + why + " (the parity tests that need it are skipped)");
+            told = true;       // once per test JVM on the console; every skipped test carries it in its report
+            Assumptions.abort(why);
         }
         return p.normalize();
     }

@@ -64,9 +64,9 @@ final class EditCommand implements Command {
         if (saveModel != null) ModelSave.check(saveModel, Models.resolve(model.source()), overwrite.overwrite());
         try (Gpt gpt = model.load()) {
             RomeHparams hp = session.hparams(model.source(), gpt);
+            UnknownWords.note(gpt, req.text(), subject, target, request.trueObject()).ifPresent(System.err::println);
             Rome.check(gpt, req);
             Rome rome = session.session(model.source(), gpt, hp, true);
-            UnknownWords.note(gpt, req.text(), subject, target, request.trueObject()).ifPresent(System.err::println);
             Edit e = rome.apply(req);
             Update u = e.updates().get(0);
             if (saveDelta != null) {

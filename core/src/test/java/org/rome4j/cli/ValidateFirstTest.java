@@ -48,7 +48,8 @@ class ValidateFirstTest {
         CliRun r = CliRun.of(argv.toArray(String[]::new));
         String err = r.err().strip();
         assertEquals(2, r.status(), args + " -> " + r.err());
-        assertEquals(1, err.lines().count(), args + " -> " + r.err());
+        // one error line (an unknown target's words are also named in a "note:" line, as UnknownWordsCliTest expects)
+        assertEquals(1, err.lines().filter(l -> !l.startsWith("note:")).count(), args + " -> " + r.err());
         assertFalse(err.contains("key statistics for layer"), args + ": computed statistics before failing: " + err);
         assertTrue(!Files.exists(stats) || isEmpty(stats), args + ": wrote into the statistics folder");
         assertFalse(Files.exists(tmp.resolve("out")), args + ": created the output folder");
