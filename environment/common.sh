@@ -18,3 +18,12 @@ jupyter_sandbox() {
   java -jar "$JAR" install --prefix "$WORK/prefix" "$@" >/dev/null
   export JUPYTER_PATH="$WORK/prefix/share/jupyter"
 }
+
+# The tests' own empty caches in $WORK, as on a user's first run (after jupyter_sandbox): nothing an earlier run left in
+# ~/.cache/rome4j is seen. A model named by ROME4J_MODEL is still looked up in the user's HF cache.
+hermetic_caches() {
+  local hub=${HF_HUB_CACHE:-${HF_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/huggingface}/hub}
+  export XDG_CACHE_HOME="$WORK/cache" ROME4J_CACHE="$WORK/cache/rome4j" HF_HOME="$WORK/cache/huggingface"
+  if [ -n "${ROME4J_MODEL:-}" ]; then export HF_HUB_CACHE="$hub"; else export HF_HUB_CACHE="$HF_HOME/hub"; fi
+  unset ROME4J_DATA
+}

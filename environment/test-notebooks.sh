@@ -8,6 +8,7 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 jupyter_sandbox --xmx 3g
+hermetic_caches     # the kernels start with empty caches: a notebook that leans on an earlier run fails here
 # install also writes a class-data archive (faster start-up); the protocol test below starts the kernel with it
 [ -s "$WORK/prefix/share/jupyter/kernels/rome4j/rome4j.jsa" ] || { echo "FAIL install wrote no class-data archive" >&2; exit 1; }
 t0=$SECONDS

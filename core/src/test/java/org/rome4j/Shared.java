@@ -7,21 +7,26 @@ import java.nio.file.Path;
 
 /**
  * Where the read-only reference data lives: the {@code shared/} folder beside the checkout. A test that
- * needs it is skipped, saying where to put it, when it is missing ({@code .ci/run} refuses to run without it).
+ * needs it is skipped, in one line saying where to put it, when it is missing ({@code .ci/run} says so loudly).
  */
 public final class Shared {
     private Shared() { }
+
+    private static volatile boolean told;
 
     /** The shared folder ({@code -Drome4j.shared}, else {@code ../shared}). */
     public static Path root() {
         String prop = System.getProperty("rome4j.shared");
         Path p = prop != null ? Path.of(prop) : Path.of("..", "shared");
-        if (!Files.isDirectory(p)) {
-            p = Path.of("..", "..", "shared");
+        if (prop == null && !Files.isDirectory(p)) {
+            p = Path.of("..", "..", "shared");     // a module's folder; a folder given is taken as it is
         }
         if (!Files.isDirectory(p)) {
-            Assumptions.abort("skipped: reference data (golden/, data/) not found at " + p.toAbsolutePath().normalize()
-                    + ": put the shared folder at ../shared beside the checkout or pass -Drome4j.shared=DIR");
+            String why = "skipped: reference data (golden/, data/) not found at " + p.toAbsolutePath().normalize()
+                    + ": put the shared folder at ../shared beside the checkout or pass -Drome4j.shared=DIR";
+            if (!told) System.err.println("rome4j tests: " + why + " (the parity tests that need it are skipped)");
+            told = true;       // once per test JVM on the console; every skipped test carries it in its report
+            Assumptions.abort(why);
         }
         return p.normalize();
     }

@@ -3,6 +3,7 @@ package org.rome4j.cli;
 import org.rome4j.io.Npy;
 import org.rome4j.io.Outputs;
 import org.rome4j.model.Gpt;
+import org.rome4j.model.ModelSave;
 import org.rome4j.model.Models;
 import org.rome4j.model.UnknownWords;
 import org.rome4j.rome.Edit;
@@ -57,10 +58,15 @@ final class EditCommand implements Command {
         String subject = request.subject();
         String target = request.target();
         Request req = Request.fromText(prompt.one(), subject, target, request.trueObject());
+        // every input before the model loads and statistics are computed: a wrong name fails in a second, not after minutes
+        session.check();
+        if (saveDelta != null) Outputs.checkFile(saveDelta, overwrite.overwrite(), "--overwrite");
+        if (saveModel != null) ModelSave.check(saveModel, Models.resolve(model.source()), overwrite.overwrite());
         try (Gpt gpt = model.load()) {
             RomeHparams hp = session.hparams(model.source(), gpt);
-            Rome rome = session.session(model.source(), gpt, hp, true);
             UnknownWords.note(gpt, req.text(), subject, target, request.trueObject()).ifPresent(System.err::println);
+            Rome.check(gpt, req);
+            Rome rome = session.session(model.source(), gpt, hp, true);
             Edit e = rome.apply(req);
             Update u = e.updates().get(0);
             if (saveDelta != null) {

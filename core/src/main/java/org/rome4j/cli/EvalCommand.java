@@ -3,7 +3,6 @@ package org.rome4j.cli;
 import org.rome4j.eval.CounterFactEval;
 import org.rome4j.eval.CounterFactRecord;
 import org.rome4j.eval.Known1000Benchmark;
-import org.rome4j.eval.TfIdf;
 import org.rome4j.eval.ZsreEval;
 import org.rome4j.io.Outputs;
 import org.rome4j.model.Gpt;
@@ -91,6 +90,18 @@ final class EvalCommand implements Command {
             }
         }
         Path data = eval.datasetFile();
+        // every input is read and checked before the model loads and statistics are computed (minutes): a wrong name
+        // or a broken file fails at once
+        List<ZsreEval.Record> zsre = null;
+        List<CounterFactRecord> recs = null;
+        if (format.equals("zsre")) {
+            if (data == null) throw new UsageException("eval: --format zsre needs --dataset FILE (zsRE JSON) or --dataset zsre");
+            zsre = ZsreEval.read(data);
+        } else {
+            recs = data == null ? CounterFactRecord.readResource(Known1000Benchmark.RESOURCE) : CounterFactRecord.read(data);
+        }
+        CounterFactEval.Reference ref = reference && recs != null ? CounterFactEval.Reference.read(tfidfVocab, idf, snippets) : null;
+        session.check();
         ProgressListener progress = (d, t, m) -> System.err.println("[" + d + "/" + t + "] " + m);
         String model = this.model.source();
         try (Gpt gpt = this.model.load()) {
@@ -101,17 +112,15 @@ final class EvalCommand implements Command {
             String table;
             int cases;
             if (format.equals("zsre")) {
-                ZsreEval.Result r = new ZsreEval(rome, outDir, limit, progress, CancellationToken.NONE).run(ZsreEval.read(data));
+                ZsreEval.Result r = new ZsreEval(rome, outDir, limit, progress, CancellationToken.NONE).run(zsre);
                 pre = r.pre();
                 post = r.post();
                 table = r.table().print();
                 cases = r.cases().size();
             } else {
-                List<CounterFactRecord> recs = data == null
-                        ? CounterFactRecord.readResource(Known1000Benchmark.RESOURCE) : CounterFactRecord.read(data);
                 CounterFactEval.Builder b = CounterFactEval.builder(rome).outDir(outDir).limit(limit).optListener(progress)
                         .generationTokens(genTokens);
-                if (reference) b.reference(TfIdf.read(tfidfVocab, idf), snippets);
+                if (ref != null) b.reference(ref);
                 CounterFactEval.Result r = b.build().run(recs);
                 pre = r.pre();
                 post = r.post();

@@ -88,7 +88,13 @@ final class StatsCommand implements Command {
                 throw new UsageException("stats: corpus file " + f + " is empty; " + KeyStats.CORPUS_FORMATS);
             }
         }
+        Corpus docs = Corpus.of(corpus);     // formats and files checked before the model loads
         if (out != null) Outputs.checkFile(out, overwrite.overwrite(), "--overwrite");
+        Path given = statsDir.given();
+        if (given != null && Files.exists(given) && !Files.isDirectory(given)) {
+            throw new UsageException("stats: --stats-dir " + given + " is a file; pass a folder (it is created if missing)");
+        }
+        if (given != null) Outputs.checkParent(given);
         long n = samples != null ? samples : 0;
         try (Gpt gpt = model.load()) {
             List<Integer> chosen = layers.layers(gpt);
@@ -109,7 +115,7 @@ final class StatsCommand implements Command {
             if (checkpointEvery > 0) c.optCheckpoint(first.resolveSibling(first.getFileName() + ".checkpoint"), checkpointEvery);
             long t0 = System.nanoTime();
             // --samples: the original's seeded random sample (random.Random(seed), seed 1), not the first N
-            Map<Integer, KeyStats> stats = c.collectLayers(Corpus.of(corpus), n, seed.seed());
+            Map<Integer, KeyStats> stats = c.collectLayers(docs, n, seed.seed());
             double secs = (System.nanoTime() - t0) / 1e9;
             progress.finish();
             for (int l : chosen) Outputs.file(files.get(l), overwrite.overwrite(), "--overwrite", stats.get(l)::write);

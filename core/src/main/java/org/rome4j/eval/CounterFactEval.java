@@ -113,6 +113,13 @@ public final class CounterFactEval {
             return this;
         }
 
+        /** Reference score inputs, read beforehand ({@link Reference#read}). */
+        public Builder reference(Reference r) {
+            this.tfidf = r.tfidf();
+            this.snippets = r.snippets();
+            return this;
+        }
+
         /** Reference score inputs: the original's tf-idf vocabulary/idf and {@code attribute_snippets.json}. */
         public Builder reference(TfIdf vec, Path attributeSnippets) throws IOException {
             this.tfidf = vec;
@@ -135,6 +142,25 @@ public final class CounterFactEval {
         /** Builds. */
         public CounterFactEval build() {
             return new CounterFactEval(this);
+        }
+    }
+
+    /**
+     * The consistency metric's inputs, read once (commands read them before the model loads, so a bad file fails at once).
+     *
+     * @param tfidf    the TF-IDF vectorizer
+     * @param snippets relation → target id → [(subject name, text)]
+     */
+    public record Reference(TfIdf tfidf, Map<String, Map<String, List<String[]>>> snippets) {
+        /** Reads the original's {@code tfidf_vocab.json}, {@code idf.npy} and {@code attribute_snippets.json}. */
+        public static Reference read(Path vocab, Path idf, Path snippets) throws IOException {
+            for (Path f : List.of(vocab, idf, snippets)) {
+                if (!Files.isRegularFile(f)) {
+                    throw new IllegalArgumentException("consistency-metric file not found: " + f + "; fetch the original's with "
+                            + "rome4j download-data counterfact, or leave out --tfidf-vocab, --idf and --snippets");
+                }
+            }
+            return new Reference(TfIdf.read(vocab, idf), readSnippets(snippets));
         }
     }
 

@@ -46,6 +46,7 @@ public final class Outputs {
     /** The checks of {@link #file} alone, to refuse before a long computation rather than after it. */
     public static void checkFile(Path target, boolean overwrite, String flag) {
         Path t = target.toAbsolutePath().normalize();
+        checkParent(target);
         if (Files.isDirectory(t)) {
             throw new IllegalArgumentException(target + " is a folder: give a file name for the output");
         }
@@ -62,17 +63,9 @@ public final class Outputs {
      */
     public static void folder(Path target, boolean overwrite, String flag, Predicate<Path> replaceable, String what, Writer w)
             throws IOException {
+        checkFolder(target, overwrite, flag, replaceable, what);
         Path t = target.toAbsolutePath().normalize();
         boolean exists = Files.exists(t);
-        if (exists && !Files.isDirectory(t)) {
-            throw new IllegalArgumentException(target + " is a file: give a folder for the " + what);
-        }
-        if (exists && !overwrite) {
-            throw new IllegalArgumentException(target + " exists: pass " + flag + " to replace it, or choose a new folder");
-        }
-        if (exists && !isEmpty(t) && !replaceable.test(t)) {
-            throw new IllegalArgumentException(target + " is not empty and holds no " + what + ": refusing to replace it; choose a new folder");
-        }
         Path parent = Files.createDirectories(t.getParent());
         long pid = ProcessHandle.current().pid();
         Path tmp = parent.resolve("." + t.getFileName() + ".tmp-" + pid);
@@ -89,6 +82,41 @@ public final class Outputs {
         }
     }
 
+    /** The checks of {@link #folder} alone, to refuse before a long computation rather than after it. */
+    public static void checkFolder(Path target, boolean overwrite, String flag, Predicate<Path> replaceable, String what)
+            throws IOException {
+        Path t = target.toAbsolutePath().normalize();
+        checkParent(target);
+        boolean exists = Files.exists(t);
+        if (exists && !Files.isDirectory(t)) {
+            throw new IllegalArgumentException(target + " is a file: give a folder for the " + what);
+        }
+        if (exists && !overwrite) {
+            throw new IllegalArgumentException(target + " exists: pass " + flag + " to replace it, or choose a new folder");
+        }
+        if (exists && !isEmpty(t) && !replaceable.test(t)) {
+            throw new IllegalArgumentException(target + " is not empty and holds no " + what + ": refusing to replace it; choose a new folder");
+        }
+    }
+
+    /**
+     * An output can be created where it is named: its nearest existing ancestor is a writable folder (not a file, as in
+     * {@code --out notes.txt/x}).
+     *
+     * @throws IllegalArgumentException naming the ancestor otherwise
+     */
+    public static void checkParent(Path target) {
+        Path a = target.toAbsolutePath().normalize().getParent();
+        while (a != null && !Files.exists(a)) a = a.getParent();
+        if (a == null) return;
+        if (!Files.isDirectory(a)) {
+            throw new IllegalArgumentException("cannot write " + target + ": " + a + " is a file, not a folder; choose another path");
+        }
+        if (!Files.isWritable(a)) {
+            throw new IllegalArgumentException("cannot write " + target + ": the folder " + a + " is not writable; choose another path");
+        }
+    }
+
     /**
      * For results folders that a rerun resumes (trace-dataset, eval): an existing folder is used only when
      * it is empty or {@code ours} recognises it, so a mistyped path never fills an unrelated folder.
@@ -96,6 +124,7 @@ public final class Outputs {
      * @throws IllegalArgumentException when {@code dir} is a file, or a non-empty folder of something else
      */
     public static void checkResumable(Path dir, Predicate<Path> ours, String what) throws IOException {
+        checkParent(dir);
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new IllegalArgumentException(dir + " is a file: give a folder for the " + what);
         }

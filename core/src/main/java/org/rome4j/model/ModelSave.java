@@ -34,14 +34,20 @@ public final class ModelSave {
      * @throws IllegalArgumentException when {@code dir} is, contains or lies inside {@code source}, or exists without overwrite
      */
     public static void save(Gpt gpt, Path dir, Path source, boolean overwrite) throws IOException {
-        if (source != null && Outputs.overlaps(dir, source)) {
-            throw new IllegalArgumentException("refusing to write " + dir + ": it is (or overlaps) the folder the model was loaded from ("
-                    + source + "); save the edited model to a new folder");
-        }
+        check(dir, source, overwrite);
         Outputs.folder(dir, overwrite, "--overwrite", d -> Files.isRegularFile(d.resolve("config.json")), "model (config.json)", tmp -> {
             gpt.save(tmp);
             if (source != null) keepSourceConfig(tmp.resolve("config.json"), source.resolve("config.json"));
         });
+    }
+
+    /** The checks of {@link #save} alone, to refuse before the model loads and the edit runs rather than after. */
+    public static void check(Path dir, Path source, boolean overwrite) throws IOException {
+        if (source != null && Outputs.overlaps(dir, source)) {
+            throw new IllegalArgumentException("refusing to write " + dir + ": it is (or overlaps) the folder the model was loaded from ("
+                    + source + "); save the edited model to a new folder");
+        }
+        Outputs.checkFolder(dir, overwrite, "--overwrite", d -> Files.isRegularFile(d.resolve("config.json")), "model (config.json)");
     }
 
     /** The source's config.json with the keys the save owns taken from what was written. */

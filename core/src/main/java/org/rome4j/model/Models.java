@@ -1,5 +1,7 @@
 package org.rome4j.model;
 
+import org.rome4j.io.CacheDirs;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -90,7 +92,7 @@ public final class Models {
         if (hub != null && !hub.isBlank()) return Path.of(hub);
         String home = System.getenv("HF_HOME");
         if (home != null && !home.isBlank()) return Path.of(home, "hub");
-        return org.rome4j.io.CacheDirs.user().resolve("huggingface").resolve("hub");
+        return CacheDirs.user().resolve("huggingface").resolve("hub");
     }
 
     /**
@@ -132,8 +134,9 @@ public final class Models {
     }
 
     /**
-     * Copies an embedded model out of the jar into {@code ~/.cache/rome4j/models/NAME-HASH} (once;
-     * the hash of its weights names the folder, so a new build never reuses stale files).
+     * Copies an embedded model out of the jar into {@code models/NAME-HASH} of the rome4j cache ({@code -Drome4j.cache=DIR},
+     * else {@link CacheDirs#rome4j}: {@code $ROME4J_CACHE}, {@code $XDG_CACHE_HOME/rome4j}, {@code ~/.cache/rome4j}), once;
+     * the hash of its weights names the folder, so a new build never reuses stale files.
      */
     static Path extractEmbedded(String name) {
         String base = RESOURCE_ROOT + name + "/";
@@ -144,8 +147,8 @@ public final class Models {
         }
         try {
             String hash = shortHash(base + "config.json") + shortHash(base + "model.safetensors");
-            Path cacheRoot = Path.of(System.getProperty("rome4j.cache",
-                    Path.of(System.getProperty("user.home"), ".cache", "rome4j").toString()), "models");
+            String own = System.getProperty("rome4j.cache");
+            Path cacheRoot = own != null ? Path.of(own, "models") : CacheDirs.rome4j("models");
             Path dir = cacheRoot.resolve(name + "-" + hash);
             if (Files.isRegularFile(dir.resolve(".complete"))) {
                 return dir;
@@ -166,8 +169,8 @@ public final class Models {
             }
             return dir;
         } catch (IOException e) {
-            throw new ModelLoadException("cannot unpack embedded model " + name + " to ~/.cache/rome4j: " + e.getMessage()
-                    + "; set -Drome4j.cache=DIR to a writable folder");
+            throw new ModelLoadException("cannot unpack embedded model " + name + " to " + CacheDirs.rome4j("models") + ": "
+                    + e.getMessage() + "; set ROME4J_CACHE (or -Drome4j.cache=DIR) to a writable folder");
         }
     }
 

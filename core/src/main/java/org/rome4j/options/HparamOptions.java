@@ -42,6 +42,19 @@ public final class HparamOptions {
     }
 
     /**
+     * What can be checked before the model loads: {@code --hparams} names a preset or a file that parses, {@code --layer}
+     * is not negative (its upper bound needs the model, {@link #resolve}).
+     *
+     * @throws IllegalArgumentException with a one-line message naming the fix
+     */
+    public void check() throws IOException {
+        if (hparams != null) RomeHparams.load(hparams);
+        if (layer != null && layer < 0) {
+            throw new IllegalArgumentException("--layer must be >= 0, got " + layer);
+        }
+    }
+
+    /**
      * The hyper-parameters: {@code --hparams} (preset or file), else the preset named like the model (its source,
      * e.g. {@code openai-community/gpt2-xl}, or its name), then {@code --layer} and {@code --fact-token}.
      *

@@ -2,6 +2,7 @@ package org.rome4j.options;
 
 import org.rome4j.data.FactData;
 import org.rome4j.io.Npy;
+import org.rome4j.io.Npz;
 import org.rome4j.io.Outputs;
 import org.rome4j.model.Gpt;
 import org.rome4j.model.Models;
@@ -39,6 +40,34 @@ public final class RomeSessionOptions {
 
     @Mixin
     SeedOption seed = new SeedOption(0);
+
+    /**
+     * Checks every input that needs no model, before one loads (minutes for a large one) or statistics are computed:
+     * the hyper-parameters, the context templates, the {@code --stats} file (it exists and is a .npz archive or a .npy
+     * file; its width is checked against the model later) and that {@code --stats-dir} is not a file.
+     *
+     * @throws IllegalArgumentException with a one-line message naming the fix
+     */
+    public void check() throws IOException {
+        hparams.check();
+        if (templates != null) ContextTemplates.read(templates);
+        Path f = stats.path();
+        if (f != null) {
+            if (!Files.isRegularFile(f)) {
+                throw new IllegalArgumentException("--stats file not found: " + f + "; pass a .npz from rome4j stats (or a .npy of C^-1), "
+                        + "or leave --stats out to use the cache under --stats-dir");
+            }
+            if (f.getFileName().toString().endsWith(".npy")) {
+                Npy.read(f);
+            } else if (Npz.keys(f).isEmpty()) {
+                throw new IllegalArgumentException("--stats " + f + " is not a .npz archive (no entries): pass the file rome4j stats wrote");
+            }
+        }
+        Path dir = statsDir.given();
+        if (dir != null && Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("--stats-dir " + dir + " is a file, not a folder; pass a folder (it is created if missing)");
+        }
+    }
 
     /** The hyper-parameters for {@code model}. */
     public RomeHparams hparams(String model, Gpt gpt) throws IOException {

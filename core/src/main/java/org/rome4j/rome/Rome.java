@@ -361,6 +361,16 @@ public final class Rome {
     }
 
     private void check(Request r) {
+        check(gpt, r);
+    }
+
+    /**
+     * That {@code r} can be applied to {@code gpt}: the subject is in the prompt and the target has tokens the model knows.
+     * Commands call it before computing statistics, so a bad request fails at once.
+     *
+     * @throws IllegalArgumentException with a one-line message naming the fix
+     */
+    public static void check(Gpt gpt, Request r) {
         String text = r.text();
         if (!text.contains(r.subject())) {
             throw new IllegalArgumentException("subject \"" + r.subject() + "\" is not in the prompt \"" + text + "\"");

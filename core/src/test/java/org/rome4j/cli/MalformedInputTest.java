@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * Generated cases: every command gets each kind of malformed argument and file (unknown option, missing
  * value, bad numbers, stray words, missing, empty, binary, wrong-JSON, folder-instead-of-file inputs,
  * broken model folders) and must answer with exit status 2, exactly one line on stderr, no Java class
- * name or stack frame, and no file created or changed.
+ * name or stack frame, and no file created or changed (in the test's folder and in the cache: every input is checked
+ * before statistics are computed).
  */
 class MalformedInputTest {
     private static final Pattern JAVA_NAME = Pattern.compile("\\w+Exception\\b|\\w+Error\\b|\\bat [a-z]+\\.|\\b(java|javax|org|com|ai)\\.[a-z]+\\.|\\$\\w");
@@ -98,6 +99,11 @@ class MalformedInputTest {
         return tests.stream();
     }
 
+    /** The rome4j cache folder, created (the embedded model is unpacked there before the cases run). */
+    private static Path cache() throws IOException {
+        return Files.createDirectories(org.rome4j.io.CacheDirs.rome4j("."));
+    }
+
     private static DynamicTest bad(Cmd c, String what, List<String> base, String... extra) {
         List<String> argv = new ArrayList<>();
         argv.add(c.name());
@@ -113,6 +119,8 @@ class MalformedInputTest {
     private static DynamicTest bad(String label, List<String> argv) {
         return DynamicTest.dynamicTest(label, () -> {
             Map<String, String> before = FileSnapshot.of(tmp);
+            // the build gives tests their own cache (ROME4J_CACHE), empty but for the unpacked model: nothing is computed into it
+            Map<String, String> cacheBefore = FileSnapshot.of(cache());
             CliRun r = CliRun.of(argv.toArray(String[]::new));
             if (System.getenv("ROME4J_SHOW_ERRORS") != null) System.out.println(label + " => " + r.err().strip());
             String err = r.err().strip();
@@ -121,6 +129,7 @@ class MalformedInputTest {
             assertFalse(JAVA_NAME.matcher(err).find(), label + ": a Java name in \"" + err + "\"");
             assertFalse(err.matches("rome4j (\\S+): \\1: .*"), label + ": repeated command name in " + err);
             assertEquals(before, FileSnapshot.of(tmp), label + ": files changed");
+            assertEquals(cacheBefore, FileSnapshot.of(cache()), label + ": the cache changed (statistics computed before the error?)");
         });
     }
 

@@ -27,9 +27,9 @@ class UnknownWordsCliTest {
     }
 
     @Test
-    void editRefusesATargetThatIsEntirelyUnknown() {
+    void editRefusesATargetThatIsEntirelyUnknown(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
         CliRun r = CliRun.of("edit", "--prompt", "{} plays the sport of", "--subject", "Megan Rapinoe", "--target", "Zorblax Quux",
-                "--stats-dir", System.getProperty("java.io.tmpdir") + "/rome4j-unk-test");
+                "--stats-dir", tmp.toString());
         assertEquals(2, r.status(), r.err());
         assertTrue(r.err().contains("entirely unknown"), r.err());
         assertEquals(1, notes(r.err()), r.err());

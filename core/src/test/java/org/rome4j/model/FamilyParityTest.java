@@ -38,7 +38,7 @@ class FamilyParityTest {
 
     @AfterAll
     static void report() {
-        System.out.println("family parity (max abs error): " + WORST);
+        if (!WORST.isEmpty()) System.out.println("family parity (max abs error): " + WORST);   // empty: skipped
     }
 
     static double maxAbs(float[] a, float[] b) {
@@ -203,8 +203,10 @@ class FamilyParityTest {
             gpt.save(tmp);
             try (Gpt back = Gpt.load(tmp)) {
                 assertEquals(gpt.config(), back.config());
-                assertArrayEquals(HalfPrecisionTest.last(gpt, PROMPTS[0]), HalfPrecisionTest.last(back, PROMPTS[0]),
-                        family + ": saved (as F32) and reloaded, the same logits");
+                // llama: BF16 weights widened at each use against the same values stored as F32: the same numbers through
+                // two kernels, which round differently on some CPUs (2.7e-7 seen on an EPYC); see HalfPrecisionTest.SAME_WEIGHTS
+                double err = maxAbs(HalfPrecisionTest.last(gpt, PROMPTS[0]), HalfPrecisionTest.last(back, PROMPTS[0]));
+                assertTrue(err <= HalfPrecisionTest.SAME_WEIGHTS, family + ": saved (as F32) and reloaded, logits off by " + err);
             }
         }
     }

@@ -27,7 +27,7 @@ class GenerationTest {
 
     @AfterAll
     static void close() {
-        gpt.close();
+        if (gpt != null) gpt.close();   // null when @BeforeAll was skipped (no reference data)
     }
 
     /** Greedy decoding without a cache: one full forward per token. */

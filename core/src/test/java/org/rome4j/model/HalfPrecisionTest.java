@@ -34,6 +34,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HalfPrecisionTest {
     static final String[] PROMPTS = FamilyParityTest.PROMPTS;
 
+    /**
+     * Largest difference allowed between the logits of the same weights computed along two paths (half weights widened at
+     * each use, or the same values stored as F32): both compute in float32, but through kernels that may sum in another
+     * order, so they agree to rounding, not to the bit, and which bits depends on the CPU (2.7e-7 apart on an AMD EPYC for
+     * logits near 1, where one float32 step is 1.2e-7). 1e-5 leaves 40x that and is still 10x tighter than the 1e-4 parity
+     * bound against HF's float64 logits, so a changed weight or config still fails.
+     */
+    static final double SAME_WEIGHTS = 1e-5;
+
     /** The llama golden folder with its bf16 variant as model.safetensors (links, no copies). */
     static Path bf16Llama(Path tmp) throws Exception {
         Path src = Shared.arch("llama").toAbsolutePath();
@@ -87,7 +96,7 @@ class HalfPrecisionTest {
     }
 
     @Test
-    void halfTypesComputeExactlyAsTheirFloat32Widening(@TempDir Path tmp) throws Exception {
+    void halfTypesComputeAsTheirFloat32Widening(@TempDir Path tmp) throws Exception {
         GptLoadTest.read();                              // the tiny GPT-2 weights writeHalf rewrites in F16 / BF16
         for (String dtype : List.of("F16", "BF16")) {
             Path dir = GptLoadTest.folder(tmp.resolve(dtype));
@@ -95,7 +104,8 @@ class HalfPrecisionTest {
             try (Gpt widened = Gpt.load(dir); Gpt half = Gpt.load(dir, WeightType.parse(dtype.toLowerCase()))) {
                 DataType stored = half.parameters().get("transformer.h.0.mlp.c_fc.weight").getDataType();
                 assertEquals(DataType.FLOAT16, stored);
-                assertArrayEquals(last(widened, PROMPTS[0]), last(half, PROMPTS[0]), dtype + ": the same float32 compute");
+                double err = FamilyParityTest.maxAbs(last(widened, PROMPTS[0]), last(half, PROMPTS[0]));
+                assertTrue(err <= SAME_WEIGHTS, dtype + ": widened at load or at each use, logits off by " + err);
             }
         }
         try (Gpt f32 = Gpt.load(Shared.arch("llama")); Gpt f16 = Gpt.load(Shared.arch("llama"), WeightType.F16);

@@ -32,7 +32,7 @@ class UndoTest {
 
     @AfterAll
     static void close() {
-        gpt.close();
+        if (gpt != null) gpt.close();   // null when @BeforeAll was skipped (no reference data)
     }
 
     /** A cheap session: 2 Adam steps, the bare template, no before/after measurement. */

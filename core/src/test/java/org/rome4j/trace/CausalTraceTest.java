@@ -40,7 +40,7 @@ class CausalTraceTest {
 
     @AfterAll
     static void close() {
-        gpt.close();
+        if (gpt != null) gpt.close();   // null when @BeforeAll was skipped (no reference data)
     }
 
     static CausalTrace.Builder b() {

@@ -128,6 +128,14 @@ public final class RomeBatchMagic implements Magic<RomeBatchMagic.Options> {
         for (Request r : requests) texts.addAll(java.util.Arrays.asList(r.text(), r.subject(), r.targetNew()));
         org.rome4j.model.UnknownWords.note(gpt, texts.toArray(String[]::new)).ifPresent(System.err::println);
         RomeHparams hp = o.hparams.resolve(gpt.name(), gpt);
+        for (int i = 0; i < requests.size(); i++) {
+            // every request before the first edit (and its statistics): a bad line 5 fails before edits 1-4 run
+            try {
+                Rome.check(gpt, requests.get(i));
+            } catch (IllegalArgumentException e) {
+                throw new MagicException("%%rome_batch: request " + (i + 1) + ": " + e.getMessage());
+            }
+        }
         Rome rome = session.editing().rome(session, gpt, hp);
         List<Edit> applied = new ArrayList<>();
         try (Progress p = session.progress("ROME edits", requests.size())) {

@@ -35,7 +35,7 @@ public final class TraceDatasetMagic implements Magic<TraceDatasetMagic.Options>
         @Mixin
         CorruptionOptions corruption;
 
-        @Option(names = "--cache", paramLabel = "DIR", description = "where per-fact traces are cached (default ~/.cache/rome4j/traces/MODEL)")
+        @Option(names = "--cache", paramLabel = "DIR", description = "where per-fact traces are cached (default $ROME4J_CACHE/traces/MODEL, else ~/.cache/rome4j/traces/MODEL)")
         Path cache;
     }
 
@@ -76,7 +76,7 @@ public final class TraceDatasetMagic implements Magic<TraceDatasetMagic.Options>
         int window = o.corruption.window();
         int samples = o.corruption.samples();
         Path cache = o.cache != null ? o.cache
-                : Path.of(System.getProperty("user.home"), ".cache", "rome4j", "traces",
+                : org.rome4j.io.CacheDirs.rome4j("traces").resolve(
                         gpt.name() + "-" + fingerprint(gpt, window, samples, noise));
         org.rome4j.io.Outputs.checkResumable(cache, d -> java.nio.file.Files.isRegularFile(d.resolve("config.json")),
                 "per-fact trace cache (config.json, cases/)");

@@ -32,7 +32,7 @@ class LogitLensMagicTest {
 
     @AfterAll
     static void close() {
-        session.close();
+        if (session != null) session.close();   // null when @BeforeAll was skipped (no reference data)
     }
 
     @Test

@@ -101,6 +101,11 @@ final class EvalJob implements SparkJob {
         ExecutorModels.Key key = SparkMain.modelKey(a);
         List<String> records = readRecords(spark, dataset, format);
         if (records.size() > limit) records = records.subList(0, limit);
+        // the session's files checked on the driver, before any executor loads the model or computes statistics
+        Declared.from(new RomeSessionOptions(), a::has, n -> a.get(n, null)).check();
+        if (a.has("tfidf-vocab") || a.has("idf") || a.has("snippets")) {
+            CounterFactEval.Reference.read(Path.of(a.require("tfidf-vocab")), Path.of(a.require("idf")), Path.of(a.require("snippets")));
+        }
 
         List<String> keys = records.stream().map(ItemTable::key).toList();
         Set<Integer> done = ItemTable.done(spark, dir, keys);
