@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * README "Reproducing the paper", command by command, against a loopback server standing in for
+ * docs/reproducing-the-paper.md, command by command, against a loopback server standing in for
  * rome.baulab.info: download-data, download-stats, then eval with the downloaded files. tiny-facts stands in
  * for GPT-2 XL (the model download itself is HubDownloaderTest's); the files are small ones in the
  * original's formats.

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Parity with HF transformers on the tiny GPT-J, GPT-NeoX and Llama checkpoints
  * (../shared/golden/arch): token ids, last logits against the float64 reference, every recorded
  * internal at its site (q and k after rotary, the attention pattern included), and the right-padded
- * batch. Tolerances are the README's: 1e-4 on logits, 3e-5 relative on internals.
+ * batch. Tolerances are those of docs/numbers-we-check.md: 1e-4 on logits, 3e-5 relative on internals.
  */
 class FamilyParityTest {
     static final String[] PROMPTS = {"The Space Needle is located in the city of", "Michael Jordan plays the sport of",
