@@ -57,7 +57,7 @@ final class TraceCommand implements Command {
     public int run(PrintStream out) throws Exception {
         String prompt = this.prompt.one();
         String subject = trace.subject();
-        int window = trace.corruption().window();
+        trace.corruption().fixedWindow();   // checked before the model loads
         int samples = trace.corruption().samples();
         Noise noise = trace.corruption().noise();
         if (replace) noise = noise.replacing();
@@ -80,6 +80,7 @@ final class TraceCommand implements Command {
             kinds = List.of(Kind.RESID);
         }
         try (Gpt gpt = model.load()) {
+            int window = trace.corruption().window(gpt.nLayer());
             UnknownWords.note(gpt, prompt, subject, trace.expect()).ifPresent(System.err::println);
             CausalTrace.Builder b = CausalTrace.builder(gpt).setPrompt(prompt).setSubject(subject)
                     .optWindow(window).optSamples(samples).optNoise(noise).optTokenRange(range).optFrozen(frozenKind)

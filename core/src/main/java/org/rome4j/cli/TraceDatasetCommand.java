@@ -58,10 +58,11 @@ final class TraceDatasetCommand implements Command {
         Outputs.checkResumable(dir, d -> Files.isRegularFile(d.resolve("config.json")) && Files.isDirectory(d.resolve("cases")),
                 "trace-dataset results (config.json, cases/)");
         int limit = this.limit.limit(-1);
-        int window = corruption.window();
+        corruption.fixedWindow();   // checked before the model loads
         int samples = corruption.samples();
         List<KnownFact> facts = KnownFacts.read(this.facts.path());
         try (Gpt gpt = model.load()) {
+            int window = corruption.window(gpt.nLayer());
             org.rome4j.trace.Kind.wholeModelNote(window, gpt.nLayer()).ifPresent(System.err::println);
             List<KnownFact> traced = limit >= 0 && limit < facts.size() ? facts.subList(0, limit) : facts;
             UnknownWords.noteFor(gpt, traced.stream().map(KnownFact::prompt).toList(), "facts").ifPresent(System.err::println);

@@ -1,5 +1,6 @@
 package org.rome4j.options;
 
+import org.rome4j.trace.Kind;
 import org.rome4j.trace.Noise;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -10,16 +11,27 @@ import picocli.CommandLine.Option;
  * Spark {@code trace-dataset} job.
  */
 public final class CorruptionOptions {
-    @Option(names = "--window", paramLabel = "W", defaultValue = "10",
-            description = "MLP/attention layers restored together around each layer, clipped to the model")
-    int window;
+    @Option(names = "--window", paramLabel = "W", defaultValue = "auto",
+            description = "MLP/attention layers restored together around each layer, clipped to the model; auto: the original's "
+                    + "10 of GPT-2 XL's 48 layers scaled to the model's depth, max(1, round(10 * layers / 48))")
+    String window;
 
     @Mixin
     NoiseOptions noise = new NoiseOptions();
 
-    /** The window, at least 1. */
-    public int window() {
-        return Declared.range("--window", window, 1, Integer.MAX_VALUE);
+    /** The window for a model of {@code nLayer} layers: as given, or {@link Kind#scaledWindow} for {@code auto}. */
+    public int window(int nLayer) {
+        Integer w = fixedWindow();
+        return w == null ? Kind.scaledWindow(nLayer) : w;
+    }
+
+    /** The window as given, at least 1, or null for {@code auto}; checks the word before any model loads. */
+    public Integer fixedWindow() {
+        if (window.equals("auto")) return null;
+        if (!window.matches("[0-9]{1,9}")) {   // ASCII digits only: parseInt would also take other scripts' digits
+            throw new IllegalArgumentException("--window is a number of layers or auto, got " + window);
+        }
+        return Declared.range("--window", Integer.parseInt(window), 1, Integer.MAX_VALUE);
     }
 
     /** The samples, 1 to 100000. */

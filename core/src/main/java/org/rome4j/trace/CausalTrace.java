@@ -284,7 +284,7 @@ public final class CausalTrace {
         private String prompt;
         private String subject;
         private Kind kind = Kind.RESID;
-        private int window = 10;
+        private Integer window;   // null: Kind.scaledWindow of the model's depth
         private int samples = 10;
         private Noise noise = Noise.defaults();
         private TokenRange range = TokenRange.ALL;
@@ -307,7 +307,7 @@ public final class CausalTrace {
         public Builder setSubject(String s) { this.subject = s; return this; }
         /** What to restore (default resid). */
         public Builder optKind(Kind k) { this.kind = k; return this; }
-        /** Window of MLP/attention layers (default 10, the original code's [l − w/2, l + w/2) clipped). */
+        /** Window of MLP/attention layers, the original code's [l − w/2, l + w/2) clipped (default: {@link Kind#scaledWindow}). */
         public Builder optWindow(int w) { this.window = w; return this; }
         /** Corrupted samples (default 10). */
         public Builder optSamples(int n) { this.samples = n; return this; }
@@ -346,6 +346,7 @@ public final class CausalTrace {
             if (subject == null || subject.isEmpty()) {
                 throw new IllegalArgumentException("no subject: setSubject(...) with the subject as it appears in the prompt");
             }
+            if (window == null) window = Kind.scaledWindow(gpt.nLayer());
             if (window < 1) throw new IllegalArgumentException("window must be >= 1, got " + window);
             if (samples < 1) throw new IllegalArgumentException("samples must be >= 1, got " + samples);
             if (maxRows < 1) throw new IllegalArgumentException("maxRows must be >= 1, got " + maxRows);

@@ -182,7 +182,7 @@ public final class DatasetTrace {
         private final Gpt gpt;
         private List<KnownFact> facts;
         private Path cacheDir;
-        private int window = 10;
+        private Integer window;   // null: Kind.scaledWindow of the model's depth
         private int samples = 10;
         private int limit = -1;
         private Noise noise = Noise.defaults();
@@ -197,7 +197,7 @@ public final class DatasetTrace {
         public Builder setFacts(List<KnownFact> f) { this.facts = f; return this; }
         /** Where each fact's traces are cached (default: no cache). */
         public Builder optCacheDir(Path dir) { this.cacheDir = dir; return this; }
-        /** Window of MLP/attention layers (default 10). */
+        /** Window of MLP/attention layers (default: {@link Kind#scaledWindow} of the model's depth). */
         public Builder optWindow(int w) { this.window = w; return this; }
         /** Corrupted samples (default 10). */
         public Builder optSamples(int n) { this.samples = n; return this; }
@@ -213,6 +213,7 @@ public final class DatasetTrace {
         /** Validates and builds. */
         public DatasetTrace build() {
             if (facts == null || facts.isEmpty()) throw new IllegalArgumentException("no facts: setFacts(KnownFacts.read(file))");
+            if (window == null) window = Kind.scaledWindow(gpt.nLayer());
             if (window < 1) throw new IllegalArgumentException("window must be >= 1, got " + window);
             if (samples < 1) throw new IllegalArgumentException("samples must be >= 1, got " + samples);
             if (noise.suppliedDraws()) {

@@ -75,6 +75,21 @@ public enum Kind {
     }
 
     /**
+     * The default window for a model of {@code nLayer} layers: the original's 10 of GPT-2 XL's 48 layers, scaled to
+     * the depth, {@code max(1, round(10 · nLayer / 48))} (10 on 48 layers, 6 on GPT-J's 28, 3 on GPT-2's 12, 2 on 10,
+     * 1 on 4). A fixed 10 would restore every MLP of a small model in every cell, which reads like a finding but is
+     * the window's doing.
+     */
+    public static int scaledWindow(int nLayer) {
+        if (nLayer < 1) throw new IllegalArgumentException("a model has at least one layer, got " + nLayer);
+        return Math.max(1, (int) Math.round(PAPER_WINDOW * nLayer / (double) PAPER_LAYERS));
+    }
+
+    /** GPT-2 XL's depth and the window the original code traces it with. */
+    public static final int PAPER_LAYERS = 48;
+    public static final int PAPER_WINDOW = 10;
+
+    /**
      * A note when the window restores every layer for every row (e.g. window 10 on a 4-layer model): then
      * all MLP/attention rows are the same, which reads like a finding but is the window's doing.
      */

@@ -49,7 +49,9 @@ class TraceCommandTest {
 
     /**
      * Without --kind the CLI traces all three kinds in one run sharing the clean and corrupted forwards (the code %trace
-     * runs), and each kind's scores are the golden ones of the original code for that kind.
+     * runs), and each kind's scores are the golden ones of the original code for that kind. The window is the default,
+     * auto: the original's 10 of 48 layers scaled to this 4-layer model is 1, so MLP and attention match the original
+     * run with window 1 (resid restores one state whatever the window).
      */
     @Test
     void kindAllIsTheDefaultAndGivesEachKindsGoldenScores() throws Exception {
@@ -66,7 +68,9 @@ class TraceCommandTest {
             JsonNode j = all.get(k);
             assertEquals(kinds.get(k), j.get("kind").asText());
             assertEquals(all.get(0).get("low_score").asDouble(), j.get("low_score").asDouble(), 0.0, "one corrupted baseline");
-            double[] want = Npy.read(dir.resolve("causal_trace/michael_jordan_" + kinds.get(k) + "_w10_scores.npy")).data();
+            if (k > 0) assertEquals(1, j.get("window").asInt(), "auto: round(10 * 4 / 48), at least 1");
+            String w = k == 0 ? "w10" : "w1";
+            double[] want = Npy.read(dir.resolve("causal_trace/michael_jordan_" + kinds.get(k) + "_" + w + "_scores.npy")).data();
             for (int t = 0; t < 6; t++) {
                 for (int l = 0; l < 4; l++) assertEquals(want[t * 4 + l], j.get("scores").get(t).get(l).asDouble(), 1e-5, kinds.get(k));
             }

@@ -102,6 +102,17 @@ class TraceResultTest {
     }
 
     @Test
+    void theDefaultWindowIsTheOriginals10Of48LayersScaledToTheDepth() {
+        assertEquals(10, Kind.scaledWindow(48));   // GPT-2 XL, as the original code traces it
+        assertEquals(6, Kind.scaledWindow(28));    // GPT-J: 5.83
+        assertEquals(3, Kind.scaledWindow(12));    // GPT-2: 2.5 rounds up
+        assertEquals(2, Kind.scaledWindow(10));
+        assertEquals(1, Kind.scaledWindow(4));     // tiny-facts: one layer, never zero
+        assertEquals(1, Kind.scaledWindow(1));
+        assertThrows(IllegalArgumentException.class, () -> Kind.scaledWindow(0));
+    }
+
+    @Test
     void windowFollowsTheOriginalCode() {
         // range(max(0, l - w // 2), min(n, l - (-w // 2)))
         assertArrayEquals(new int[] {0, 5}, Kind.MLP.window(0, 10, 48));

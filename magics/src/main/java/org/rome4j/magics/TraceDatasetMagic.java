@@ -72,8 +72,9 @@ public final class TraceDatasetMagic implements Magic<TraceDatasetMagic.Options>
         }
         int limit = o.limit.limit(Integer.MAX_VALUE);
         Noise noise = o.corruption.noise();
+        o.corruption.fixedWindow();
         Gpt gpt = session.model();
-        int window = o.corruption.window();
+        int window = o.corruption.window(gpt.nLayer());
         int samples = o.corruption.samples();
         Path cache = o.cache != null ? o.cache
                 : org.rome4j.io.CacheDirs.rome4j("traces").resolve(

@@ -47,11 +47,12 @@ public final class TraceMagic implements Magic<TraceMagic.Options> {
         if (!prompt.contains(subject)) {
             throw new MagicException("%trace: the subject \"" + subject + "\" does not occur in the prompt \"" + prompt + "\"");
         }
-        int window = t.corruption().window();
+        t.corruption().fixedWindow();
         int samples = t.corruption().samples();
         List<Kind> kinds = t.kinds();
         Noise noise = t.corruption().noise();
         Gpt gpt = session.model();
+        int window = t.corruption().window(gpt.nLayer());
         if (kinds.stream().anyMatch(k -> k != Kind.RESID)) Kind.wholeModelNote(window, gpt.nLayer()).ifPresent(System.err::println);
         CausalTrace.Builder b = CausalTrace.builder(gpt).setPrompt(prompt).setSubject(subject).optWindow(window)
                 .optSamples(samples).optNoise(noise).optCancellation(new CancellationToken());

@@ -40,7 +40,9 @@ class MagicSpecTest {
         ts.parse(ShellWords.split("\"The Space Needle is in\" --subject \"Space Needle\""));
         assertEquals("Space Needle", t.trace.subject());
         assertEquals(3, t.trace.kinds().size(), "--kind all by default, as rome4j trace");
-        assertEquals(10, t.trace.corruption().window());
+        assertNull(t.trace.corruption().fixedWindow(), "--window auto by default");
+        assertEquals(10, t.trace.corruption().window(48), "the original's 10 on GPT-2 XL's 48 layers");
+        assertEquals(1, t.trace.corruption().window(4));
         assertNull(t.trace.expect());
         assertEquals(List.of("The Space Needle is in", "Space Needle"), ts.texts(), "the texts checked against the vocabulary");
     }

@@ -41,7 +41,7 @@ class SharedOptionsTest {
         assertEquals("%trace: --kind is resid, mlp, attn or all, got sideways; see %trace --help", e.getMessage());
         TraceMagic.Options o = new TraceMagic().options();
         new MagicSpec(o, false).parse(List.of("a b", "--subject", "a", "--window", "0"));
-        IllegalArgumentException w = assertThrows(IllegalArgumentException.class, () -> o.trace.corruption().window());
+        IllegalArgumentException w = assertThrows(IllegalArgumentException.class, () -> o.trace.corruption().fixedWindow());
         assertEquals("--window must be at least 1, got 0", w.getMessage());
     }
 }

@@ -128,13 +128,13 @@ final class TraceDatasetJob implements SparkJob {
         String factsFile = a.require("facts");
         Path dir = Path.of(a.require("out"));
         int limit = a.getInt("limit", -1, 0, Integer.MAX_VALUE);
-        int window;
+        Integer fixedWindow;
         int samples;
         String noiseSpec;
         Noise noise;
         try {
             CorruptionOptions c = Declared.from(new CorruptionOptions(), a::has, n -> a.get(n, null));
-            window = c.window();
+            fixedWindow = c.fixedWindow();
             samples = c.samples();
             noiseSpec = c.noiseWord();
             noise = c.noise();
@@ -151,10 +151,12 @@ final class TraceDatasetJob implements SparkJob {
         ArrayList<String> subjects = new ArrayList<>(all.stream().map(KnownFact::subject).toList());
         List<String> nameAndStd = jsc.parallelize(List.of(0), 1).map(x -> {
             Gpt g = ExecutorModels.get(key);
-            return g.name() + "\t" + EmbeddingStd.of(g, subjects);
+            return g.name() + "\t" + EmbeddingStd.of(g, subjects) + "\t" + g.nLayer();
         }).collect();
-        String modelName = nameAndStd.get(0).split("\t")[0];
-        double std = Double.parseDouble(nameAndStd.get(0).split("\t")[1]);
+        String[] model = nameAndStd.get(0).split("\t");
+        String modelName = model[0];
+        double std = Double.parseDouble(model[1]);
+        int window = fixedWindow != null ? fixedWindow : Kind.scaledWindow(Integer.parseInt(model[2]));
         double scale = noise.scaleFor(std);
         checkConfig(dir, modelName, window, samples, noise.describe(), scale);
 
