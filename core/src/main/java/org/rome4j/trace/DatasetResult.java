@@ -283,8 +283,7 @@ public final class DatasetResult {
     }
 
     private String xTitle(Kind k) {
-        return k == Kind.RESID ? "single restored layer within GPT-2"
-                : "center of interval of " + window + " restored " + k.label() + " layers";
+        return k.axisTitle(window, model, layers);
     }
 
     /** The aggregate as JSON-ready maps: summary per kind, averages, wrong facts. */

@@ -85,6 +85,17 @@ public enum Kind {
         return Math.max(1, (int) Math.round(PAPER_WINDOW * nLayer / (double) PAPER_LAYERS));
     }
 
+    /**
+     * The layer axis's title for this kind, true for the model shown: its name, its depth and the window used (the
+     * original's "within GPT-2" / "of 10 restored" only where they hold).
+     */
+    public String axisTitle(int window, String model, int nLayer) {
+        String of = " of " + model + " (" + nLayer + " layers)";
+        if (this == RESID) return "single restored layer" + of;
+        return window == 1 ? "single restored " + label() + " layer" + of
+                : "center of interval of " + window + " restored " + label() + " layers" + of;
+    }
+
     /** GPT-2 XL's depth and the window the original code traces it with. */
     public static final int PAPER_LAYERS = 48;
     public static final int PAPER_WINDOW = 10;

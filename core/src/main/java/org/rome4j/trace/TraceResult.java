@@ -178,13 +178,11 @@ public final class TraceResult {
      */
     public Figure figure() {
         String title;
-        String xTitle;
+        String xTitle = kind.axisTitle(window, model, layers());
         if (kind == Kind.RESID) {
             title = "Impact of restoring state after corrupted input";
-            xTitle = "single restored layer within GPT-2";
         } else {
             title = "Impact of restoring " + kind.label() + " after corrupted input";
-            xTitle = "center of interval of " + window + " restored " + kind.label() + " layers";
         }
         if (frozen != null) {
             title += " (" + frozen.label() + " at the token frozen)";
