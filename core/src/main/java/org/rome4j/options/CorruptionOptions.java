@@ -2,8 +2,10 @@ package org.rome4j.options;
 
 import org.rome4j.trace.Kind;
 import org.rome4j.trace.Noise;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * How a causal trace corrupts and restores: {@code --window} and the {@link NoiseOptions}. Declared once for
@@ -11,10 +13,19 @@ import picocli.CommandLine.Option;
  * Spark {@code trace-dataset} job.
  */
 public final class CorruptionOptions {
-    @Option(names = "--window", paramLabel = "W", defaultValue = "auto",
+    @Option(names = "--window", paramLabel = "W", defaultValue = "auto", converter = WindowWord.class,
             description = "MLP/attention layers restored together around each layer, clipped to the model; auto: the original's "
                     + "10 of GPT-2 XL's 48 layers scaled to the model's depth, max(1, round(10 * layers / 48))")
     String window;
+
+    /** {@code auto} or a number of layers, in ASCII digits (parseInt would also take other scripts' digits). */
+    static final class WindowWord implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (value.equals("auto") || value.matches("[0-9]{1,9}")) return value;
+            throw new TypeConversionException("--window is a number of layers or auto, got " + value);
+        }
+    }
 
     @Mixin
     NoiseOptions noise = new NoiseOptions();
@@ -28,9 +39,6 @@ public final class CorruptionOptions {
     /** The window as given, at least 1, or null for {@code auto}; checks the word before any model loads. */
     public Integer fixedWindow() {
         if (window.equals("auto")) return null;
-        if (!window.matches("[0-9]{1,9}")) {   // ASCII digits only: parseInt would also take other scripts' digits
-            throw new IllegalArgumentException("--window is a number of layers or auto, got " + window);
-        }
         return Declared.range("--window", Integer.parseInt(window), 1, Integer.MAX_VALUE);
     }
 

@@ -64,7 +64,7 @@ class MagicSpecTest {
         assertTrue(unknown.getMessage().startsWith("%trace: unknown option --windw (did you mean --window?); options are --subject"),
                 unknown.getMessage());
         MagicException notInt = assertThrows(MagicException.class, () -> spec.parse(List.of("p", "--subject", "p", "--window", "ten")));
-        assertTrue(notInt.getMessage().startsWith("%trace: --window must be an integer, got \"ten\""), notInt.getMessage());
+        assertTrue(notInt.getMessage().startsWith("%trace: --window is a number of layers or auto, got ten"), notInt.getMessage());
         MagicException missing = assertThrows(MagicException.class, () -> new TraceMagic().spec().parse(List.of()));
         assertTrue(missing.getMessage().startsWith("%trace: unknown option") || missing.getMessage().contains("required"), missing.getMessage());
         MagicException extra = assertThrows(MagicException.class, () -> new TraceMagic().spec().parse(List.of("a", "b", "--subject", "a")));
