@@ -206,7 +206,21 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
         return starts.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** A collector at one layer; defaults: all documents, 3·context tokens per batch, float32. */
+    /** Bytes of the largest block glibc's malloc reuses; a larger one is mapped afresh, and page-faulted, at every allocation. */
+    static final long REUSED_BLOCK = 32L << 20;
+
+    /**
+     * The collector's padded tokens per forward by default: three contexts, as the original's {@code batch_tokens},
+     * but at most as many as keep one [tokens, F] float32 activation within {@value #REUSED_BLOCK} bytes, and at least
+     * one context. The forward allocates several such activations per block; above that size each is a fresh mapping
+     * that the kernel zeroes page by page on first touch, every block of every batch (GPT-2: 2730 tokens, XL: 1310).
+     */
+    public static int defaultTokensPerBatch(org.rome4j.model.GptConfig cfg) {
+        long fit = REUSED_BLOCK / (4L * cfg.nInner());
+        return (int) Math.max(cfg.nPositions(), Math.min(3L * cfg.nPositions(), fit));
+    }
+
+    /** A collector at one layer; defaults: all documents, {@link #defaultTokensPerBatch} tokens per batch, float32. */
     public static Collector collector(Gpt gpt, int layer) {
         return new Collector(gpt, List.of(layer));
     }
@@ -258,7 +272,7 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
             }
             this.gpt = gpt;
             this.layers = layers.stream().mapToInt(Integer::intValue).distinct().sorted().toArray();
-            this.tokensPerBatch = 3 * gpt.config().nPositions();
+            this.tokensPerBatch = defaultTokensPerBatch(gpt.config());
         }
 
         /** Documents to use at most, the first ones of what {@code collect} is given (a seeded sample: {@link #collectLayers(Corpus, long, long)}). */
@@ -268,7 +282,7 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
             return this;
         }
 
-        /** Padded tokens per forward (rows × longest row); at least one document per batch. */
+        /** Padded tokens per forward (rows × longest row; default {@link #defaultTokensPerBatch}); at least one document per batch. */
         public Collector optTokensPerBatch(int n) {
             if (n < 1) throw new IllegalArgumentException("tokens per batch must be >= 1, got " + n);
             this.tokensPerBatch = n;
@@ -385,13 +399,13 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
             DataType dt = precision.equals("float32") ? DataType.FLOAT32 : DataType.FLOAT64;
             StatsCheckpoint ckpt = checkpoint != null && source != null ? new StatsCheckpoint(checkpoint, runKey(source)) : null;
             try (NDManager acc = gpt.newScope()) {
-                NDArray[] sums = new NDArray[layers.length];
+                SecondMoment[] sums = new SecondMoment[layers.length];
                 StatsCheckpoint.State state = ckpt == null ? null : ckpt.load(layers, f, precision);
                 long consumed = 0;     // items taken from the iterator (empty documents included)
                 long docs = 0;
                 long tokens = 0;
                 for (int i = 0; i < layers.length; i++) {
-                    sums[i] = state == null ? acc.zeros(new Shape(f, f), dt) : state.sum(acc, i, f, dt);
+                    sums[i] = new SecondMoment(acc, f, dt, state == null ? null : state.sums().get(layers[i]));
                 }
                 if (state != null) {
                     consumed = state.consumed();
@@ -420,7 +434,7 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
                         groupTokens = 0;
                         boolean stop = cancel.isRequested();
                         if (ckpt != null && (stop || docs - lastSaved >= checkpointEvery)) {
-                            ckpt.save(sums, consumed, docs, tokens, layers);
+                            ckpt.save(sums(sums), consumed, docs, tokens, layers, precision);
                             lastSaved = docs;
                         }
                         if (stop) {
@@ -440,7 +454,7 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
                 }
                 Map<Integer, KeyStats> out = new java.util.TreeMap<>();
                 for (int i = 0; i < layers.length; i++) {
-                    out.put(layers[i], new KeyStats(tokens, f, sums[i].toType(DataType.FLOAT64, false).toDoubleArray(), precision));
+                    out.put(layers[i], new KeyStats(tokens, f, sums[i].sum(), precision));
                 }
                 if (ckpt != null) ckpt.delete();
                 return out;
@@ -452,7 +466,13 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
          * {@code tokensPerBatch} padded tokens, so that rows in a batch have about the same length and little
          * of the forward is spent on padding. Returns the group's token count.
          */
-        private long addGroup(NDArray[] sums, List<long[]> group, Interventions iv, Site[] sites) {
+        private static double[][] sums(SecondMoment[] sums) {
+            double[][] out = new double[sums.length][];
+            for (int i = 0; i < sums.length; i++) out[i] = sums[i].sum();
+            return out;
+        }
+
+        private long addGroup(SecondMoment[] sums, List<long[]> group, Interventions iv, Site[] sites) {
             List<long[]> sorted = new ArrayList<>(group);
             sorted.sort((x, y) -> Integer.compare(y.length, x.length));
             long n = 0;
@@ -471,14 +491,15 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
         }
 
         /** Adds one batch's keys at every layer; returns its real (non-pad) token count. */
-        private long addBatch(NDArray[] sums, List<long[]> docs, Interventions iv, Site[] sites) {
+        private long addBatch(SecondMoment[] sums, List<long[]> docs, Interventions iv, Site[] sites) {
             Batch b = Batch.right(docs, gpt.tokenizer().padId());
+            DataType dt = precision.equals("float32") ? DataType.FLOAT32 : DataType.FLOAT64;
             try (NDManager scope = gpt.newScope()) {
                 Map<Site, NDArray> recorded = gpt.forward(scope, b, iv).recorded();
                 long n = 0;
                 for (int i = 0; i < sites.length; i++) {
-                    NDArray feats = realTokens(b, recorded.get(sites[i])).toType(sums[i].getDataType(), false);   // [N, F]
-                    sums[i].addi(feats.transpose().matMul(feats));
+                    NDArray feats = realTokens(b, recorded.get(sites[i])).toType(dt, false);   // [N, F]
+                    sums[i].add(feats);
                     n = feats.getShape().get(0);
                 }
                 return n;
@@ -494,12 +515,13 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
         int t = b.tokens();
         int n = 0;
         for (int r = 0; r < b.rows(); r++) n += b.length(r);
+        long f = x.getShape().get(2);
+        if (n == b.rows() * t) return x.reshape(n, f);      // no padding (e.g. rows cut to the context): nothing to drop
         long[] real = new long[n];
         int k = 0;
         for (int r = 0; r < b.rows(); r++) {
             for (int i = 0; i < b.length(r); i++) real[k++] = (long) r * t + i;
         }
-        long f = x.getShape().get(2);
         return x.reshape(b.rows() * (long) t, f).get(new NDIndex("{}", x.getManager().create(real)));
     }
 
