@@ -44,7 +44,7 @@ final class StatsCommand implements Command {
     @Option(names = "--precision", paramLabel = "P", defaultValue = "float32", description = "float32 or float64 accumulation")
     String precision;
 
-    @Option(names = "--tokens-per-batch", paramLabel = "N", description = "padded tokens per forward pass (default 3 x the context, fewer where one [tokens, MLP width] activation would pass 32 MiB)")
+    @Option(names = "--tokens-per-batch", paramLabel = "N", description = "tokens per forward pass (default 3 x the context)")
     Integer tokensPerBatch;
 
     @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "5000", description = "save the running sums every N "

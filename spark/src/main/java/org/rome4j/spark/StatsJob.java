@@ -131,12 +131,8 @@ final class StatsJob implements SparkJob {
                 return rank < 0 ? List.<Tuple2<Integer, Tuple2<Long, String>>>of().iterator() : List.of(new Tuple2<>(rank, t)).iterator();
             });
             // split between the single-machine collector's batches, so each partition forms the same batches (the same keys)
-            int[] sizes = jsc.parallelize(List.of(0), 1).map(x -> {
-                var cfg = ExecutorModels.get(key).config();
-                return new int[] {cfg.nPositions(), KeyStats.defaultTokensPerBatch(cfg)};
-            }).collect().get(0);
-            int ctx = sizes[0];
-            int tpb = tokensPerBatch > 0 ? tokensPerBatch : sizes[1];
+            int ctx = jsc.parallelize(List.of(0), 1).map(x -> ExecutorModels.get(key).config().nPositions()).collect().get(0);
+            int tpb = tokensPerBatch > 0 ? tokensPerBatch : 3 * ctx;
             int[] lengths = new int[n];
             for (Tuple2<Integer, Integer> t : ranked.mapPartitionsToPair(it -> {
                 Gpt gpt = ExecutorModels.get(key);

@@ -35,12 +35,12 @@ import java.util.Random;
  * accumulation type and {@code mom2 += a.t().mm(a)} (ROME's {@code mom2_dtype} is float32). Both schedules get the
  * same tokenized documents, truncated to the context (the original tokenizes in its loader's worker processes, in
  * parallel with the model, so tokenizing is timed separately). The collector differs in its schedule only: larger
- * sorted groups (less padding), batches sized so no [tokens, F] activation passes 32 MiB, the forward stopped at
- * the keys, and Σ kᵀk over the upper-triangular blocks. Runs alternate (ABAB, the order flipping each round) and the
+ * sorted groups (less padding), the forward stopped at the keys, and Σ kᵀk over the upper-triangular blocks. Runs alternate (ABAB, the order flipping each round) and the
  * medians are printed; before timing, C of both is computed in float64 and compared.
  *
- * <p>Run: {@code java -cp CLASSPATH org.rome4j.bench.StatsBenchmark [WORK_DIR]}; WORK_DIR (default the temp folder)
- * holds the random checkpoints (GPT-2 XL's is 6.4 GB, written once). The tokenizer is the embedded tiny-facts
+ * <p>Run: {@code java -cp kernel-ext/target/rome4j.jar:tools/target/rome4j-tools.jar org.rome4j.bench.StatsBenchmark
+ * [WORK_DIR]} (or with {@code tools/target/classes:core/target/classes} and core's dependency classpath); WORK_DIR
+ * (default the temp folder) holds the random checkpoints (GPT-2 XL's is 5.9 GB, written once, about a minute). The tokenizer is the embedded tiny-facts
  * model's (vocabulary 2,627: the vocabulary changes only the embedding table, no cost the statistics see) and the
  * corpus is the shipped known_1000 facts' sentences, so it runs on a fresh clone. Properties:
  * {@code rome4j.bench.shapes} ({@code small,xl}), {@code rome4j.bench.layer} (5), {@code rome4j.bench.reps} (3),
@@ -107,7 +107,7 @@ public final class StatsBenchmark {
         System.out.printf("%n%s shape (%d layers, width %d, F %d), layer %d, %s corpus: %d documents, %d tokens (tokenized in %.2f s); "
                         + "%d engine threads; collector %d tokens per batch, original 3 x %d; load %s%n",
                 shape, cfg.nLayer(), cfg.nEmbd(), cfg.nInner(), layer, corpus, ids.size(), tokens, tokSecs, JniUtils.getNumThreads(),
-                KeyStats.defaultTokensPerBatch(cfg), ctx, loadAverage());
+                3 * ctx, ctx, loadAverage());
 
         double[] want = original(gpt, ids, layer, DataType.FLOAT64);
         double[] got = KeyStats.collector(gpt, layer).optPrecision("float64").collectIds(ids.iterator()).sum();
