@@ -8,20 +8,25 @@ import ai.djl.ndarray.types.Shape;
 /**
  * A running Σ kᵀk over batches of keys [N, F], as the original's {@code SecondMoment} ({@code mom2 += a.t().mm(a)},
  * in the accumulation type), but of the upper-triangular blocks only: the sum is symmetric, so a block below the
- * diagonal is the transpose of one above it. With p blocks a side the products do (p+1)/2p of the full one's work
- * (2/3 for GPT-2's F = 3072, 4/7 for GPT-2 XL's 6400). Each block is an ordinary matrix product of two column
- * slices, so the sums equal the full product's to rounding (the kernel tiles differently), not to the bit.
+ * diagonal is the transpose of one above it. With p blocks a side the products do (p+1)/2p of the full one's work.
+ * Keys wider than {@value #SPLIT_FROM} take two halves, three products and 3/4 of the work: measured on two threads,
+ * 1024-wide blocks (six products for GPT-2, 28 for XL) gained nothing over the halves, their many smaller products
+ * costing what they save. Each block is an ordinary matrix product of two column slices, so the sums equal the full
+ * product's to rounding (the kernel tiles differently), not to the bit.
  */
 final class SecondMoment {
-    /** Columns per block: products of this size still run at the kernel's full speed. */
-    static final int BLOCK = 1024;
+    /** Narrower keys take one full product (the embedded model's 512). */
+    static final int SPLIT_FROM = 2048;
 
     private final int f;
     private final int[] edges;
     /** Block (i, j), j >= i, at [i][j - i]: Σ k[:, block i]ᵀ k[:, block j]. */
     private final NDArray[][] blocks;
 
-    /** Zero sums of width {@code f} in {@code m}, or the given row-major [f*f] sum (a checkpoint's), in type {@code dt}. */
+    /**
+     * Zero sums of width {@code f} in {@code m}, or the given row-major [f*f] sum (a checkpoint's), in type {@code dt},
+     * in blocks of {@code block} columns.
+     */
     SecondMoment(NDManager m, int f, DataType dt, double[] start, int block) {
         this.f = f;
         int p = (f + block - 1) / block;
@@ -46,7 +51,7 @@ final class SecondMoment {
     }
 
     SecondMoment(NDManager m, int f, DataType dt, double[] start) {
-        this(m, f, dt, start, BLOCK);
+        this(m, f, dt, start, f > SPLIT_FROM ? (f + 1) / 2 : f);
     }
 
     /** Adds kᵀk of keys [N, F], already in the accumulation type. */
