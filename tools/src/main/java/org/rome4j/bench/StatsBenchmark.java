@@ -45,7 +45,8 @@ import java.util.Random;
  * corpus is the shipped known_1000 facts' sentences, so it runs on a fresh clone. Properties:
  * {@code rome4j.bench.shapes} ({@code small,xl}), {@code rome4j.bench.layer} (5), {@code rome4j.bench.reps} (3),
  * {@code rome4j.bench.threads} (the engine's default, the cores), {@code rome4j.bench.tokens.small} (6000) and
- * {@code rome4j.bench.tokens.xl} (1500): the corpus's first documents up to that many tokens;
+ * {@code rome4j.bench.tokens.xl} (4000): the corpus's first documents up to that many tokens (fewer than one batch's worth
+ * leaves the collector nothing to sort: 1500 XL tokens measured 1.0x);
  * {@code rome4j.bench.corpus}: {@code sentences} (default: each fact sentence a document, about 10 tokens, like the
  * short golden corpus the issue measured), {@code documents} (sentences joined into documents of 1 to 200
  * sentences, cut to the context, a Wikipedia-like mix of lengths) or a .txt file (one document per line);
@@ -72,7 +73,7 @@ public final class StatsBenchmark {
         boolean ok = true;
         for (String shape : System.getProperty("rome4j.bench.shapes", "small,xl").split(",")) {
             GptConfig cfg = shape.strip().equals("xl") ? GptConfig.gpt2(48, 1600, 25, 1024, vocab) : GptConfig.gpt2(12, 768, 12, 1024, vocab);
-            int budget = Integer.getInteger("rome4j.bench.tokens." + shape.strip(), shape.strip().equals("xl") ? 1500 : 6000);
+            int budget = Integer.getInteger("rome4j.bench.tokens." + shape.strip(), shape.strip().equals("xl") ? 4000 : 6000);
             Path dir = work.resolve("rome4j-stats-" + shape.strip() + "-" + cfg.nLayer() + "x" + cfg.nEmbd() + "-v" + vocab);
             if (!Files.isRegularFile(dir.resolve("model.safetensors"))) {
                 System.out.println("writing a random " + shape.strip() + "-shaped checkpoint to " + dir + " ...");
