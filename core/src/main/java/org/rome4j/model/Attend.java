@@ -2,6 +2,7 @@ package org.rome4j.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import org.rome4j.intervene.Site;
 
 import java.util.function.UnaryOperator;
@@ -38,7 +39,10 @@ final class Attend {
             v = repeat(v, rep);
         }
         NDArray scores = scale.apply(q.matMul(k.transpose(0, 1, 3, 2)));
-        NDArray probs = pass.visit(Site.attnPattern(layer), scores.add(pass.attnMask).softmax(-1));
+        if (JniUtils.isGradMode()) scores = scores.add(pass.attnMask);
+        else scores.addi(pass.attnMask);      // fresh scores take the mask in place: one [B, H, T, T] array fewer, same bits
+        NDArray probs = pass.visit(Site.attnPattern(layer), scores.softmax(-1));
+        if (!JniUtils.isGradMode()) scores.close();
         return probs.matMul(v).transpose(0, 2, 1, 3).reshape(qs.get(0), qs.get(2), h * qs.get(3));
     }
 

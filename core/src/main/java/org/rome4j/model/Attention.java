@@ -2,6 +2,7 @@ package org.rome4j.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.pytorch.jni.JniUtils;
 
 import java.util.List;
 
@@ -33,12 +34,16 @@ final class Attention implements SubLayer {
         NDArray q = Attend.heads(qkv.get(0), b, t, h, hd);
         NDArray k = Attend.heads(qkv.get(1), b, t, h, hd);
         NDArray v = Attend.heads(qkv.get(2), b, t, h, hd);
+        // outside autograd the fresh scores are scaled in place (same bits, one [B, H, T, T] array fewer)
+        boolean inPlace = !JniUtils.isGradMode();
         NDArray merged = Attend.run(pass, layer, q, k, v, scores -> {
             if (cfg.scaleAttnWeights()) {
-                scores = scores.div(Layers.scalar(scores, (float) Math.sqrt(hd)));
+                NDArray by = Layers.scalar(scores, (float) Math.sqrt(hd));
+                scores = inPlace ? scores.divi(by) : scores.div(by);
             }
             if (cfg.scaleAttnByInverseLayerIdx()) {
-                scores = scores.div(Layers.scalar(scores, (float) (layer + 1)));
+                NDArray by = Layers.scalar(scores, (float) (layer + 1));
+                scores = inPlace ? scores.divi(by) : scores.div(by);
             }
             return scores;
         });

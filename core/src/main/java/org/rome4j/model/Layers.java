@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
+import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * The few tensor functions the blocks share. Each takes the activation as the receiver, so results
@@ -52,11 +53,31 @@ final class Layers {
         return x.getManager().create(v);
     }
 
+    /**
+     * gelu_new outside autograd: the same operations on the same operands (so the same bits), but on two temporaries
+     * updated in place and freed at once instead of eight fresh [tokens, F] arrays held until the block ends: each
+     * fresh array is new memory to fault in, and this is the forward's largest elementwise work (key statistics).
+     */
+    private static NDArray geluTanhInPlace(NDArray x) {
+        NDArray t = x.pow(scalar(x, 3));
+        t.muli(scalar(x, 0.044715f));
+        t.addi(x);                                  // t + x: IEEE addition commutes, so x + t to the bit
+        t.muli(scalar(x, SQRT_2_OVER_PI));
+        NDArray th = t.tanh();
+        t.close();
+        th.addi(scalar(x, 1f));
+        NDArray out = x.mul(scalar(x, 0.5f));
+        out.muli(th);
+        th.close();
+        return out;
+    }
+
     /** The MLP activation by its HF name. gelu_new is composed: the engine has no tanh-GELU op. */
     static NDArray activation(String name, NDArray x) {
         switch (name) {
             case "gelu_new":
             case "gelu_pytorch_tanh": {
+                if (!JniUtils.isGradMode()) return geluTanhInPlace(x);
                 NDArray inner = x.add(x.pow(scalar(x, 3)).mul(scalar(x, 0.044715f))).mul(scalar(x, SQRT_2_OVER_PI));
                 return x.mul(scalar(x, 0.5f)).mul(inner.tanh().add(scalar(x, 1f)));
             }

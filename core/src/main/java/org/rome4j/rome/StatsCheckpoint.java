@@ -1,9 +1,5 @@
 package org.rome4j.rome;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import org.rome4j.io.Npy;
 import org.rome4j.io.Npz;
 
@@ -32,12 +28,7 @@ final class StatsCheckpoint {
     private final long[] key;
 
     /** What a resumed run starts from. */
-    record State(long consumed, long docs, long tokens, Map<Integer, double[]> sums, int[] layers) {
-        NDArray sum(NDManager m, int i, int f, DataType dt) {
-            double[] s = sums.get(layers[i]);
-            return dt == DataType.FLOAT32 ? m.create(KeyStats.toFloat(s), new Shape(f, f)) : m.create(s, new Shape(f, f));
-        }
-    }
+    record State(long consumed, long docs, long tokens, Map<Integer, double[]> sums, int[] layers) { }
 
     StatsCheckpoint(Path file, String runKey) {
         this.file = file;
@@ -66,17 +57,21 @@ final class StatsCheckpoint {
         return new State(m.get("consumed").longs()[0], m.get("docs").longs()[0], m.get("tokens").longs()[0], sums, layers);
     }
 
-    /** Saves the sums after {@code consumed} items ({@code docs} documents, {@code tokens} tokens). */
-    void save(NDArray[] sums, long consumed, long docs, long tokens, int[] layers) {
+    /**
+     * Saves the sums (row-major [F*F] each, values of the accumulation type {@code precision}, so the float32 ones
+     * round-trip exactly) after {@code consumed} items ({@code docs} documents, {@code tokens} tokens).
+     */
+    void save(double[][] sums, long consumed, long docs, long tokens, int[] layers, String precision) {
         Map<String, byte[]> e = new LinkedHashMap<>();
         e.put("run.sha256", Npy.encodeLong(new long[] {8}, key));
         e.put("consumed", Npy.encodeLong(new long[] {1}, new long[] {consumed}));
         e.put("docs", Npy.encodeLong(new long[] {1}, new long[] {docs}));
         e.put("tokens", Npy.encodeLong(new long[] {1}, new long[] {tokens}));
         for (int i = 0; i < sums.length; i++) {
-            long[] shape = sums[i].getShape().getShape();
-            e.put("layer." + layers[i] + ".sum", sums[i].getDataType() == DataType.FLOAT32
-                    ? Npy.encodeFloat(shape, sums[i].toFloatArray()) : Npy.encodeDouble(shape, sums[i].toDoubleArray()));
+            int f = (int) Math.round(Math.sqrt(sums[i].length));
+            long[] shape = {f, f};
+            e.put("layer." + layers[i] + ".sum", precision.equals("float32")
+                    ? Npy.encodeFloat(shape, KeyStats.toFloat(sums[i])) : Npy.encodeDouble(shape, sums[i]));
         }
         try {
             Npz.write(file, e);    // a temporary file renamed into place: a crash leaves the previous checkpoint
