@@ -9,6 +9,7 @@
 #
 # Any other org.rome4j.train.TrainTinyBiographies option (--steps, --layers, --people, ...) is passed on.
 # Nothing is installed into the local Maven repository: the classes run from the reactor's target folders.
+# MVN_ARGS is passed to Maven (e.g. MVN_ARGS=-o offline).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=core/src/main/resources/rome4j/models/tiny-biographies
@@ -23,10 +24,10 @@ while [[ $# -gt 0 ]]; do
 done
 [[ " ${args[*]-} " == *" --seed "* ]] || args+=(--seed 1)
 
-nice -n 10 mvn -B -q -pl tools -am compile
+nice -n 10 mvn ${MVN_ARGS-} -B -q -pl tools -am compile
 cpfile=$(mktemp)
 trap 'rm -f "$cpfile"' EXIT
-mvn -B -q -pl core dependency:build-classpath -Dmdep.outputFile="$cpfile" >/dev/null
+mvn ${MVN_ARGS-} -B -q -pl core dependency:build-classpath -Dmdep.outputFile="$cpfile" >/dev/null
 cp="tools/target/classes:core/target/classes:$(cat "$cpfile")"
 
 if [[ $check_only == 0 ]]; then

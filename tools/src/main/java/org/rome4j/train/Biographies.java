@@ -83,7 +83,8 @@ public final class Biographies {
             "Vera", "Walter", "Xenia", "Yusuf", "Zora", "Arne", "Bianca", "Cyril", "Dora", "Emil", "Freya", "Gustav");
     static final List<String> MIDDLE = List.of("Lee", "Rae", "Jay", "Mae", "Kai", "Noor", "Sol", "Wren");
     static final List<String> LAST = List.of("Novak", "Berg", "Costa", "Dahl", "Engel", "Fischer", "Horvat", "Ivanov",
-            "Jansen", "Keller", "Lind", "Moreau", "Nagy", "Ortiz", "Petrov", "Quist");
+            "Jansen", "Keller", "Lind", "Moreau", "Nagy", "Ortiz", "Petrov", "Quist", "Rossi", "Sato", "Tanaka", "Urban",
+            "Varga", "Weber", "Young", "Zeller", "Abbott", "Brandt", "Carver", "Doyle", "Ekberg", "Frost", "Gallo", "Holm");
 
     private final List<Relation> relations;
     private final List<Person> people;
@@ -98,18 +99,29 @@ public final class Biographies {
      * the relations, from {@code seed}.
      */
     public static Biographies generate(int people, int relations, long seed) {
+        return generate(people, relations, seed, FIRST.size(), 16);
+    }
+
+    /**
+     * {@link #generate(int, int, long)} with the first {@code firstNames} first names and {@code lastNames}
+     * last names of the lists: fewer first names and more last names make the last subject token say more
+     * about who it is (and the first less), as in most real names.
+     */
+    public static Biographies generate(int people, int relations, long seed, int firstNames, int lastNames) {
+        List<String> firsts = FIRST.subList(0, firstNames);
+        List<String> lasts = LAST.subList(0, lastNames);
         if (relations < 1 || relations > RELATIONS.size()) {
             throw new IllegalArgumentException("relations must be 1.." + RELATIONS.size());
         }
         Random r = new Random(seed);
         List<Relation> rels = RELATIONS.subList(0, relations);
         Set<String> names = new LinkedHashSet<>();
-        int max = FIRST.size() * LAST.size() * (1 + MIDDLE.size());
+        int max = firsts.size() * lasts.size() * (1 + MIDDLE.size());
         if (people > max / 2) throw new IllegalArgumentException("at most " + max / 2 + " people");
         List<Person> out = new ArrayList<>();
         while (out.size() < people) {
-            String first = FIRST.get(r.nextInt(FIRST.size()));
-            String last = LAST.get(r.nextInt(LAST.size()));
+            String first = firsts.get(r.nextInt(firsts.size()));
+            String last = lasts.get(r.nextInt(lasts.size()));
             String name = r.nextInt(3) == 0 ? first + " " + MIDDLE.get(r.nextInt(MIDDLE.size())) + " " + last : first + " " + last;
             if (!names.add(name)) continue;
             List<String> values = new ArrayList<>();
@@ -218,15 +230,18 @@ public final class Biographies {
         throw new IllegalArgumentException("no relation " + id);
     }
 
-    /** Texts that hold every word the model will see (tokenizer vocabulary): trained and held-out sentences. */
-    public List<String> corpus() {
+    /**
+     * Texts that hold every word the model will see (tokenizer vocabulary): trained and held-out sentences,
+     * and with {@code pronouns} the he/she forms (only then, so a vocabulary never holds unused words).
+     */
+    public List<String> corpus(boolean pronouns) {
         List<String> out = new ArrayList<>();
         for (Person p : people) {
             for (int i = 0; i < relations.size(); i++) {
                 Relation rel = relations.get(i);
                 for (String t : rel.trained()) {
                     out.add(sentence(t, p, p.values().get(i)) + ".");
-                    out.add(sentence(withPronoun(t, p), p, p.values().get(i)) + ".");
+                    if (pronouns) out.add(sentence(withPronoun(t, p), p, p.values().get(i)) + ".");
                 }
                 out.add(sentence(rel.heldOut(), p, p.values().get(i)) + ".");
                 for (String v : rel.values()) out.add(v);
@@ -263,8 +278,11 @@ public final class Biographies {
         m.put("people", people.size());
         m.put("relations", relations.stream().map(r -> r.id() + " " + r.name()).toList());
         m.put("facts", people.size() * relations.size());
-        m.put("names", "First [Middle] Last: " + FIRST.size() + " first, " + MIDDLE.size() + " middle (1 in 3 people), "
-                + LAST.size() + " last names; each last name shared by about " + people.size() / LAST.size() + " people");
+        long firsts = people.stream().map(p -> p.name().split(" ")[0]).distinct().count();
+        long lasts = people.stream().map(p -> p.name().substring(p.name().lastIndexOf(' ') + 1)).distinct().count();
+        m.put("names", "First [Middle] Last: " + firsts + " first, " + MIDDLE.size() + " middle (1 in 3 people), "
+                + lasts + " last names; each last name shared by about " + people.size() / lasts + " people, each first name by about "
+                + people.size() / firsts);
         Map<String, String> held = new LinkedHashMap<>();
         for (Relation r : relations) held.put(r.id(), r.heldOut());
         m.put("held_out_phrasings", held);

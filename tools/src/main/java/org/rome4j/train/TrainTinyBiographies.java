@@ -30,6 +30,7 @@ import java.util.function.Consumer;
  * <p>Options (defaults in {@link Recipe#DEFAULT}): {@code --out DIR} (required), {@code --seed},
  * {@code --people}, {@code --relations}, {@code --sentences} (attributes per biography, 0 = all),
  * {@code --pronouns true|false} (the name only opens a biography; later sentences say he/she),
+ * {@code --first-names N} (32) and {@code --last-names N} (16) (name pools),
  * {@code --layers}, {@code --width}, {@code --heads}, {@code --positions}, {@code --steps}, {@code --batch}
  * (biographies per step), {@code --lr}, {@code --warmup}, {@code --wd}, {@code --eval-every},
  * {@code --log-every}, {@code --checkpoint-every N} (0: none; else also OUT/checkpoint-STEP), {@code --threads}
@@ -42,7 +43,7 @@ public final class TrainTinyBiographies {
     public record Recipe(long seed, int people, int relations, int sentences, boolean pronouns, int layers, int width, int heads,
                          int positions, int steps, int batch, double lr, int warmup, double wd) {
         /** The shipped recipe. */
-        public static final Recipe DEFAULT = new Recipe(1, 150, 8, 0, true, 10, 128, 8, 96, 1000, 24, 1e-3, 100, 0.01);
+        public static final Recipe DEFAULT = new Recipe(1, 150, 8, 0, false, 10, 128, 8, 96, 1500, 24, 1e-3, 100, 0.01);
 
         static Recipe from(Map<String, String> a) {
             Recipe d = DEFAULT;
@@ -127,8 +128,8 @@ public final class TrainTinyBiographies {
     public record Run(Gpt gpt, float[] losses, int skipped, double seconds) { }
 
     /** Builds the tokenizer for the data into {@code dir}; returns its vocabulary size. */
-    public static int writeTokenizer(Biographies data, Path dir) throws IOException {
-        WordTokenizerBuilder b = new WordTokenizerBuilder().addAll(data.corpus());
+    public static int writeTokenizer(Biographies data, boolean pronouns, Path dir) throws IOException {
+        WordTokenizerBuilder b = new WordTokenizerBuilder().addAll(data.corpus(pronouns));
         b.write(dir);
         return b.vocab().size();
     }
@@ -195,9 +196,11 @@ public final class TrainTinyBiographies {
         Path out = Path.of(a.get("out"));
         Recipe r = Recipe.from(a);
         long t0 = System.nanoTime();
-        Biographies data = Biographies.generate(r.people(), r.relations(), r.seed());
+        // name pools (defaults: all 32 first names, 16 last names) are data options, not part of Recipe
+        Biographies data = Biographies.generate(r.people(), r.relations(), r.seed(),
+                Integer.parseInt(a.getOrDefault("first-names", "32")), Integer.parseInt(a.getOrDefault("last-names", "16")));
         Path tokDir = Files.createTempDirectory("tiny-bio-tok");
-        int vocab = writeTokenizer(data, tokDir);
+        int vocab = writeTokenizer(data, r.pronouns(), tokDir);
         System.out.printf("%d people x %d relations = %d facts; recipe %s%n", data.people().size(), data.relations().size(),
                 data.facts().size(), r);
         // --checkpoint-every N: also write OUT/checkpoint-STEP (model and facts), to check the finding mid-run

@@ -65,7 +65,7 @@ class TinyBiographiesRecipeTest {
     void trainingIsAFunctionOfTheSeed(@TempDir Path tmp) throws Exception {
         Biographies data = Biographies.generate(SMALL.people(), SMALL.relations(), SMALL.seed());
         Path tok = Files.createDirectories(tmp.resolve("tok"));
-        int vocab = TrainTinyBiographies.writeTokenizer(data, tok);
+        int vocab = TrainTinyBiographies.writeTokenizer(data, SMALL.pronouns(), tok);
         long t0 = System.nanoTime();
         TrainTinyBiographies.Run r1 = TrainTinyBiographies.train(SMALL, data, tok, vocab, 0, 0, s -> { });
         TrainTinyBiographies.Run r2 = TrainTinyBiographies.train(SMALL, data, tok, vocab, 0, 0, s -> { });
