@@ -108,6 +108,11 @@ public final class Biographies {
      * about who it is (and the first less), as in most real names.
      */
     public static Biographies generate(int people, int relations, long seed, int firstNames, int lastNames) {
+        return generate(people, relations, seed, firstNames, lastNames, 3);
+    }
+
+    /** {@link #generate(int, int, long, int, int)} with a middle name for one person in {@code middleOneIn} (1: all). */
+    public static Biographies generate(int people, int relations, long seed, int firstNames, int lastNames, int middleOneIn) {
         List<String> firsts = FIRST.subList(0, firstNames);
         List<String> lasts = LAST.subList(0, lastNames);
         if (relations < 1 || relations > RELATIONS.size()) {
@@ -116,13 +121,13 @@ public final class Biographies {
         Random r = new Random(seed);
         List<Relation> rels = RELATIONS.subList(0, relations);
         Set<String> names = new LinkedHashSet<>();
-        int max = firsts.size() * lasts.size() * (1 + MIDDLE.size());
+        int max = firsts.size() * lasts.size() * (middleOneIn == 1 ? MIDDLE.size() : 1 + MIDDLE.size());
         if (people > max / 2) throw new IllegalArgumentException("at most " + max / 2 + " people");
         List<Person> out = new ArrayList<>();
         while (out.size() < people) {
             String first = firsts.get(r.nextInt(firsts.size()));
             String last = lasts.get(r.nextInt(lasts.size()));
-            String name = r.nextInt(3) == 0 ? first + " " + MIDDLE.get(r.nextInt(MIDDLE.size())) + " " + last : first + " " + last;
+            String name = r.nextInt(middleOneIn) == 0 ? first + " " + MIDDLE.get(r.nextInt(MIDDLE.size())) + " " + last : first + " " + last;
             if (!names.add(name)) continue;
             List<String> values = new ArrayList<>();
             for (Relation rel : rels) values.add(rel.values().get(r.nextInt(rel.values().size())));
@@ -280,7 +285,7 @@ public final class Biographies {
         m.put("facts", people.size() * relations.size());
         long firsts = people.stream().map(p -> p.name().split(" ")[0]).distinct().count();
         long lasts = people.stream().map(p -> p.name().substring(p.name().lastIndexOf(' ') + 1)).distinct().count();
-        m.put("names", "First [Middle] Last: " + firsts + " first, " + MIDDLE.size() + " middle (1 in 3 people), "
+        m.put("names", "First [Middle] Last: " + firsts + " first, " + MIDDLE.size() + " middle names, "
                 + lasts + " last names; each last name shared by about " + people.size() / lasts + " people, each first name by about "
                 + people.size() / firsts);
         Map<String, String> held = new LinkedHashMap<>();

@@ -30,7 +30,8 @@ import java.util.function.Consumer;
  * <p>Options (defaults in {@link Recipe#DEFAULT}): {@code --out DIR} (required), {@code --seed},
  * {@code --people}, {@code --relations}, {@code --sentences} (attributes per biography, 0 = all),
  * {@code --pronouns true|false} (the name only opens a biography; later sentences say he/she),
- * {@code --first-names N} (32) and {@code --last-names N} (16) (name pools),
+ * {@code --first-names N} (32) and {@code --last-names N} (16) (name pools), {@code --middle-one-in N} (3: a middle
+ * name for one person in N; 1: everyone),
  * {@code --layers}, {@code --width}, {@code --heads}, {@code --positions}, {@code --steps}, {@code --batch}
  * (biographies per step), {@code --lr}, {@code --warmup}, {@code --wd}, {@code --eval-every},
  * {@code --log-every}, {@code --checkpoint-every N} (0: none; else also OUT/checkpoint-STEP), {@code --threads}
@@ -198,7 +199,8 @@ public final class TrainTinyBiographies {
         long t0 = System.nanoTime();
         // name pools (defaults: all 32 first names, 16 last names) are data options, not part of Recipe
         Biographies data = Biographies.generate(r.people(), r.relations(), r.seed(),
-                Integer.parseInt(a.getOrDefault("first-names", "32")), Integer.parseInt(a.getOrDefault("last-names", "16")));
+                Integer.parseInt(a.getOrDefault("first-names", "32")), Integer.parseInt(a.getOrDefault("last-names", "16")),
+                Integer.parseInt(a.getOrDefault("middle-one-in", "3")));
         Path tokDir = Files.createTempDirectory("tiny-bio-tok");
         int vocab = writeTokenizer(data, r.pronouns(), tokDir);
         System.out.printf("%d people x %d relations = %d facts; recipe %s%n", data.people().size(), data.relations().size(),
