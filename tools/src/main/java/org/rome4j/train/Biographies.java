@@ -24,7 +24,7 @@ import java.util.Set;
  *
  * <p>The design is what makes subject enrichment pay (Geva et al. 2023): every person has many
  * attributes and the relation words come after the name, so at the name the model cannot know which one
- * will be asked; names are "First Last" or "First Middle Last" whose last word is shared by many people,
+ * will be asked; names are "First Middle Last" (or "First Last") whose last word is shared by many people,
  * so the last subject token alone does not say who it is and early layers must compose the name; each
  * relation has several phrasings (one held out, never trained) and a biography lists the attributes in a
  * random order.
@@ -95,11 +95,11 @@ public final class Biographies {
     }
 
     /**
-     * Draws {@code people} distinct people (about a third with a middle name) with {@code relations} of
-     * the relations, from {@code seed}.
+     * Draws {@code people} distinct people with {@code relations} of the relations, from {@code seed}: the
+     * shipped design, "First Middle Last" from 8 first, 8 middle and 8 last names.
      */
     public static Biographies generate(int people, int relations, long seed) {
-        return generate(people, relations, seed, FIRST.size(), 16);
+        return generate(people, relations, seed, 8, 8, 1);
     }
 
     /**

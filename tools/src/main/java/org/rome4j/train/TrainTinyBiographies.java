@@ -30,8 +30,8 @@ import java.util.function.Consumer;
  * <p>Options (defaults in {@link Recipe#DEFAULT}): {@code --out DIR} (required), {@code --seed},
  * {@code --people}, {@code --relations}, {@code --sentences} (attributes per biography, 0 = all),
  * {@code --pronouns true|false} (the name only opens a biography; later sentences say he/she),
- * {@code --first-names N} (32) and {@code --last-names N} (16) (name pools), {@code --middle-one-in N} (3: a middle
- * name for one person in N; 1: everyone),
+ * {@code --first-names N} (8) and {@code --last-names N} (8) (name pools), {@code --middle-one-in N} (1: a middle
+ * name for one person in N, here everyone),
  * {@code --layers}, {@code --width}, {@code --heads}, {@code --positions}, {@code --steps}, {@code --batch}
  * (biographies per step), {@code --lr}, {@code --warmup}, {@code --wd}, {@code --eval-every},
  * {@code --log-every}, {@code --checkpoint-every N} (0: none; else also OUT/checkpoint-STEP), {@code --threads}
@@ -44,7 +44,7 @@ public final class TrainTinyBiographies {
     public record Recipe(long seed, int people, int relations, int sentences, boolean pronouns, int layers, int width, int heads,
                          int positions, int steps, int batch, double lr, int warmup, double wd) {
         /** The shipped recipe. */
-        public static final Recipe DEFAULT = new Recipe(1, 150, 8, 0, false, 10, 128, 8, 96, 1500, 24, 1e-3, 100, 0.01);
+        public static final Recipe DEFAULT = new Recipe(1, 150, 8, 0, false, 10, 128, 8, 96, 1200, 24, 1e-3, 100, 0.01);
 
         static Recipe from(Map<String, String> a) {
             Recipe d = DEFAULT;
@@ -197,10 +197,11 @@ public final class TrainTinyBiographies {
         Path out = Path.of(a.get("out"));
         Recipe r = Recipe.from(a);
         long t0 = System.nanoTime();
-        // name pools (defaults: all 32 first names, 16 last names) are data options, not part of Recipe
+        // names of three pieces from 8 first, 8 middle, 8 last names (design F/G of tools/tiny-biographies-designs.md):
+        // no one piece says who it is, so the lookup waits for attention to compose the name
         Biographies data = Biographies.generate(r.people(), r.relations(), r.seed(),
-                Integer.parseInt(a.getOrDefault("first-names", "32")), Integer.parseInt(a.getOrDefault("last-names", "16")),
-                Integer.parseInt(a.getOrDefault("middle-one-in", "3")));
+                Integer.parseInt(a.getOrDefault("first-names", "8")), Integer.parseInt(a.getOrDefault("last-names", "8")),
+                Integer.parseInt(a.getOrDefault("middle-one-in", "1")));
         Path tokDir = Files.createTempDirectory("tiny-bio-tok");
         int vocab = writeTokenizer(data, r.pronouns(), tokDir);
         System.out.printf("%d people x %d relations = %d facts; recipe %s%n", data.people().size(), data.relations().size(),
