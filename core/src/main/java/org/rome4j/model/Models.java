@@ -23,11 +23,11 @@ public final class Models {
     public static final String DEFAULT = "tiny-facts";
 
     /** Names of the embedded models. */
-    public static final List<String> EMBEDDED = List.of(DEFAULT);
+    public static final List<String> EMBEDDED = List.of(DEFAULT, "tiny-biographies");
 
     private static final String RESOURCE_ROOT = "/rome4j/models/";
     private static final List<String> MODEL_FILES = List.of("config.json", "model.safetensors", "tokenizer.json",
-            "tokenizer_config.json", "special_tokens_map.json", "training.json");
+            "tokenizer_config.json", "special_tokens_map.json", "training.json", "facts.json", "facts-held-out.json");
 
     private Models() { }
 

@@ -22,6 +22,18 @@
  * facts, not identical weights. A step whose gradient is not finite is skipped and counted
  * ({@code skipped_non_finite_steps}: 1 in the shipped run).
  *
+ * <h2>tiny-biographies</h2>
+ * A second model, trained to show the paper's finding (issue 18): made-up people with eight attributes
+ * each ({@link org.rome4j.train.Biographies}), trained by {@link org.rome4j.train.TrainTinyBiographies}
+ * and checked by {@link org.rome4j.train.CheckFinding} (average indirect effects by token role x layer
+ * and the three criteria). One command retrains from the seed and checks, with nothing installed into
+ * the local Maven repository:
+ * <pre>
+ * environment/train-tiny-biographies.sh --seed 1 --out /tmp/tiny-biographies
+ * </pre>
+ * {@code TinyBiographiesRecipeTest} trains a reduced recipe twice and checks that data and weights are
+ * the same for the same seed.
+ *
  * <h2>Pieces</h2>
  * <ul>
  *   <li>{@link org.rome4j.data.FactData}: the facts, each relation's phrasings (the literal
