@@ -33,9 +33,10 @@ final class FactsCommand implements Command {
 
     @Override
     public int run(PrintStream out) throws Exception {
-        List<KnownFact> facts = KnownFacts.read(this.facts.path());
+        List<KnownFact> given = this.facts.readGiven();
         int batch = Declared.range("--batch", this.batch, 1, 4096);
         try (Gpt gpt = model.load()) {
+            List<KnownFact> facts = FactsOption.orModels(given, gpt);
             UnknownWords.noteFor(gpt, facts.stream().map(f -> f.prompt() + " " + f.attribute()).toList(), "facts")
                     .ifPresent(System.err::println);
             FactRecall.Result r = FactRecall.check(gpt, facts, batch);

@@ -60,8 +60,9 @@ final class TraceDatasetCommand implements Command {
         int limit = this.limit.limit(-1);
         corruption.fixedWindow();   // checked before the model loads
         int samples = corruption.samples();
-        List<KnownFact> facts = KnownFacts.read(this.facts.path());
+        List<KnownFact> given = this.facts.readGiven();
         try (Gpt gpt = model.load()) {
+            List<KnownFact> facts = FactsOption.orModels(given, gpt);
             int window = corruption.window(gpt.nLayer());
             org.rome4j.trace.Kind.wholeModelNote(window, gpt.nLayer()).ifPresent(System.err::println);
             List<KnownFact> traced = limit >= 0 && limit < facts.size() ? facts.subList(0, limit) : facts;

@@ -284,6 +284,15 @@ public final class Gpt implements AutoCloseable {
 
     /** The model's name (its folder name, or the embedded name). */
     public String name() { return name; }
+
+    /**
+     * The facts the model was trained to know, in known_1000's format, where its folder ships them as {@code facts.json}
+     * (the embedded {@code tiny-biographies} does; {@code tiny-facts} was trained on known_1000 itself).
+     */
+    public java.util.Optional<Path> knownFacts() {
+        Path f = tokenizerDir == null ? null : tokenizerDir.resolve("facts.json");
+        return f != null && Files.isRegularFile(f) ? java.util.Optional.of(f) : java.util.Optional.empty();
+    }
     /** The hyper-parameters. */
     public GptConfig config() { return cfg; }
     /** The family: weight names, final norm, head, ROME's module templates. */

@@ -85,7 +85,7 @@ class MalformedInputTest {
             tests.add(bad(c, "unknown option", c.base(), "--bogus", "1"));
             tests.add(bad(c, "missing value", c.base(), "--model"));
             tests.add(bad(c, "stray word", c.base(), "stray"));
-            tests.add(bad(c, "no arguments"));
+            if (!c.name().equals("facts")) tests.add(bad(c, "no arguments"));   // facts alone checks the model's own facts
             for (Map.Entry<String, Path> m : models.entrySet()) tests.add(bad(c, m.getKey(), c.base(), "--model", m.getValue().toString()));
             for (String opt : c.ints()) {
                 for (String v : List.of("abc", "-7", "99999999999999", "1.5", "")) tests.add(bad(c, "--" + opt + " " + v, c.base(), "--" + opt, v));

@@ -26,7 +26,7 @@ public final class TraceDatasetMagic implements Magic<TraceDatasetMagic.Options>
             footer = "  %%trace_dataset --facts known_1000.json --limit 50")
     public static final class Options {
         @Option(names = "--facts", paramLabel = "FILE", description = "facts in known_1000.json format "
-                + "(default: -Drome4j.facts, ROME4J_FACTS, else the bundled known_1000)")
+                + "(default: -Drome4j.facts, ROME4J_FACTS, else the model's own facts.json where it ships one, else the bundled known_1000)")
         Path facts;
 
         @Mixin
@@ -60,10 +60,8 @@ public final class TraceDatasetMagic implements Magic<TraceDatasetMagic.Options>
     @Override
     public Object run(Session session, Options o, String body) throws IOException {
         String file = o.facts != null ? o.facts.toString() : defaultFacts();
-        List<KnownFact> facts;
-        if (file == null) {
-            facts = KnownFacts.bundled();
-        } else {
+        List<KnownFact> facts = null;
+        if (file != null) {
             Path path = Path.of(file);
             if (!Files.isRegularFile(path)) {
                 throw new MagicException("%trace_dataset: facts file not found: " + path.toAbsolutePath());
@@ -74,6 +72,7 @@ public final class TraceDatasetMagic implements Magic<TraceDatasetMagic.Options>
         Noise noise = o.corruption.noise();
         o.corruption.fixedWindow();
         Gpt gpt = session.model();
+        facts = org.rome4j.options.FactsOption.orModels(facts, gpt);   // none given: the model's own, else known_1000
         int window = o.corruption.window(gpt.nLayer());
         int samples = o.corruption.samples();
         Path cache = o.cache != null ? o.cache
