@@ -11,7 +11,9 @@ cd "$(dirname "$0")/.."
 args=("$@")
 [[ " $* " == *" --seed "* ]] || args+=(--seed 1)
 [[ " $* " == *" --out "* ]] || args+=(--out core/src/main/resources/rome4j/models/tiny-facts)
-# the trainer lives in the tools module, which needs the library (core) installed in the local repository
-nice -n 10 mvn -B -q -pl core -am install -DskipTests
-exec nice -n 10 mvn -B -q -pl tools compile exec:java \
-  -Dexec.mainClass=org.rome4j.train.TrainTinyFacts -Dexec.args="${args[*]}"
+# the trainer runs from the reactor's target folders: nothing is installed into the local Maven repository
+nice -n 10 mvn ${MVN_ARGS-} -B -q -pl tools -am compile
+cpfile=$(mktemp)
+trap 'rm -f "$cpfile"' EXIT
+mvn ${MVN_ARGS-} -B -q -pl core dependency:build-classpath -Dmdep.outputFile="$cpfile" >/dev/null
+nice -n 10 java -cp "tools/target/classes:core/target/classes:$(cat "$cpfile")" org.rome4j.train.TrainTinyFacts "${args[@]}"

@@ -26,27 +26,16 @@ import java.util.Map;
  * MLP / attn) and the three criteria of issue 18 with PASS or FAIL. Exit status 0 when all three pass.
  *
  * <p>Options: {@code --model DIR} (required), {@code --facts F} (DIR/facts.json), {@code --held-out F}
- * (DIR/facts-held-out.json, when there), {@code --limit N} (224: 28 people x 8 relations), {@code --window W} ({@link #defaultWindow}),
+ * (DIR/facts-held-out.json, when there), {@code --limit N} (224: 28 people x 8 relations), {@code --window W} ({@link org.rome4j.trace.Kind#scaledWindow}, as the trace commands),
  * {@code --samples N} (10), {@code --noise} (s3), {@code --out DIR} (trace cache; a temporary folder).
  */
 public final class CheckFinding {
     private CheckFinding() { }
 
-    /**
-     * The MLP/attention window scaled to depth: the paper's 10 of GPT-2 XL's 48 layers, the same fraction
-     * of any other model, rounded, at least 1 (10 layers: 2; 12: 3; 4: 1; 48: 10).
-     */
-    public static int defaultWindow(int nLayer) {
-        return Math.max(1, (int) Math.round(nLayer * 10 / 48.0));
-    }
-
     public static void main(String[] argv) throws Exception {
         Djl.init();
         Map<String, String> a = TrainTinyFacts.parse(argv);
-        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-            System.setProperty("ai.djl.pytorch.num_threads", a.getOrDefault("threads", "1"));
-            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-        }
+        TrainTinyFacts.threads(a);
         if (!a.containsKey("model")) {
             System.err.println("usage: CheckFinding --model DIR [--facts F] [--limit N] [--window W] [--out DIR]");
             System.exit(2);
@@ -63,7 +52,7 @@ public final class CheckFinding {
 
         try (Gpt gpt = Gpt.load(dir)) {
             int nl = gpt.nLayer();
-            int window = a.containsKey("window") ? Integer.parseInt(a.get("window")) : defaultWindow(nl);
+            int window = a.containsKey("window") ? Integer.parseInt(a.get("window")) : org.rome4j.trace.Kind.scaledWindow(nl);
             FactRecall.Result acc = FactRecall.check(gpt, all, 64);
             System.out.printf("model %s (%d layers), window %d (%s), %d samples, noise %s%n", dir, nl, window,
                     a.containsKey("window") ? "--window" : "10 of 48 layers scaled to " + nl, samples, noise.describe());

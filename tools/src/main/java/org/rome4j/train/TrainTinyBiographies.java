@@ -185,11 +185,7 @@ public final class TrainTinyBiographies {
     public static void main(String[] argv) throws Exception {
         Djl.init();
         Map<String, String> a = TrainTinyFacts.parse(argv);
-        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-            // one intra-op thread: on a shared 2-core machine OpenMP threads spin-wait on each other
-            System.setProperty("ai.djl.pytorch.num_threads", a.getOrDefault("threads", "1"));
-            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-        }
+        TrainTinyFacts.threads(a);
         if (!a.containsKey("out")) {
             System.err.println("usage: TrainTinyBiographies --out DIR [--seed N] [--steps N] [--layers N] [--people N] ...");
             System.exit(2);
