@@ -114,6 +114,8 @@ public final class DatasetResult {
     public List<TraceResult> results(Kind k) { return results.get(k); }
     /** Number of layers. */
     public int layers() { return layers; }
+    /** The MLP/attention window. */
+    public int window() { return window; }
     /** The noise used. */
     public String noise() { return noise; }
     /** The absolute noise scale. */
@@ -283,7 +285,7 @@ public final class DatasetResult {
     }
 
     private String xTitle(Kind k) {
-        return k.axisTitle(window, model, layers);
+        return k.axisTitle(window, layers);
     }
 
     /** The aggregate as JSON-ready maps: summary per kind, averages, wrong facts. */

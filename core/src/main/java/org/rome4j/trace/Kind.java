@@ -86,14 +86,15 @@ public enum Kind {
     }
 
     /**
-     * The layer axis's title for this kind, true for the model shown: its name, its depth and the window used (the
-     * original's "within GPT-2" / "of 10 restored" only where they hold).
+     * The layer axis's title for this kind, true for the model shown: its depth and the window used (the original's
+     * "within GPT-2" / "of 10 restored" only where they hold). Short, so three panels side by side keep their titles
+     * apart; the model's name goes in the figure's title.
      */
-    public String axisTitle(int window, String model, int nLayer) {
-        String of = " of " + model + " (" + nLayer + " layers)";
+    public String axisTitle(int window, int nLayer) {
+        String of = " (of " + nLayer + ")";
         if (this == RESID) return "single restored layer" + of;
         return window == 1 ? "single restored " + label() + " layer" + of
-                : "center of interval of " + window + " restored " + label() + " layers" + of;
+                : "center of " + window + " restored " + label() + " layers" + of;
     }
 
     /** GPT-2 XL's depth and the window the original code traces it with. */

@@ -178,7 +178,7 @@ public final class TraceResult {
      */
     public Figure figure() {
         String title;
-        String xTitle = kind.axisTitle(window, model, layers());
+        String xTitle = kind.axisTitle(window, layers());
         if (kind == Kind.RESID) {
             title = "Impact of restoring state after corrupted input";
         } else {

@@ -58,12 +58,12 @@ class TraceResultTest {
             switch (k) {
                 case RESID -> {
                     assertEquals("Impact of restoring state after corrupted input", f.title());
-                    assertEquals("single restored layer of tiny (2 layers)", fig.get("layout").get("xaxis").get("title").get("text").asText());
+                    assertEquals("single restored layer (of 2)", fig.get("layout").get("xaxis").get("title").get("text").asText());
                     assertEquals("#3f007d", last);   // Purples, dark end
                 }
                 case MLP -> {
                     assertEquals("Impact of restoring MLP after corrupted input", f.title());
-                    assertEquals("center of interval of 10 restored MLP layers of tiny (2 layers)",
+                    assertEquals("center of 10 restored MLP layers (of 2)",
                             fig.get("layout").get("xaxis").get("title").get("text").asText());
                     assertEquals("#00441b", last);   // Greens
                 }
