@@ -113,17 +113,10 @@ public final class CounterFactEval {
             return this;
         }
 
-        /** Reference score inputs, read beforehand ({@link Reference#read}). */
+        /** Reference score inputs: the original's tf-idf vocabulary/idf and {@code attribute_snippets.json} ({@link Reference#read}). */
         public Builder reference(Reference r) {
             this.tfidf = r.tfidf();
             this.snippets = r.snippets();
-            return this;
-        }
-
-        /** Reference score inputs: the original's tf-idf vocabulary/idf and {@code attribute_snippets.json}. */
-        public Builder reference(TfIdf vec, Path attributeSnippets) throws IOException {
-            this.tfidf = vec;
-            this.snippets = readSnippets(attributeSnippets);
             return this;
         }
 

@@ -74,7 +74,7 @@ public final class CounterFactEvalMagic implements Magic<CounterFactEvalMagic.Op
                     .optListener(p)
                     .optCancellation(new org.rome4j.progress.CancellationToken());   // checks the thread's interrupt
             var ref = o.eval.downloadedReference();   // RS when download-data fetched the snippets and TF-IDF files
-            if (ref.isPresent()) b.reference(org.rome4j.eval.TfIdf.read(ref.get().tfidfVocab(), ref.get().idf()), ref.get().snippets());
+            if (ref.isPresent()) b.reference(CounterFactEval.Reference.read(ref.get().tfidfVocab(), ref.get().idf(), ref.get().snippets()));
             if (o.out != null) {
                 org.rome4j.io.Outputs.checkResumable(o.out, d -> {
                     try (var files = java.nio.file.Files.list(d)) {

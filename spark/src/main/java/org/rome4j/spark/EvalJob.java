@@ -20,7 +20,6 @@ import org.rome4j.cli.UsageException;
 import org.rome4j.eval.CounterFactEval;
 import org.rome4j.eval.CounterFactRecord;
 import org.rome4j.eval.Known1000Benchmark;
-import org.rome4j.eval.TfIdf;
 import org.rome4j.eval.ZsreEval;
 import org.rome4j.model.Gpt;
 import org.rome4j.rome.Rome;
@@ -103,9 +102,7 @@ final class EvalJob implements SparkJob {
         if (records.size() > limit) records = records.subList(0, limit);
         // the session's files checked on the driver, before any executor loads the model or computes statistics
         Declared.from(new RomeSessionOptions(), a::has, n -> a.get(n, null)).check();
-        if (a.has("tfidf-vocab") || a.has("idf") || a.has("snippets")) {
-            CounterFactEval.Reference.read(Path.of(a.require("tfidf-vocab")), Path.of(a.require("idf")), Path.of(a.require("snippets")));
-        }
+        if (a.has("tfidf-vocab") || a.has("idf") || a.has("snippets")) reference(a);
 
         List<String> keys = records.stream().map(ItemTable::key).toList();
         Set<Integer> done = ItemTable.done(spark, dir, keys);
@@ -252,12 +249,17 @@ final class EvalJob implements SparkJob {
             Rome rome = o.session(model, gpt, o.hparams(model, gpt), false);
             CounterFactEval.Builder b = CounterFactEval.builder(rome).generationTokens(a.getInt("gen-tokens", 100, 0, 10000));
             if (a.has("tfidf-vocab") || a.has("idf") || a.has("snippets")) {
-                b.reference(TfIdf.read(Path.of(a.require("tfidf-vocab")), Path.of(a.require("idf"))), Path.of(a.require("snippets")));
+                b.reference(reference(a));
             }
             s = new Session(gpt, b.build(), new ZsreEval(rome, null, Integer.MAX_VALUE, (d, t, m) -> { }, org.rome4j.progress.CancellationToken.NONE));
             SESSIONS.put(k, s);
             return s;
         }
+    }
+
+    /** The consistency metric's inputs named by --tfidf-vocab, --idf and --snippets (all three required together). */
+    private static CounterFactEval.Reference reference(Args a) throws java.io.IOException {
+        return CounterFactEval.Reference.read(Path.of(a.require("tfidf-vocab")), Path.of(a.require("idf")), Path.of(a.require("snippets")));
     }
 
     private static Set<String> allValued() {
