@@ -90,11 +90,7 @@ final class StatsCommand implements Command {
         }
         Corpus docs = Corpus.of(corpus);     // formats and files checked before the model loads
         if (out != null) Outputs.checkFile(out, overwrite.overwrite(), "--overwrite");
-        Path given = statsDir.given();
-        if (given != null && Files.exists(given) && !Files.isDirectory(given)) {
-            throw new UsageException("stats: --stats-dir " + given + " is a file; pass a folder (it is created if missing)");
-        }
-        if (given != null) Outputs.checkParent(given);
+        statsDir.check();
         long n = samples != null ? samples : 0;
         try (Gpt gpt = model.load()) {
             List<Integer> chosen = layers.layers(gpt);

@@ -44,7 +44,8 @@ public final class RomeSessionOptions {
     /**
      * Checks every input that needs no model, before one loads (minutes for a large one) or statistics are computed:
      * the hyper-parameters, the context templates, the {@code --stats} file (it exists and is a .npz archive or a .npy
-     * file; its width is checked against the model later) and that {@code --stats-dir} is not a file.
+     * file; its width is checked against the model later) and that {@code --stats-dir} can hold statistics
+     * ({@link StatsDirOption#check}).
      *
      * @throws IllegalArgumentException with a one-line message naming the fix
      */
@@ -63,10 +64,7 @@ public final class RomeSessionOptions {
                 throw new IllegalArgumentException("--stats " + f + " is not a .npz archive (no entries): pass the file rome4j stats wrote");
             }
         }
-        Path dir = statsDir.given();
-        if (dir != null && Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("--stats-dir " + dir + " is a file, not a folder; pass a folder (it is created if missing)");
-        }
+        statsDir.check();
     }
 
     /** The hyper-parameters for {@code model}. */
