@@ -42,19 +42,9 @@ final class LocalSpark {
         return FAILED_TASKS.get() > before;
     }
 
-    /** The reference data folder (as core's tests find it); the test is skipped, in one line naming it, when it is missing. */
-    private static volatile boolean told;
-
+    /** The reference data folder, as core's tests find it; the test is skipped, in one line naming it, when it is missing. */
     static Path shared() {
-        Path p = Path.of(System.getProperty("rome4j.shared", "../../shared"));
-        if (!java.nio.file.Files.isDirectory(p)) {
-            String why = "skipped: reference data (golden/, data/) not found at " + p.toAbsolutePath().normalize()
-                    + ": put the shared folder at ../shared beside the checkout or pass -Drome4j.shared=DIR";
-            if (!told) System.err.println("rome4j spark tests: " + why);
-            told = true;       // once on the console; each skipped test carries it in its report
-            org.junit.jupiter.api.Assumptions.abort(why);
-        }
-        return p;
+        return org.rome4j.Shared.root();
     }
 
     /** A job's exit status, stdout and stderr. */
