@@ -39,10 +39,11 @@ final class Attend {
             v = repeat(v, rep);
         }
         NDArray scores = scale.apply(q.matMul(k.transpose(0, 1, 3, 2)));
-        if (JniUtils.isGradMode()) scores = scores.add(pass.attnMask);
-        else scores.addi(pass.attnMask);      // fresh scores take the mask in place: one [B, H, T, T] array fewer, same bits
+        boolean inPlace = !JniUtils.isGradMode();   // fresh scores take the mask in place: one [B, H, T, T] array fewer, same bits
+        if (inPlace) scores.addi(pass.attnMask);
+        else scores = scores.add(pass.attnMask);
         NDArray probs = pass.visit(Site.attnPattern(layer), scores.softmax(-1));
-        if (!JniUtils.isGradMode()) scores.close();
+        if (inPlace) scores.close();
         return probs.matMul(v).transpose(0, 2, 1, 3).reshape(qs.get(0), qs.get(2), h * qs.get(3));
     }
 
