@@ -82,7 +82,7 @@ public final class CheckFinding {
             double[] noAttn = new double[nl];
             double[] noMlp = new double[nl];
             int n = 0;
-            for (FactRecall.Check c : FactRecall.check(gpt, facts, 64).checks()) {
+            for (FactRecall.Check c : acc.checks().subList(0, facts.size())) {   // the recall of `all` above, in order
                 if (!c.correct()) continue;
                 KnownFact f = c.fact();
                 FrozenResult fr = CausalTrace.builder(gpt).setPrompt(f.prompt()).setSubject(f.subject()).optSamples(samples)
