@@ -89,7 +89,7 @@ final class EvalCommand implements Command {
                 reference = true;
             }
         }
-        Path data = eval.datasetFile();
+        Path data = eval.datasetFile(model.folder());
         // every input is read and checked before the model loads and statistics are computed (minutes): a wrong name
         // or a broken file fails at once
         List<ZsreEval.Record> zsre = null;

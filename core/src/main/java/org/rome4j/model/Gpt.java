@@ -290,9 +290,26 @@ public final class Gpt implements AutoCloseable {
      * (the embedded {@code tiny-biographies} does; {@code tiny-facts} was trained on known_1000 itself).
      */
     public java.util.Optional<Path> knownFacts() {
-        Path f = tokenizerDir == null ? null : tokenizerDir.resolve("facts.json");
+        return shipped("facts.json");
+    }
+
+    /**
+     * A file the model's folder ships beside its weights ({@code facts.json}, {@code corpus.txt}, {@code counterfact.json}
+     * for the embedded {@code tiny-biographies}), when it is there.
+     */
+    public java.util.Optional<Path> shipped(String fileName) {
+        Path f = tokenizerDir == null ? null : tokenizerDir.resolve(fileName);
         return f != null && Files.isRegularFile(f) ? java.util.Optional.of(f) : java.util.Optional.empty();
     }
+
+    /**
+     * The text the model was trained on, one document per line, where its folder ships it as {@code corpus.txt}: the
+     * corpus for ROME's key statistics C = E[kk^T], as Wikipedia is GPT-2's (the embedded {@code tiny-biographies} does).
+     */
+    public java.util.Optional<Path> trainingCorpus() {
+        return shipped("corpus.txt");
+    }
+
     /** The hyper-parameters. */
     public GptConfig config() { return cfg; }
     /** The family: weight names, final norm, head, ROME's module templates. */

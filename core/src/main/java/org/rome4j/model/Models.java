@@ -27,7 +27,8 @@ public final class Models {
 
     private static final String RESOURCE_ROOT = "/rome4j/models/";
     private static final List<String> MODEL_FILES = List.of("config.json", "model.safetensors", "tokenizer.json",
-            "tokenizer_config.json", "special_tokens_map.json", "training.json", "facts.json", "facts-held-out.json");
+            "tokenizer_config.json", "special_tokens_map.json", "training.json", "facts.json", "facts-held-out.json", "corpus.txt",
+            "counterfact.json");
 
     private Models() { }
 
@@ -146,7 +147,9 @@ public final class Models {
                     + "): rebuild with mvn package, or pass a model directory");
         }
         try {
-            String hash = shortHash(base + "config.json") + shortHash(base + "model.safetensors");
+            // corpus.txt joined the shipped files later: an older extracted folder without it must not be reused
+            String hash = shortHash(base + "config.json") + shortHash(base + "model.safetensors")
+                    + (Models.class.getResource(base + "corpus.txt") != null ? "c" : "");
             String own = System.getProperty("rome4j.cache");
             Path cacheRoot = own != null ? Path.of(own, "models") : CacheDirs.rome4j("models");
             Path dir = cacheRoot.resolve(name + "-" + hash);

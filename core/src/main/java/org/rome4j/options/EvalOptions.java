@@ -10,10 +10,11 @@ import java.util.Optional;
 
 /** What an evaluation runs over ({@code eval}, {@code %counterfact_eval}): the dataset, how much of it, generation length. */
 public final class EvalOptions {
-    @Option(names = "--dataset", paramLabel = "F|known_1000", defaultValue = "known_1000", description = "CounterFact JSON (a list of "
+    @Option(names = "--dataset", paramLabel = "F|known_1000", description = "CounterFact JSON (a list of "
             + "{\"case_id\", \"requested_rewrite\", ...}), zsRE JSON (eval --format zsre), known_1000 (the shipped "
             + "CounterFact-format benchmark built from known_1000), or counterfact / zsre: the original's files fetched by "
-            + "rome4j download-data into the data folder")
+            + "rome4j download-data into the data folder (default: the model's own counterfact.json where its folder has one, "
+            + "as tiny-biographies does; else known_1000)")
     String dataset;
 
     @Option(names = "--data-dir", paramLabel = "D", description = "where download-data put the original's files (D/dsets/; "
@@ -39,9 +40,20 @@ public final class EvalOptions {
         this(null, 100);
     }
 
-    /** The dataset: a file, or {@code known_1000}. */
+    /** The dataset: a file, or {@code known_1000} (also when none was given). */
     public String dataset() {
-        return dataset;
+        return dataset == null ? "known_1000" : dataset;
+    }
+
+    /**
+     * {@link #datasetFile()}, except that without {@code --dataset} a model folder's own {@code counterfact.json} (records
+     * of facts it was trained on) is used where it ships one: known_1000's facts mean nothing to a model that never saw them.
+     */
+    public Path datasetFile(Path modelDir) {
+        if (dataset == null && modelDir != null && Files.isRegularFile(modelDir.resolve("counterfact.json"))) {
+            return modelDir.resolve("counterfact.json");
+        }
+        return datasetFile();
     }
 
     /**
@@ -51,6 +63,7 @@ public final class EvalOptions {
      * @throws IllegalArgumentException naming the download-data command when the original's file is missing
      */
     public Path datasetFile() {
+        String dataset = dataset();
         if (dataset.equals("known_1000")) return null;
         Path f = Path.of(dataset);
         if (Files.exists(f)) return f;
@@ -61,7 +74,7 @@ public final class EvalOptions {
 
     /** Whether the dataset is the original's zsRE file named by its key. */
     public boolean namesZsre() {
-        return dataset.equals("zsre") && !Files.exists(Path.of(dataset));
+        return dataset != null && dataset.equals("zsre") && !Files.exists(Path.of(dataset));
     }
 
     /** The consistency metric's downloaded files (snippets, TF-IDF vocabulary, IDF) in the data folder, when all are there. */

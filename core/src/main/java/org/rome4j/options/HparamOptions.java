@@ -19,7 +19,7 @@ public final class HparamOptions {
     static final String FACT_TOKENS = "subject_last (ROME's choice), subject_first or last";
 
     @Option(names = "--hparams", paramLabel = "F|NAME", description = "ROME hyper-parameters: a preset (gpt2-medium, gpt2-large, "
-            + "gpt2-xl, EleutherAI_gpt-j-6B, tiny-facts) or a JSON file in the original's hparams/ROME schema "
+            + "gpt2-xl, EleutherAI_gpt-j-6B, llama-family-untuned, tiny-facts, tiny-biographies) or a JSON file in the original's hparams/ROME schema "
             + "(default: the preset named like the model)")
     String hparams;
 

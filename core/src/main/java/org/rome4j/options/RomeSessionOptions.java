@@ -1,6 +1,6 @@
 package org.rome4j.options;
 
-import org.rome4j.data.FactData;
+import org.rome4j.data.TrainingCorpus;
 import org.rome4j.io.Npy;
 import org.rome4j.io.Npz;
 import org.rome4j.io.Outputs;
@@ -90,7 +90,7 @@ public final class RomeSessionOptions {
                 Path legacy = KeyStats.cachePath(Path.of("data/stats"), model, hp.mom2Dataset(), module, hp.mom2Dtype(), hp.mom2NSamples());
                 if (!Files.isRegularFile(f) && statsDir.given() == null && Files.isRegularFile(legacy)) f = legacy;
                 if (!Files.isRegularFile(f)) {
-                    if (!Models.EMBEDDED.contains(model)) {
+                    if (TrainingCorpus.of(gpt).isEmpty()) {
                         throw new IllegalArgumentException("no key statistics for layer " + l + " (looked for " + f + "): compute them with "
                                 + "rome4j stats --model " + model + " --layer " + l + " --corpus FILE --out " + f
                                 + " (" + KeyStats.CORPUS_FORMATS + "), or pass --stats");
@@ -108,13 +108,13 @@ public final class RomeSessionOptions {
         return b.build();
     }
 
-    /** The embedded model's statistics from its own training sentences (as %stats does), cached at {@code f}. */
+    /** The embedded model's statistics from the text it was trained on (as %rome_edit does), cached at {@code f}. */
     private static KeyStats ownSentences(Gpt gpt, int layer, long samples, Path f) throws IOException {
-        System.err.println("computing key statistics for layer " + layer + " from " + gpt.name() + "'s training sentences (cached in "
+        System.err.println("computing key statistics for layer " + layer + " from " + TrainingCorpus.describe(gpt) + " (cached in "
                 + f + ")");
         KeyStats.Collector c = KeyStats.collector(gpt, layer);
         if (samples > 0) c.optSamples(samples);
-        KeyStats s = c.collect(FactData.loadBundled().corpus().iterator());
+        KeyStats s = c.collect(TrainingCorpus.of(gpt).orElseThrow().iterator());
         Outputs.file(f, false, "--overwrite", s::write);
         return s;
     }

@@ -55,7 +55,7 @@ public record RomeHparams(List<Integer> layers, FactToken factToken, int vNumGra
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Names of the presets shipped as resources. */
     public static final List<String> PRESETS = List.of("gpt2-medium", "gpt2-large", "gpt2-xl", "EleutherAI_gpt-j-6B",
-            "llama-family-untuned", "tiny-facts");
+            "llama-family-untuned", "tiny-facts", "tiny-biographies");
     private static final Set<String> KEYS = Set.of("layers", "fact_token", "v_num_grad_steps", "v_lr", "v_loss_layer",
             "v_weight_decay", "clamp_norm_factor", "kl_factor", "mom2_adjustment", "context_template_length_params",
             "rewrite_module_tmp", "layer_module_tmp", "mlp_module_tmp", "attn_module_tmp", "ln_f_module",

@@ -48,8 +48,8 @@ public final class CounterFactEvalMagic implements Magic<CounterFactEvalMagic.Op
         return CounterFactResult.class;
     }
 
-    static List<CounterFactRecord> records(org.rome4j.options.EvalOptions eval) throws IOException {
-        Path f = eval.datasetFile();
+    /** The records of {@code f}, or of the shipped known_1000 benchmark when it is null. */
+    static List<CounterFactRecord> records(Path f) throws IOException {
         if (f == null) {
             return CounterFactRecord.readResource(Known1000Benchmark.RESOURCE);
         }
@@ -61,11 +61,14 @@ public final class CounterFactEvalMagic implements Magic<CounterFactEvalMagic.Op
 
     @Override
     public Object run(Session session, Options o, String body) throws IOException {
-        String dataset = o.eval.dataset();
-        List<CounterFactRecord> records = records(o.eval);
+        Gpt gpt = session.model();
+        // without --dataset, the records of the model's own facts where its folder ships them (tiny-biographies)
+        java.util.Optional<Path> own = gpt.shipped("counterfact.json");
+        Path file = o.eval.datasetFile(own.map(Path::getParent).orElse(null));
+        String dataset = own.isPresent() && own.get().equals(file) ? gpt.name() + "'s counterfact.json" : o.eval.dataset();
+        List<CounterFactRecord> records = records(file);
         int limit = o.eval.limit();
         int tokens = o.eval.genTokens();
-        Gpt gpt = session.model();
         RomeHparams hp = o.hparams.resolve(gpt.name(), gpt);
         Rome rome = session.editing().rome(session, gpt, hp);
         int n = Math.min(limit, records.size());

@@ -4,7 +4,7 @@ import org.rome4j.model.Gpt;
 import org.rome4j.rome.KeyStats;
 import org.rome4j.rome.Rome;
 import org.rome4j.rome.RomeHparams;
-import org.rome4j.data.FactData;
+import org.rome4j.data.TrainingCorpus;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -98,14 +98,7 @@ final class Editing {
     }
 
     private static List<String> defaultCorpus(Gpt gpt) {
-        if (!gpt.name().equals("tiny-facts")) {
-            throw new MagicException("no key statistics for " + gpt.name() + ": compute them with %stats --layer L --corpus FILE "
-                    + "(text, one document per line), or pass --stats F.npz");
-        }
-        try {
-            return FactData.loadBundled().corpus();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TrainingCorpus.of(gpt).orElseThrow(() -> new MagicException("no key statistics for " + gpt.name()
+                + ": compute them with %stats --layer L --corpus FILE (text, one document per line), or pass --stats F.npz"));
     }
 }

@@ -277,6 +277,63 @@ public final class Biographies {
         json.writeValue(file.toFile(), arr);
     }
 
+    /**
+     * Writes the statistics corpus: {@code docs} biographies, one per line, person after person, drawn as the
+     * training stream draws them (random attribute order and phrasings) from their own generator. ROME's
+     * C = E[kk^T] should come from the text the model was trained on, as GPT-2's comes from Wikipedia; the
+     * 2,400 one-fact sentences of facts.json repeat a few contexts and leave C nearly singular.
+     */
+    public void writeCorpus(Path file, int docs, long seed) throws IOException {
+        Random r = new Random(seed * 101 + 13);    // not the training stream's generator
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < docs; i++) sb.append(biography(people.get(i % people.size()), 0, r)).append('\n');
+        java.nio.file.Files.writeString(file, sb.toString());
+    }
+
+    /**
+     * Writes {@code n} CounterFact-format records (the paper's evaluation layout) for facts the model knows, drawn from
+     * their own generator: the request in the relation's first trained phrasing with a new object of the same relation,
+     * paraphrase prompts in its other trained phrasings, neighborhood prompts of up to 10 other people who share the
+     * true object (they should keep it), attribute prompts of up to 10 who have the new one, and generation prompts.
+     */
+    public void writeCounterFact(Path file, int n, long seed) throws IOException {
+        Random r = new Random(seed * 7 + 3);
+        List<FactData.Fact> all = new ArrayList<>(facts());
+        Collections.shuffle(all, r);
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ArrayNode arr = json.createArrayNode();
+        for (int i = 0; i < Math.min(n, all.size()); i++) {
+            FactData.Fact f = all.get(i);
+            Relation rel = relation(f.relationId());
+            int ri = relations.indexOf(rel);
+            List<String> others = new ArrayList<>(rel.values());
+            others.remove(f.attribute());
+            String target = others.get(r.nextInt(others.size()));
+            ObjectNode o = arr.addObject();
+            o.put("case_id", i);
+            ObjectNode rr = o.putObject("requested_rewrite");
+            rr.put("prompt", rel.trained().get(0));
+            rr.put("relation_id", rel.id());
+            rr.putObject("target_new").put("str", target).putNull("id");
+            rr.putObject("target_true").put("str", f.attribute()).putNull("id");
+            rr.put("subject", f.subject());
+            ArrayNode para = o.putArray("paraphrase_prompts");
+            for (String t : rel.trained().subList(1, rel.trained().size())) para.add(t.replace("{}", f.subject()));
+            ArrayNode near = o.putArray("neighborhood_prompts");
+            ArrayNode attr = o.putArray("attribute_prompts");
+            for (Person p : people) {
+                if (p.name().equals(f.subject())) continue;
+                String v = p.values().get(ri);
+                if (v.equals(f.attribute()) && near.size() < 10) near.add(rel.trained().get(0).replace("{}", p.name()));
+                if (v.equals(target) && attr.size() < 10) attr.add(rel.trained().get(0).replace("{}", p.name()));
+            }
+            ArrayNode gen = o.putArray("generation_prompts");
+            gen.add(rel.trained().get(1).replace("{}", f.subject()));
+            gen.add(f.subject() + "'s");
+        }
+        json.writeValue(file.toFile(), arr);
+    }
+
     /** A description for training.json. */
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();

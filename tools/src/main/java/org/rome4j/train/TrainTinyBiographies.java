@@ -34,7 +34,8 @@ import java.util.function.Consumer;
  * name for one person in N, here everyone),
  * {@code --layers}, {@code --width}, {@code --heads}, {@code --positions}, {@code --steps}, {@code --batch}
  * (biographies per step), {@code --lr}, {@code --warmup}, {@code --wd}, {@code --eval-every},
- * {@code --log-every}, {@code --checkpoint-every N} (0: none; else also OUT/checkpoint-STEP), {@code --threads}
+ * {@code --log-every}, {@code --corpus-docs N} (1000 biographies in corpus.txt, the key-statistics corpus),
+ * {@code --corpus-only true} (write corpus.txt and counterfact.json, the evaluation records, into OUT and stop), {@code --checkpoint-every N} (0: none; else also OUT/checkpoint-STEP), {@code --threads}
  * (1 intra-op thread).
  */
 public final class TrainTinyBiographies {
@@ -198,6 +199,14 @@ public final class TrainTinyBiographies {
         Biographies data = Biographies.generate(r.people(), r.relations(), r.seed(),
                 Integer.parseInt(a.getOrDefault("first-names", "8")), Integer.parseInt(a.getOrDefault("last-names", "8")),
                 Integer.parseInt(a.getOrDefault("middle-one-in", "1")));
+        int corpusDocs = Integer.parseInt(a.getOrDefault("corpus-docs", "1000"));
+        if (a.containsKey("corpus-only")) {
+            // the statistics corpus alone, for a folder trained before corpus.txt was shipped
+            data.writeCorpus(out.resolve("corpus.txt"), corpusDocs, r.seed());
+            data.writeCounterFact(out.resolve("counterfact.json"), 100, r.seed());
+            System.out.printf("wrote %s (%d biographies) and counterfact.json (100 records)%n", out.resolve("corpus.txt"), corpusDocs);
+            return;
+        }
         Path tokDir = Files.createTempDirectory("tiny-bio-tok");
         int vocab = writeTokenizer(data, r.pronouns(), tokDir);
         System.out.printf("%d people x %d relations = %d facts; recipe %s%n", data.people().size(), data.relations().size(),
@@ -227,6 +236,8 @@ public final class TrainTinyBiographies {
         gpt.save(out);
         data.writeFacts(out.resolve("facts.json"), false);
         data.writeFacts(out.resolve("facts-held-out.json"), true);
+        data.writeCorpus(out.resolve("corpus.txt"), corpusDocs, r.seed());
+        data.writeCounterFact(out.resolve("counterfact.json"), 100, r.seed());
 
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode rec = json.createObjectNode();
