@@ -63,6 +63,7 @@ public final class Models {
             return extractEmbedded(s);
         }
         Path p = Path.of(s.startsWith("~/") ? System.getProperty("user.home") + s.substring(1) : s);
+        if (!Files.exists(p)) org.rome4j.io.Outputs.recoverQuietly(p); // a save killed between its two renames is finished now
         if (Files.isDirectory(p)) {
             return p;
         }
