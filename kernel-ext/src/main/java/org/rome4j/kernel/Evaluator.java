@@ -95,13 +95,16 @@ final class Evaluator implements AutoCloseable {
     Object eval(String code) {
         SourceCodeAnalysis sca = shell.sourceCodeAnalysis();
         Object last = null;
-        SourceCodeAnalysis.CompletionInfo info = sca.analyzeCompletion(code);
+        engine.beginCell();
+        SourceCodeAnalysis.CompletionInfo info;
         try {
+            info = sca.analyzeCompletion(code);
             while (info.completeness().isComplete()) {
                 last = evalSnippet(info.source());
                 info = sca.analyzeCompletion(info.remaining());
             }
         } finally {
+            engine.endCell();
             engine.clearValues();
         }
         if (info.completeness() != SourceCodeAnalysis.Completeness.EMPTY) {
