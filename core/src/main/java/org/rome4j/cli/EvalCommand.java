@@ -68,11 +68,11 @@ final class EvalCommand implements Command {
         Path outDir = out.path();
         Outputs.checkResumable(outDir, d -> {
             try (var s = Files.list(d)) {
-                return s.anyMatch(x -> x.getFileName().toString().startsWith("case_"));
+                return s.anyMatch(x -> x.getFileName().toString().startsWith("case_") || x.getFileName().toString().equals("run.json"));
             } catch (java.io.IOException e) {
                 return false;
             }
-        }, "evaluation results (case_*.json)");
+        }, "evaluation results (run.json, case_*.json)");
         int limit = eval.limit();
         int genTokens = eval.genTokens();
         boolean reference = tfidfVocab != null || idf != null || snippets != null;
