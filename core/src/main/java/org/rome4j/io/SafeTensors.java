@@ -82,8 +82,9 @@ public final class SafeTensors implements AutoCloseable {
             readFully(ch, lenBuf, 0);
             long headerLen = lenBuf.flip().getLong();
             if (headerLen <= 0 || headerLen > MAX_HEADER || 8 + headerLen > fileSize) {
-                throw new CorruptFileException(path + " has a corrupt safetensors header (length "
-                        + headerLen + " in a " + fileSize + "-byte file): re-download or re-save the checkpoint");
+                // the "length" is the file's first 8 bytes: not printed, as the file may be anything
+                throw new CorruptFileException(path + " is not a safetensors file (its header length does not fit its "
+                        + fileSize + " bytes): re-download or re-save the checkpoint");
             }
             ByteBuffer header = ByteBuffer.allocate((int) headerLen);
             readFully(ch, header, 8);
