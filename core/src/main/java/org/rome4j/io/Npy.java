@@ -161,9 +161,8 @@ public final class Npy {
     }
 
     private static void write(Path path, String descr, long[] shape, byte[] payload) throws IOException {
-        try (OutputStream os = Files.newOutputStream(path)) {
-            os.write(encode(descr, shape, payload));
-        }
+        byte[] bytes = encode(descr, shape, payload);
+        Outputs.atomic(path, tmp -> Files.write(tmp, bytes));
     }
 
     private static byte[] encode(String descr, long[] shape, byte[] payload) {

@@ -46,9 +46,18 @@ public final class Outputs {
      */
     public static void file(Path target, boolean overwrite, String flag, Writer w) throws IOException {
         checkFile(target, overwrite, flag);
+        atomic(target, w);
+    }
+
+    /**
+     * Writes {@code target} whole or not at all, without the checks of {@link #file} (for writers whose caller
+     * already decided): a hidden temporary file beside it, forced to disk, then renamed over it; on any failure (a
+     * full disk included) the temporary file is removed and the target is as it was.
+     */
+    public static void atomic(Path target, Writer w) throws IOException {
         Path t = target.toAbsolutePath().normalize();
         Path parent = Files.createDirectories(t.getParent());
-        Path tmp = parent.resolve("." + t.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        Path tmp = parent.resolve("." + t.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + Thread.currentThread().getId());
         try {
             w.write(tmp);
             sync(tmp);

@@ -156,12 +156,17 @@ public final class Models {
             }
             Files.createDirectories(cacheRoot);
             Path tmp = Files.createTempDirectory(cacheRoot, name + ".tmp");
-            for (String f : MODEL_FILES) {
-                try (InputStream in = Models.class.getResourceAsStream(base + f)) {
-                    if (in != null) Files.copy(in, tmp.resolve(f));
+            try {
+                for (String f : MODEL_FILES) {
+                    try (InputStream in = Models.class.getResourceAsStream(base + f)) {
+                        if (in != null) Files.copy(in, tmp.resolve(f));
+                    }
                 }
+                Files.writeString(tmp.resolve(".complete"), hash);
+            } catch (IOException | RuntimeException full) {   // a full disk leaves no half-unpacked folder behind
+                deleteTree(tmp);
+                throw full;
             }
-            Files.writeString(tmp.resolve(".complete"), hash);
             try {
                 Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException raced) {

@@ -23,9 +23,14 @@ class OutputsTest {
     }
 
     private static void write(Path target, String version) throws IOException {
+        writeFolder(target, version, 1000);
+    }
+
+    /** A folder output: version.txt and weights.bin ({@code version} repeated). */
+    static void writeFolder(Path target, String version, int repeat) throws IOException {
         Outputs.folder(target, true, "--overwrite", d -> Files.isRegularFile(d.resolve("version.txt")), "model", t -> {
             Files.writeString(t.resolve("version.txt"), version);
-            Files.writeString(t.resolve("weights.bin"), version.repeat(1000));
+            Files.writeString(t.resolve("weights.bin"), version.repeat(repeat));
         });
     }
 
