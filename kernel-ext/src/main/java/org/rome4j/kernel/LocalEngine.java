@@ -219,8 +219,16 @@ final class LocalEngine extends DirectExecutionControl {
         };
     }
 
+    /** Why the last snippet was refused before it ran (a call that would end the kernel); null when none. */
+    String takeRefusal() {
+        String r = loader.refused;
+        loader.refused = null;
+        return r;
+    }
+
     /** Loads snippet classes from their bytes; everything else from the parent and added jars. */
     private static final class SnippetLoader implements LoaderDelegate {
+        private volatile String refused;
         private final Loader loader;
 
         SnippetLoader(ClassLoader parent) {
@@ -230,6 +238,14 @@ final class LocalEngine extends DirectExecutionControl {
         @Override
         public void load(ClassBytecodes[] cbcs) throws ClassInstallException, EngineTerminationException {
             boolean[] installed = new boolean[cbcs.length];
+            for (ClassBytecodes c : cbcs) {
+                String exit = ExitCalls.find(c.bytecodes());
+                if (exit != null) {
+                    refused = exit + " is refused in a cell: it would end the kernel and every variable in it; "
+                            + "use Kernel > Restart in the notebook instead";
+                    throw new ClassInstallException(refused, installed);
+                }
+            }
             for (ClassBytecodes c : cbcs) {
                 loader.declare(c.name(), c.bytecodes());
             }
