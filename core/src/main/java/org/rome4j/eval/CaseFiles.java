@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rome4j.io.Outputs;
+import org.rome4j.io.RunLock;
 import org.rome4j.progress.CancellationToken;
 import org.rome4j.progress.Eta;
 import org.rome4j.progress.ProgressListener;
@@ -58,7 +59,17 @@ final class CaseFiles {
                                     Function<R, String> label, Function<R, ObjectNode> evaluate, CancellationToken cancel,
                                     ProgressListener listener) throws IOException {
         checkUnique(records, n, id);
-        if (outDir != null) claim(outDir, made, records);
+        if (outDir == null) return loop(records, n, null, id, label, evaluate, cancel, listener);
+        // one run at a time in a folder: a second one is told it is in use rather than racing the first one's files
+        try (RunLock lock = RunLock.take(outDir, "the results folder " + outDir)) {
+            claim(outDir, made, records);
+            return loop(records, n, outDir, id, label, evaluate, cancel, listener);
+        }
+    }
+
+    private static <R> List<ObjectNode> loop(List<R> records, int n, Path outDir, Function<R, Object> id, Function<R, String> label,
+                                             Function<R, ObjectNode> evaluate, CancellationToken cancel, ProgressListener listener)
+            throws IOException {
         List<ObjectNode> cases = new ArrayList<>();
         IntColumn errIdx = IntColumn.create("idx");
         StringColumn errText = StringColumn.create("error");

@@ -11,6 +11,7 @@ import org.rome4j.progress.Eta;
 import org.rome4j.progress.ProgressListener;
 
 import org.rome4j.io.Outputs;
+import org.rome4j.io.RunLock;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -91,6 +92,16 @@ public final class DatasetTrace {
      */
     public DatasetResult run() {
         cancel.check("dataset trace");
+        if (cacheDir == null) return runLocked();
+        // one run at a time in a folder: a second one is told it is in use rather than racing the first one's files
+        try (RunLock lock = RunLock.take(cacheDir, "the trace folder " + cacheDir)) {
+            return runLocked();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot use the cache folder " + cacheDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private DatasetResult runLocked() {
         double std = EmbeddingStd.of(gpt, subjects);
         double scale = noise.scaleFor(std);
         if (cacheDir != null) checkCache(scale);

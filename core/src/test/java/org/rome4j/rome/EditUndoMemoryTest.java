@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class EditUndoMemoryTest {
     static final int WARM = 10;
-    static final int CYCLES = Integer.getInteger("cycles", 50);
+    static final int CYCLES = Integer.getInteger("cycles", 40);
 
     /** Runs the cycles; prints "heapMB rssMB" after the warm-up and after the last cycle. */
     public static void main(String[] args) throws Exception {
