@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RunLock implements AutoCloseable {
     private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+    private static final java.util.Map<Path, Object> WAITERS = new ConcurrentHashMap<>();
 
     private final Path key;
     private final FileChannel channel;
@@ -51,6 +52,43 @@ public final class RunLock implements AutoCloseable {
                 l = null;
             }
             if (l == null) throw inUse(what, owner(ch));
+            ch.truncate(0);
+            ch.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII)), 0);
+            return new RunLock(file, ch, l);
+        } catch (IOException | RuntimeException e) {
+            if (ch != null) ch.close();
+            HELD.remove(file);
+            throw e;
+        }
+    }
+
+    /**
+     * Takes the lock of {@code target}, waiting while another process holds it (for work the second run can then reuse,
+     * such as statistics the first one is computing into the cache); {@code note} is told once that it waits.
+     */
+    public static RunLock await(Path target, java.util.function.Consumer<String> note) throws IOException {
+        Path t = target.toAbsolutePath().normalize();
+        Path file = Files.createDirectories(t.getParent()).resolve("." + t.getFileName() + ".lock");
+        Object jvm = WAITERS.computeIfAbsent(file, f -> new Object());
+        synchronized (jvm) {   // threads of this process queue here: a JVM holds a file lock for all its threads at once
+            while (!HELD.add(file)) {
+                try {
+                    jvm.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.nio.channels.FileLockInterruptionException();
+                }
+            }
+        }
+        FileChannel ch = null;
+        try {
+            ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileLock l = ch.tryLock();
+            if (l == null) {
+                long pid = owner(ch);
+                note.accept("waiting for another rome4j run" + (pid > 0 ? " (process " + pid + ")" : "") + " using " + t + " ...");
+                l = ch.lock();
+            }
             ch.truncate(0);
             ch.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII)), 0);
             return new RunLock(file, ch, l);

@@ -47,6 +47,32 @@ class RunLockTest {
         RunLock.take(out, "the results folder").close();   // the other run ended: free again
     }
 
+    /** A run that can reuse the first one's work (statistics it computes into the cache) waits for it, saying so once. */
+    @Test
+    void aSecondRunWaitsForTheFirst(@TempDir Path tmp) throws Exception {
+        Path cache = tmp.resolve("stats");
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), RunLockTest.class.getName(), cache.toString()).redirectErrorStream(true).start();
+        BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream()));
+        assertEquals("held", r.readLine());
+        java.util.List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CompletableFuture<Void> second = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try (RunLock l = RunLock.await(cache, notes::add)) {
+                notes.add("got it");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        long t0 = System.nanoTime();
+        while (notes.isEmpty() && System.nanoTime() - t0 < 30_000_000_000L) Thread.sleep(20);
+        assertEquals(1, notes.size(), notes.toString());
+        assertTrue(notes.get(0).startsWith("waiting for another rome4j run (process " + child.pid() + ")"), notes.get(0));
+        child.getOutputStream().close();   // the first run ends
+        second.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals("got it", notes.get(1));
+        child.waitFor();
+    }
+
     @Test
     void oneSettingMovesEveryCache(@TempDir Path tmp) {
         String before = System.getProperty("rome4j.cache");
