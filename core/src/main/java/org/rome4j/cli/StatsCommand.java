@@ -90,6 +90,7 @@ final class StatsCommand implements Command {
             }
         }
         Corpus docs = Corpus.of(corpus);     // formats and files checked before the model loads
+        if (tokensPerBatch != null) Declared.range("--tokens-per-batch", tokensPerBatch, 1, Integer.MAX_VALUE);
         if (out != null) Outputs.checkFile(out, overwrite.overwrite(), "--overwrite");
         statsDir.check();
         long n = samples != null ? samples : 0;

@@ -45,6 +45,9 @@ class RunLockTest {
             child.waitFor();
         }
         RunLock.take(out, "the results folder").close();   // the other run ended: free again
+        try (var s = java.nio.file.Files.list(tmp)) {
+            assertEquals(java.util.List.of(), s.toList(), "nothing added beside the output");
+        }
     }
 
     /** A run that can reuse the first one's work (statistics it computes into the cache) waits for it, saying so once. */
