@@ -59,15 +59,16 @@ final class CaseFiles {
                                     Function<R, String> label, Function<R, ObjectNode> evaluate, CancellationToken cancel,
                                     ProgressListener listener) throws IOException {
         checkUnique(records, n, id);
-        if (outDir == null) return loop(records, n, null, id, label, evaluate, cancel, listener);
+        if (outDir == null) return loop(records, n, null, null, id, label, evaluate, cancel, listener);
         // one run at a time in a folder: a second one is told it is in use rather than racing the first one's files
         try (RunLock lock = RunLock.take(outDir, "the results folder " + outDir)) {
-            claim(outDir, made, records);
-            return loop(records, n, outDir, id, label, evaluate, cancel, listener);
+            ObjectNode run = claim(outDir, made, records);
+            return loop(records, n, outDir, run, id, label, evaluate, cancel, listener);
         }
     }
 
-    private static <R> List<ObjectNode> loop(List<R> records, int n, Path outDir, Function<R, Object> id, Function<R, String> label,
+    /** {@code run}: the run.json still to write, with the first file (a folder holds run.json only beside results); null when written. */
+    private static <R> List<ObjectNode> loop(List<R> records, int n, Path outDir, ObjectNode run, Function<R, Object> id, Function<R, String> label,
                                              Function<R, ObjectNode> evaluate, CancellationToken cancel, ProgressListener listener)
             throws IOException {
         List<ObjectNode> cases = new ArrayList<>();
@@ -96,6 +97,7 @@ final class CaseFiles {
                 }
                 eta.computed(System.nanoTime() - t0);
                 if (file != null && c != null) {
+                    run = writeRun(outDir, run);
                     ObjectNode done = c;
                     Outputs.file(file, true, "--overwrite", tmp -> JSON.writeValue(tmp.toFile(), done));
                 }
@@ -105,6 +107,7 @@ final class CaseFiles {
                     + eta.suffix(n - i - 1));
         }
         if (outDir != null) {
+            writeRun(outDir, run);
             Table errors = Table.create("errors").addColumns(errIdx, errText);
             Outputs.file(outDir.resolve(ERRORS), true, "--overwrite", tmp -> errors.write().csv(tmp.toFile()));
         }
@@ -137,8 +140,18 @@ final class CaseFiles {
         }
     }
 
-    /** Writes {@code run.json} in a new folder; refuses a folder whose cases come from another run. */
-    private static void claim(Path outDir, ObjectNode made, List<?> records) throws IOException {
+    private static ObjectNode writeRun(Path outDir, ObjectNode run) throws IOException {
+        if (run != null) {
+            Outputs.file(outDir.resolve(RUN), false, "--overwrite", tmp -> JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), run));
+        }
+        return null;
+    }
+
+    /**
+     * Refuses a folder whose cases come from another run; the {@code run.json} a new folder gets (written with its first
+     * file), or null when the folder already has it.
+     */
+    private static ObjectNode claim(Path outDir, ObjectNode made, List<?> records) throws IOException {
         // through text, as it is read back (a long that fits an int reads back as an int node, which equals() tells apart)
         ObjectNode want = (ObjectNode) JSON.readTree(JSON.writeValueAsString(made.deepCopy().put("records_sha256", sha256(records))));
         Path file = outDir.resolve(RUN);
@@ -152,7 +165,7 @@ final class CaseFiles {
                 throw new IllegalArgumentException(outDir + " holds the results of another run (its " + String.join(", ", differ)
                         + " differ" + (differ.size() == 1 ? "s" : "") + "): choose a new folder, or delete this one to start again");
             }
-            return;
+            return null;
         }
         try (var s = Files.list(outDir)) {
             if (s.anyMatch(p -> p.getFileName().toString().startsWith("case_"))) {
@@ -162,7 +175,7 @@ final class CaseFiles {
         } catch (java.nio.file.NoSuchFileException e) {
             // a new folder
         }
-        Outputs.file(file, false, "--overwrite", tmp -> JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), want));
+        return want;
     }
 
     private static JsonNode readJson(Path file) {
