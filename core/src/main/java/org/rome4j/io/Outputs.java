@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -63,6 +64,14 @@ public final class Outputs {
             sync(tmp);
             move(tmp, t);
             syncDir(parent);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw e;   // "permission denied", said as such by the caller
+        } catch (IOException e) {
+            // named by the final file, not the hidden temporary ("File too large", "No space left on device")
+            String why = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : String.valueOf(e.getMessage());
+            why = why.replace(tmp.toString(), target.toString());
+            boolean full = why.matches("(?i).*(no space|too large|quota).*");
+            throw new IOException("cannot write " + target + ": " + why + (full ? " (is the disk full?)" : ""), e);
         } finally {
             Files.deleteIfExists(tmp);
         }
