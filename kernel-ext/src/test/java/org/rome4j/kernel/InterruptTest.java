@@ -31,7 +31,9 @@ class InterruptTest {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertEquals("ok", k.execute("%rome_undo").path("status").asText());
         int interrupted = 0;
-        for (long at : new long[] {0, ms / 8, ms / 4, ms / 2, 3 * ms / 4}) {
+        long[] points = {0, ms / 8, ms / 4, ms / 2, 3 * ms / 4, ms / 3, ms / 5, ms / 6};
+        for (int i = 0; i < points.length && (i < 5 || interrupted == 0); i++) {   // the last three only if none was stopped yet
+            long at = points[i];
             JsonNode reply = k.run(EDIT, at).reply();
             boolean done = reply.path("status").asText().equals("ok");
             if (!done) {
