@@ -2,12 +2,14 @@ package org.rome4j.cli;
 
 import org.rome4j.io.Npy;
 import org.rome4j.io.Outputs;
+import org.rome4j.io.RunLock;
 import org.rome4j.model.Gpt;
 import org.rome4j.model.ModelSave;
 import org.rome4j.model.Models;
 import org.rome4j.model.UnknownWords;
 import org.rome4j.rome.Edit;
 import org.rome4j.rome.Request;
+import org.rome4j.rome.KeyStats;
 import org.rome4j.rome.Rome;
 import org.rome4j.rome.RomeHparams;
 import org.rome4j.rome.Update;
@@ -66,7 +68,11 @@ final class EditCommand implements Command {
             RomeHparams hp = session.hparams(model.source(), gpt);
             UnknownWords.note(gpt, req.text(), subject, target, request.trueObject()).ifPresent(System.err::println);
             Rome.check(gpt, req);
-            Rome rome = session.session(model.source(), gpt, hp, true);
+            Rome rome;
+            // statistics missing from the cache are computed into it: a second run waits for the first and reuses them
+            try (RunLock lock = RunLock.await(KeyStats.defaultCacheDir(), System.err::println)) {
+                rome = session.session(model.source(), gpt, hp, true);
+            }
             Edit e = rome.apply(req);
             Update u = e.updates().get(0);
             if (saveDelta != null) {

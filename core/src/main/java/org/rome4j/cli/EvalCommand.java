@@ -5,9 +5,11 @@ import org.rome4j.eval.CounterFactRecord;
 import org.rome4j.eval.Known1000Benchmark;
 import org.rome4j.eval.ZsreEval;
 import org.rome4j.io.Outputs;
+import org.rome4j.io.RunLock;
 import org.rome4j.model.Gpt;
 import org.rome4j.progress.CancellationToken;
 import org.rome4j.progress.ProgressListener;
+import org.rome4j.rome.KeyStats;
 import org.rome4j.rome.Rome;
 import org.rome4j.rome.RomeHparams;
 
@@ -68,11 +70,11 @@ final class EvalCommand implements Command {
         Path outDir = out.path();
         Outputs.checkResumable(outDir, d -> {
             try (var s = Files.list(d)) {
-                return s.anyMatch(x -> x.getFileName().toString().startsWith("case_"));
+                return s.anyMatch(x -> x.getFileName().toString().startsWith("case_") || x.getFileName().toString().equals("run.json"));
             } catch (java.io.IOException e) {
                 return false;
             }
-        }, "evaluation results (case_*.json)");
+        }, "evaluation results (run.json, case_*.json)");
         int limit = eval.limit();
         int genTokens = eval.genTokens();
         boolean reference = tfidfVocab != null || idf != null || snippets != null;
@@ -106,7 +108,11 @@ final class EvalCommand implements Command {
         String model = this.model.source();
         try (Gpt gpt = this.model.load()) {
             RomeHparams hp = session.hparams(model, gpt);
-            Rome rome = session.session(model, gpt, hp, false);
+            Rome rome;
+            // statistics missing from the cache are computed into it: a second run waits for the first and reuses them
+            try (RunLock lock = RunLock.await(KeyStats.defaultCacheDir(), System.err::println)) {
+                rome = session.session(model, gpt, hp, false);
+            }
             Map<String, Double> pre;
             Map<String, Double> post;
             String table;

@@ -2,6 +2,7 @@ package org.rome4j.cli;
 
 import org.rome4j.data.Corpus;
 import org.rome4j.io.Outputs;
+import org.rome4j.io.RunLock;
 import org.rome4j.model.Gpt;
 import org.rome4j.options.Declared;
 import org.rome4j.options.JsonOption;
@@ -89,6 +90,7 @@ final class StatsCommand implements Command {
             }
         }
         Corpus docs = Corpus.of(corpus);     // formats and files checked before the model loads
+        if (tokensPerBatch != null) Declared.range("--tokens-per-batch", tokensPerBatch, 1, Integer.MAX_VALUE);
         if (out != null) Outputs.checkFile(out, overwrite.overwrite(), "--overwrite");
         statsDir.check();
         long n = samples != null ? samples : 0;
@@ -104,42 +106,51 @@ final class StatsCommand implements Command {
                 Outputs.checkFile(f, overwrite.overwrite(), "--overwrite");
                 files.put(l, f);
             }
-            ConsoleProgress progress = new ConsoleProgress(System.err, "documents");
-            KeyStats.Collector c = KeyStats.collector(gpt, chosen).optPrecision(precision).optListener(progress);
-            if (tokensPerBatch != null) c.optTokensPerBatch(Declared.range("--tokens-per-batch", tokensPerBatch, 1, Integer.MAX_VALUE));
             Path first = files.values().iterator().next();
-            if (checkpointEvery > 0) c.optCheckpoint(first.resolveSibling(first.getFileName() + ".checkpoint"), checkpointEvery);
-            long t0 = System.nanoTime();
-            // --samples: the original's seeded random sample (random.Random(seed), seed 1), not the first N
-            Map<Integer, KeyStats> stats = c.collectLayers(docs, n, seed.seed());
-            double secs = (System.nanoTime() - t0) / 1e9;
-            progress.finish();
-            for (int l : chosen) Outputs.file(files.get(l), overwrite.overwrite(), "--overwrite", stats.get(l)::write);
-            KeyStats s = stats.get(chosen.get(0));
-            Map<String, Object> m = new LinkedHashMap<>();
-            if (chosen.size() == 1) {
-                m.put("out", first.toString());
-                m.put("layer", chosen.get(0));
-            } else {
-                Map<String, String> byLayer = new LinkedHashMap<>();
-                files.forEach((l, f) -> byLayer.put(Integer.toString(l), f.toString()));
-                m.put("files", byLayer);
-                m.put("layers", chosen);
+            // a second stats run on the same file (and checkpoint) is told it is in use, not left to race the first
+            try (RunLock lock = RunLock.take(first, "the statistics file " + first)) {
+                return collect(gpt, chosen, files, docs, n, stdout);
             }
-            m.put("tokens", s.count());
-            m.put("width", s.width());
-            m.put("precision", precision);
-            m.put("seconds", secs);
-            m.put("tokens_per_second", s.count() / secs);
-            if (json.json()) {
-                Json.print(stdout, m);
-            } else {
-                for (int l : chosen) {
-                    stdout.printf("wrote %s: layer %d, %d tokens, width %d, %s, %.1f tokens/s%n", files.get(l), l, s.count(), s.width(),
-                            precision, s.count() / secs);
-                }
-            }
-            return 0;
         }
+    }
+
+    private int collect(Gpt gpt, List<Integer> chosen, Map<Integer, Path> files, Corpus docs, long n, PrintStream stdout) throws Exception {
+        ConsoleProgress progress = new ConsoleProgress(System.err, "documents");
+        KeyStats.Collector c = KeyStats.collector(gpt, chosen).optPrecision(precision).optListener(progress);
+        if (tokensPerBatch != null) c.optTokensPerBatch(Declared.range("--tokens-per-batch", tokensPerBatch, 1, Integer.MAX_VALUE));
+        Path first = files.values().iterator().next();
+        for (Path f : files.values()) Outputs.checkFile(f, overwrite.overwrite(), "--overwrite");   // another run may have written it meanwhile
+        if (checkpointEvery > 0) c.optCheckpoint(first.resolveSibling(first.getFileName() + ".checkpoint"), checkpointEvery);
+        long t0 = System.nanoTime();
+        // --samples: the original's seeded random sample (random.Random(seed), seed 1), not the first N
+        Map<Integer, KeyStats> stats = c.collectLayers(docs, n, seed.seed());
+        double secs = (System.nanoTime() - t0) / 1e9;
+        progress.finish();
+        for (int l : chosen) Outputs.file(files.get(l), overwrite.overwrite(), "--overwrite", stats.get(l)::write);
+        KeyStats s = stats.get(chosen.get(0));
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (chosen.size() == 1) {
+            m.put("out", first.toString());
+            m.put("layer", chosen.get(0));
+        } else {
+            Map<String, String> byLayer = new LinkedHashMap<>();
+            files.forEach((l, f) -> byLayer.put(Integer.toString(l), f.toString()));
+            m.put("files", byLayer);
+            m.put("layers", chosen);
+        }
+        m.put("tokens", s.count());
+        m.put("width", s.width());
+        m.put("precision", precision);
+        m.put("seconds", secs);
+        m.put("tokens_per_second", s.count() / secs);
+        if (json.json()) {
+            Json.print(stdout, m);
+        } else {
+            for (int l : chosen) {
+                stdout.printf("wrote %s: layer %d, %d tokens, width %d, %s, %.1f tokens/s%n", files.get(l), l, s.count(), s.width(),
+                        precision, s.count() / secs);
+            }
+        }
+        return 0;
     }
 }

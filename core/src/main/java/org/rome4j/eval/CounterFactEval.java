@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.rome4j.io.Outputs;
 import org.rome4j.model.Generator;
 import org.rome4j.model.Gpt;
 import org.rome4j.progress.CancellationToken;
@@ -194,15 +195,19 @@ public final class CounterFactEval {
             s.set("pre", JSON.valueToTree(pre));
             s.set("post", JSON.valueToTree(post));
             s.put("cases", cases.size());
-            JSON.writeValue(dir.resolve("summary.json").toFile(), s);
-            Files.writeString(dir.resolve("summary.txt"), table().print());
+            Outputs.file(dir.resolve("summary.json"), true, "--overwrite", tmp -> JSON.writeValue(tmp.toFile(), s));
+            String text = table().print();
+            Outputs.file(dir.resolve("summary.txt"), true, "--overwrite", tmp -> Files.writeString(tmp, text));
         }
     }
 
     /** Evaluates records (edit, measure, undo each); resumes from case files in the output folder. */
     public Result run(List<CounterFactRecord> records) throws IOException {
         int n = Math.min(limit, records.size());
-        List<ObjectNode> cases = CaseFiles.run(records, n, outDir, CounterFactRecord::caseId,
+        ObjectNode made = JSON.createObjectNode().put("kind", "counterfact").put("model", rome.model().name())
+                .put("generation_tokens", genTokens).put("seed", seed).put("consistency", tfidf != null);
+        made.set("hparams", rome.hparams().toJson());
+        List<ObjectNode> cases = CaseFiles.run(records, n, outDir, made, CounterFactRecord::caseId,
                 r -> "case " + r.caseId() + ": " + r.request().text() + " -> " + r.request().targetNew(),
                 this::evaluate, cancel, listener);
         Result res = result(cases);

@@ -82,7 +82,7 @@ public final class Known1000Benchmark {
         List<CounterFactRecord> recs = build(KnownFacts.read(known1000), seed);
         ArrayNode a = new ObjectMapper().createArrayNode();
         recs.forEach(r -> a.add(r.toJson()));
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), a);
+        org.rome4j.io.Outputs.atomic(out, tmp -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), a));
         return recs;
     }
 

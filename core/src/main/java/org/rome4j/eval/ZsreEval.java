@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.rome4j.io.Outputs;
 import org.rome4j.model.Gpt;
 import org.rome4j.progress.CancellationToken;
 import org.rome4j.progress.ProgressListener;
@@ -95,14 +96,17 @@ public final class ZsreEval {
         /** Writes {@code summary.txt} (the table). */
         public void writeTo(Path dir) throws IOException {
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve("summary.txt"), table().print());
+            String text = table().print();
+            Outputs.file(dir.resolve("summary.txt"), true, "--overwrite", tmp -> Files.writeString(tmp, text));
         }
     }
 
     /** Evaluates records. */
     public Result run(List<Record> records) throws IOException {
         int n = Math.min(limit, records.size());
-        List<ObjectNode> cases = CaseFiles.run(records, n, outDir, Record::caseId, r -> "case " + r.caseId() + ": " + r.src(),
+        ObjectNode made = JSON.createObjectNode().put("kind", "zsre").put("model", rome.model().name());
+        made.set("hparams", rome.hparams().toJson());
+        List<ObjectNode> cases = CaseFiles.run(records, n, outDir, made, Record::caseId, r -> "case " + r.caseId() + ": " + r.src(),
                 this::evaluate, cancel, listener);
         Result res = result(cases);
         if (outDir != null) res.writeTo(outDir);

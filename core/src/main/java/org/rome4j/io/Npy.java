@@ -1,7 +1,6 @@
 package org.rome4j.io;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +78,7 @@ public final class Npy {
         Matcher o = ORDER.matcher(header);
         Matcher s = SHAPE.matcher(header);
         if (!d.find() || !o.find() || !s.find()) {
-            throw new CorruptFileException(name + " has an unreadable .npy header: " + header.trim());
+            throw new CorruptFileException(name + " has an unreadable .npy header: save it with numpy.save");
         }
         if (o.group(1).equals("True")) {
             throw new CorruptFileException(name + " is Fortran-ordered: save a C-ordered array (numpy.ascontiguousarray)");
@@ -95,7 +94,8 @@ public final class Npy {
             case "<f8": case "<i8": width = 8; break;
             case "|u1": case "|b1": case "|i1": width = 1; break;
             default:
-                throw new CorruptFileException(name + " has dtype " + descr + "; expected little-endian f4, f8, i4 or i8");
+                throw new CorruptFileException(name + " has dtype " + (descr.matches("[<>|=]?[a-zA-Z]\\d{0,2}") ? descr : "(unreadable)")
+                        + "; expected little-endian f4, f8, i4 or i8");
         }
         int dataStart = start + headerLen;
         if (dataStart + n * width > bytes.length) {
@@ -160,9 +160,8 @@ public final class Npy {
     }
 
     private static void write(Path path, String descr, long[] shape, byte[] payload) throws IOException {
-        try (OutputStream os = Files.newOutputStream(path)) {
-            os.write(encode(descr, shape, payload));
-        }
+        byte[] bytes = encode(descr, shape, payload);
+        Outputs.atomic(path, tmp -> Files.write(tmp, bytes));
     }
 
     private static byte[] encode(String descr, long[] shape, byte[] payload) {

@@ -60,23 +60,23 @@ public final class Npz {
     public static void write(Path file, Map<String, byte[]> entries) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream z = new ZipOutputStream(os)) {
-            z.setMethod(ZipOutputStream.STORED);
-            for (Map.Entry<String, byte[]> en : entries.entrySet()) {
-                byte[] b = en.getValue();
-                ZipEntry ze = new ZipEntry(en.getKey() + ".npy");
-                CRC32 crc = new CRC32();
-                crc.update(b);
-                ze.setMethod(ZipEntry.STORED);
-                ze.setSize(b.length);
-                ze.setCompressedSize(b.length);
-                ze.setCrc(crc.getValue());
-                z.putNextEntry(ze);
-                z.write(b);
-                z.closeEntry();
+        Outputs.atomic(file, tmp -> {
+            try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream z = new ZipOutputStream(os)) {
+                z.setMethod(ZipOutputStream.STORED);
+                for (Map.Entry<String, byte[]> en : entries.entrySet()) {
+                    byte[] b = en.getValue();
+                    ZipEntry ze = new ZipEntry(en.getKey() + ".npy");
+                    CRC32 crc = new CRC32();
+                    crc.update(b);
+                    ze.setMethod(ZipEntry.STORED);
+                    ze.setSize(b.length);
+                    ze.setCompressedSize(b.length);
+                    ze.setCrc(crc.getValue());
+                    z.putNextEntry(ze);
+                    z.write(b);
+                    z.closeEntry();
+                }
             }
-        }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        });
     }
 }

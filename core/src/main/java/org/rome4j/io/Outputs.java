@@ -1,22 +1,37 @@
 package org.rome4j.io;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
  * Writing outputs without surprises: an existing file or folder is replaced only when the caller
  * passes {@code overwrite}, a file is never written over a folder (or the reverse), and the output is
- * written under a temporary name beside the target and moved into place, so an interrupted or failed
- * write never leaves a partial file that looks complete.
+ * written under a temporary name beside the target, forced to disk and moved into place, so an interrupted or
+ * failed write (a full disk included) never leaves a partial file that looks complete, and removes its temporaries.
  */
 public final class Outputs {
+    /** The file that marks a folder rome4j wrote (and so may replace with {@code --overwrite}); written last. */
+    public static final String MARKER = ".rome4j-output";
+    private static final String TMP = ".tmp-";
+    private static final String OLD = ".old-";
+    /** Test hook: the process halts (as if killed) after this step of a folder swap (1: new folder written, 2: old moved aside, 3: new moved in). */
+    private static final int HALT_AFTER = Integer.getInteger("rome4j.test.haltAfterStep", 0);
+    /** Folders being written by this JVM (their leftovers are not stale). */
+    private static final Set<Path> WRITING = ConcurrentHashMap.newKeySet();
+
     /** Writes the output at the temporary path it is given. */
     @FunctionalInterface
     public interface Writer {
@@ -32,12 +47,31 @@ public final class Outputs {
      */
     public static void file(Path target, boolean overwrite, String flag, Writer w) throws IOException {
         checkFile(target, overwrite, flag);
+        atomic(target, w);
+    }
+
+    /**
+     * Writes {@code target} whole or not at all, without the checks of {@link #file} (for writers whose caller
+     * already decided): a hidden temporary file beside it, forced to disk, then renamed over it; on any failure (a
+     * full disk included) the temporary file is removed and the target is as it was.
+     */
+    public static void atomic(Path target, Writer w) throws IOException {
         Path t = target.toAbsolutePath().normalize();
         Path parent = Files.createDirectories(t.getParent());
-        Path tmp = parent.resolve("." + t.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        Path tmp = parent.resolve("." + t.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + Thread.currentThread().getId());
         try {
             w.write(tmp);
+            sync(tmp);
             move(tmp, t);
+            syncDir(parent);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw e;   // "permission denied", said as such by the caller
+        } catch (IOException e) {
+            // named by the final file, not the hidden temporary ("File too large", "No space left on device")
+            String why = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : String.valueOf(e.getMessage());
+            why = why.replace(tmp.toString(), target.toString());
+            boolean full = why.matches("(?i).*(no space|too large|quota).*");
+            throw new IOException("cannot write " + target + ": " + why + (full ? " (is the disk full?)" : ""), e);
         } finally {
             Files.deleteIfExists(tmp);
         }
@@ -56,30 +90,82 @@ public final class Outputs {
     }
 
     /**
-     * Writes one folder. An existing folder is replaced only with {@code overwrite}, and only when
-     * {@code replaceable} accepts it (or it is empty), so that a mistyped path cannot delete unrelated files.
+     * Writes one folder. An existing folder is replaced only with {@code overwrite}, and only when it is empty or
+     * rome4j wrote it (it holds the {@link #MARKER} file that this method writes last) and {@code replaceable} accepts
+     * it, so that a mistyped path cannot delete unrelated files. The swap is two renames (old folder aside, new one in
+     * place); a process killed between them leaves the complete new folder under a hidden name, which the next
+     * {@link #recover} (run by every check and write of this target) moves into place.
      *
      * @throws IllegalArgumentException when the target is a file, exists without {@code overwrite}, or is not replaceable
      */
     public static void folder(Path target, boolean overwrite, String flag, Predicate<Path> replaceable, String what, Writer w)
             throws IOException {
-        checkFolder(target, overwrite, flag, replaceable, what);
         Path t = target.toAbsolutePath().normalize();
-        boolean exists = Files.exists(t);
-        Path parent = Files.createDirectories(t.getParent());
-        long pid = ProcessHandle.current().pid();
-        Path tmp = parent.resolve("." + t.getFileName() + ".tmp-" + pid);
-        Path old = parent.resolve("." + t.getFileName() + ".old-" + pid);
-        deleteTree(tmp);
+        if (!WRITING.add(t)) throw new IllegalArgumentException(target + " is being written by another cell or thread; wait for it to finish");
         try {
-            Files.createDirectories(tmp);
-            w.write(tmp);
-            if (exists) move(t, old);
-            move(tmp, t);
-        } finally {
+            checkFolder(target, overwrite, flag, replaceable, what);
+            boolean exists = Files.exists(t);
+            Path parent = Files.createDirectories(t.getParent());
+            long pid = ProcessHandle.current().pid();
+            Path tmp = parent.resolve("." + t.getFileName() + TMP + pid);
+            Path old = parent.resolve("." + t.getFileName() + OLD + pid);
             deleteTree(tmp);
-            deleteTree(old);
+            boolean swapped = false;
+            try {
+                Files.createDirectories(tmp);
+                w.write(tmp);
+                Files.writeString(tmp.resolve(MARKER), "written by rome4j: " + what + "\n");
+                syncTree(tmp);
+                step(1);
+                if (exists) move(t, old);
+                step(2);
+                move(tmp, t);
+                swapped = true;
+                syncDir(parent);
+                step(3);
+            } finally {
+                if (!swapped && exists && !Files.exists(t) && Files.exists(old)) move(old, t);
+                deleteTree(tmp);
+                deleteTree(old);
+            }
+        } finally {
+            WRITING.remove(t);
         }
+    }
+
+    /**
+     * Finishes or undoes a folder swap that a killed process left half done: when the target is missing, the complete
+     * new folder (it holds the marker) is moved into place, else the old one is moved back; leftovers of processes that
+     * are no longer running are then deleted. Leftovers of a running process (another save in progress) are left alone.
+     */
+    public static void recover(Path target) throws IOException {
+        Path t = target.toAbsolutePath().normalize();
+        Path parent = t.getParent();
+        if (parent == null || !Files.isDirectory(parent) || WRITING.contains(t)) return;
+        String prefix = "." + t.getFileName();
+        List<Path> news = new ArrayList<>();
+        List<Path> olds = new ArrayList<>();
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(parent, p -> p.getFileName().toString().startsWith(prefix + "."))) {
+            for (Path p : s) {
+                String rest = p.getFileName().toString().substring(prefix.length());
+                List<Path> into = rest.startsWith(TMP) ? news : rest.startsWith(OLD) ? olds : null;
+                if (into == null || !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) continue;
+                String pid = rest.substring(TMP.length());
+                if (!pid.chars().allMatch(Character::isDigit) || pid.isEmpty() || running(Long.parseLong(pid))) continue;
+                into.add(p);
+            }
+        }
+        if (!Files.exists(t, LinkOption.NOFOLLOW_LINKS)) {
+            Path back = news.stream().filter(p -> Files.isRegularFile(p.resolve(MARKER))).findFirst()
+                    .orElse(olds.isEmpty() ? null : olds.get(0));
+            if (back != null) {
+                move(back, t);
+                news.remove(back);
+                olds.remove(back);
+            }
+        }
+        for (Path p : news) deleteTree(p);
+        for (Path p : olds) deleteTree(p);
     }
 
     /** The checks of {@link #folder} alone, to refuse before a long computation rather than after it. */
@@ -87,6 +173,7 @@ public final class Outputs {
             throws IOException {
         Path t = target.toAbsolutePath().normalize();
         checkParent(target);
+        recover(t);
         boolean exists = Files.exists(t);
         if (exists && !Files.isDirectory(t)) {
             throw new IllegalArgumentException(target + " is a file: give a folder for the " + what);
@@ -94,8 +181,9 @@ public final class Outputs {
         if (exists && !overwrite) {
             throw new IllegalArgumentException(target + " exists: pass " + flag + " to replace it, or choose a new folder");
         }
-        if (exists && !isEmpty(t) && !replaceable.test(t)) {
-            throw new IllegalArgumentException(target + " is not empty and holds no " + what + ": refusing to replace it; choose a new folder");
+        if (exists && !isEmpty(t) && !(Files.isRegularFile(t.resolve(MARKER)) && replaceable.test(t))) {
+            throw new IllegalArgumentException(target + " is not empty and was not written by rome4j (no " + MARKER
+                    + " file): refusing to replace it; choose a new folder, or delete it yourself");
         }
     }
 
@@ -154,6 +242,51 @@ public final class Outputs {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** {@link #recover}, for a loader: a folder it cannot repair is reported by the load that follows, not here. */
+    public static void recoverQuietly(Path target) {
+        try {
+            recover(target);
+        } catch (IOException | RuntimeException e) {
+            // the load that follows names the missing folder
+        }
+    }
+
+    private static void step(int k) {
+        if (HALT_AFTER == k) Runtime.getRuntime().halt(97);
+    }
+
+    private static boolean running(long pid) {
+        return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /** Forces every file under {@code dir} (and the folders) to disk, so a rename never publishes data still in the page cache. */
+    private static void syncTree(Path dir) throws IOException {
+        List<Path> all = new ArrayList<>();
+        try (var s = Files.walk(dir)) {
+            s.forEach(all::add);
+        }
+        for (Path p : all) {
+            if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) sync(p);
+            else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) syncDir(p);
+        }
+    }
+
+    /** Forces one file's bytes to disk. */
+    static void sync(Path file) throws IOException {
+        try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            c.force(true);
+        }
+    }
+
+    /** Forces a folder's entries (a rename) to disk where the platform allows opening a folder; elsewhere a no-op. */
+    private static void syncDir(Path dir) {
+        try (FileChannel c = FileChannel.open(dir, StandardOpenOption.READ)) {
+            c.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // not supported for folders on this platform: the rename is still atomic, only its durability is weaker
         }
     }
 

@@ -82,8 +82,9 @@ public final class SafeTensors implements AutoCloseable {
             readFully(ch, lenBuf, 0);
             long headerLen = lenBuf.flip().getLong();
             if (headerLen <= 0 || headerLen > MAX_HEADER || 8 + headerLen > fileSize) {
-                throw new CorruptFileException(path + " has a corrupt safetensors header (length "
-                        + headerLen + " in a " + fileSize + "-byte file): re-download or re-save the checkpoint");
+                // the "length" is the file's first 8 bytes: not printed, as the file may be anything
+                throw new CorruptFileException(path + " is not a safetensors file (its header length does not fit its "
+                        + fileSize + " bytes): re-download or re-save the checkpoint");
             }
             ByteBuffer header = ByteBuffer.allocate((int) headerLen);
             readFully(ch, header, 8);
@@ -283,28 +284,28 @@ public final class SafeTensors implements AutoCloseable {
         byte[] hp = new byte[padded];
         System.arraycopy(h, 0, hp, 0, h.length);
         for (int i = h.length; i < padded; i++) hp[i] = ' ';
-        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
-        try (OutputStream os = Files.newOutputStream(tmp)) {
-            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
-            os.write(len.array());
-            os.write(hp);
-            ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-            for (var en : sorted.entrySet()) {
-                float[] values = data.apply(en.getKey());
-                if (values.length != count(en.getValue())) {
-                    throw new IllegalArgumentException("tensor " + en.getKey() + ": shape does not match data length");
-                }
-                for (float f : values) {
-                    if (!chunk.hasRemaining()) {
-                        os.write(chunk.array(), 0, chunk.position());
-                        chunk.clear();
+        Outputs.atomic(path, tmp -> {
+            try (OutputStream os = Files.newOutputStream(tmp)) {
+                ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
+                os.write(len.array());
+                os.write(hp);
+                ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+                for (var en : sorted.entrySet()) {
+                    float[] values = data.apply(en.getKey());
+                    if (values.length != count(en.getValue())) {
+                        throw new IllegalArgumentException("tensor " + en.getKey() + ": shape does not match data length");
                     }
-                    chunk.putFloat(f);
+                    for (float f : values) {
+                        if (!chunk.hasRemaining()) {
+                            os.write(chunk.array(), 0, chunk.position());
+                            chunk.clear();
+                        }
+                        chunk.putFloat(f);
+                    }
                 }
+                os.write(chunk.array(), 0, chunk.position());
             }
-            os.write(chunk.array(), 0, chunk.position());
-        }
-        Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        });
     }
 
     private static long count(long[] shape) {

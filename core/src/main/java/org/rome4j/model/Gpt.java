@@ -225,6 +225,15 @@ public final class Gpt implements AutoCloseable {
         }
     }
 
+    /** A shard the index lists: a file inside the model's folder, never elsewhere on disk. */
+    private static Path shard(Path dir, String name, Path index) {
+        try {
+            return org.rome4j.io.PathNames.inside(dir, name, "shard listed in " + index.getFileName());
+        } catch (IllegalArgumentException e) {
+            throw new ModelLoadException(e.getMessage() + "; download the model again");
+        }
+    }
+
     private static List<Path> weightFiles(Path dir) {
         Path single = dir.resolve("model.safetensors");
         if (Files.isRegularFile(single)) {
@@ -236,7 +245,7 @@ public final class Gpt implements AutoCloseable {
                 JsonNode map = JSON.readTree(index.toFile()).path("weight_map");
                 List<Path> out = new ArrayList<>();
                 map.elements().forEachRemaining(v -> {
-                    Path p = dir.resolve(v.asText());
+                    Path p = shard(dir, v.asText(), index);
                     if (!out.contains(p)) out.add(p);
                 });
                 for (Path p : out) {

@@ -64,6 +64,7 @@ public final class Models {
             return extractEmbedded(s);
         }
         Path p = Path.of(s.startsWith("~/") ? System.getProperty("user.home") + s.substring(1) : s);
+        if (!Files.exists(p)) org.rome4j.io.Outputs.recoverQuietly(p); // a save killed between its two renames is finished now
         if (Files.isDirectory(p)) {
             return p;
         }
@@ -158,12 +159,17 @@ public final class Models {
             }
             Files.createDirectories(cacheRoot);
             Path tmp = Files.createTempDirectory(cacheRoot, name + ".tmp");
-            for (String f : MODEL_FILES) {
-                try (InputStream in = Models.class.getResourceAsStream(base + f)) {
-                    if (in != null) Files.copy(in, tmp.resolve(f));
+            try {
+                for (String f : MODEL_FILES) {
+                    try (InputStream in = Models.class.getResourceAsStream(base + f)) {
+                        if (in != null) Files.copy(in, tmp.resolve(f));
+                    }
                 }
+                Files.writeString(tmp.resolve(".complete"), hash);
+            } catch (IOException | RuntimeException full) {   // a full disk leaves no half-unpacked folder behind
+                deleteTree(tmp);
+                throw full;
             }
-            Files.writeString(tmp.resolve(".complete"), hash);
             try {
                 Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException raced) {

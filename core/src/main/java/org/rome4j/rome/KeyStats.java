@@ -10,6 +10,7 @@ import org.rome4j.intervene.Interventions;
 import org.rome4j.intervene.Site;
 import org.rome4j.io.Npy;
 import org.rome4j.io.Npz;
+import org.rome4j.io.PathNames;
 import org.rome4j.model.Batch;
 import org.rome4j.model.Gpt;
 import org.rome4j.progress.CancellationToken;
@@ -107,8 +108,11 @@ public record KeyStats(long count, int width, double[] sum, String precision) {
      * corpus, as the original names a run without a sample size).
      */
     public static Path cachePath(Path statsDir, String model, String dataset, String module, String precision, long n) {
-        return statsDir.resolve(model.replace("/", "_")).resolve(dataset + "_stats")
-                .resolve(module + "_" + precision + "_mom2" + (n > 0 ? "_" + n : "") + ".npz");
+        // every part is one plain file name, so the file stays inside statsDir (a name like ../x or /abs is refused)
+        return statsDir.resolve(PathNames.element(model.replace("/", "_"), "model name"))
+                .resolve(PathNames.element(PathNames.element(dataset, "statistics data set name") + "_stats", "statistics data set name"))
+                .resolve(PathNames.element(PathNames.element(module, "module") + "_" + PathNames.element(precision, "precision")
+                        + "_mom2" + (n > 0 ? "_" + n : "") + ".npz", "statistics file name"));
     }
 
     /** Writes the original's layout: {@code mom2.count} (int64), {@code mom2.mom2} (raw sum) and constructors. */

@@ -251,21 +251,36 @@ public final class Rome {
         List<Update> updates = new ArrayList<>();
         try {
             for (int layer : hp.layers().stream().sorted().toList()) {
+                checkInterrupted();
                 Update u = compute(request, layer);
                 updates.add(u);
                 NDArray prev = RankOne.apply(gpt, u);
                 old.putIfAbsent(u.weightName(), prev);
                 if (old.get(u.weightName()) != prev) prev.close();
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {   // Error: a cell stopped by the kernel (ThreadDeath) leaves no half edit
             restore(old);
             throw e;
         }
         long millis = (System.nanoTime() - t0) / 1_000_000;
-        Edit.Measure post = measure ? measure(request) : null;
+        Edit.Measure post;
+        try {
+            post = measure ? measure(request) : null;
+            checkInterrupted();   // the last point an interrupt takes the edit back: after it the edit is active
+        } catch (RuntimeException | Error e) {   // Error: a cell stopped by the kernel (ThreadDeath) leaves no half edit
+            restore(old);
+            throw e;
+        }
         Edit edit = new Edit(nextId++, request, List.copyOf(updates), pre, post, millis);
         stack.push(new Applied(edit, old));
         return edit;
+    }
+
+    /** An interrupted thread (a notebook's interrupt) stops an edit between steps; the weights are restored. */
+    static void checkInterrupted() {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new java.util.concurrent.CancellationException("edit interrupted: the model is unchanged");
+        }
     }
 
     /** Undoes the most recent edit (the weights it replaced come back bit for bit); null when none. */

@@ -234,6 +234,7 @@ final class ValueSearch {
         List<Double> losses = new ArrayList<>();
         List<Double> probs = new ArrayList<>();
         for (int it = 0; it < hp.vNumGradSteps(); it++) {
+            Rome.checkInterrupted();
             deltas.add(delta.clone());
             final float[] deltaNow = delta;
             final float[] klRef = klInit;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import org.rome4j.display.Figure;
 import org.rome4j.display.Plots;
 import org.rome4j.eval.FactRecall;
+import org.rome4j.io.Outputs;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
@@ -341,14 +342,21 @@ public final class DatasetResult {
      * {@code summary.csv}, {@code wrong.csv} and {@code figures/{lines,heatmap}_KIND.json}.
      */
     public void writeTo(Path dir) throws IOException {
+        // each file whole or absent (a full disk leaves no empty averages.csv under its name)
         Files.createDirectories(dir.resolve("figures"));
-        Files.writeString(dir.resolve("aggregate.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(toMap()));
-        table().write().csv(dir.resolve("averages.csv").toFile());
-        summary().write().csv(dir.resolve("summary.csv").toFile());
-        wrongTable().write().csv(dir.resolve("wrong.csv").toFile());
+        String aggregate = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(toMap());
+        Outputs.file(dir.resolve("aggregate.json"), true, "--overwrite", tmp -> Files.writeString(tmp, aggregate));
+        Table avg = table();
+        Outputs.file(dir.resolve("averages.csv"), true, "--overwrite", tmp -> avg.write().csv(tmp.toFile()));
+        Table sum = summary();
+        Outputs.file(dir.resolve("summary.csv"), true, "--overwrite", tmp -> sum.write().csv(tmp.toFile()));
+        Table wr = wrongTable();
+        Outputs.file(dir.resolve("wrong.csv"), true, "--overwrite", tmp -> wr.write().csv(tmp.toFile()));
         for (Kind k : Kind.values()) {
-            Files.writeString(dir.resolve("figures/lines_" + k.id() + ".json"), lines(k).toJson());
-            Files.writeString(dir.resolve("figures/heatmap_" + k.id() + ".json"), heatmap(k).toJson());
+            String l = lines(k).toJson();
+            String h = heatmap(k).toJson();
+            Outputs.file(dir.resolve("figures/lines_" + k.id() + ".json"), true, "--overwrite", tmp -> Files.writeString(tmp, l));
+            Outputs.file(dir.resolve("figures/heatmap_" + k.id() + ".json"), true, "--overwrite", tmp -> Files.writeString(tmp, h));
         }
     }
 

@@ -10,15 +10,27 @@ import org.rome4j.progress.CancellationToken;
 import org.rome4j.progress.Eta;
 import org.rome4j.progress.ProgressListener;
 
+import org.rome4j.io.Outputs;
+import org.rome4j.io.RunLock;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 
 /**
  * Causal traces averaged over a known_1000-format fact file (paper Fig. 2 and App. B; the original's
@@ -41,6 +53,8 @@ public final class DatasetTrace {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The kinds every fact is traced for, in the order {@link #traceFact} returns them. */
     public static final List<Kind> KINDS = List.of(Kind.RESID, Kind.MLP, Kind.ATTN);
+    /** The facts that failed, in the output folder. */
+    public static final String ERRORS = "errors.csv";
 
     private final Gpt gpt;
     private final List<KnownFact> facts;
@@ -51,11 +65,13 @@ public final class DatasetTrace {
     private final Noise noise;
     private final ProgressListener listener;
     private final CancellationToken cancel;
+    private final String factsSha256;
 
     private DatasetTrace(Builder b) {
         this.gpt = b.gpt;
         this.facts = b.limit >= 0 && b.limit < b.facts.size() ? List.copyOf(b.facts.subList(0, b.limit)) : List.copyOf(b.facts);
         this.subjects = b.facts.stream().map(KnownFact::subject).toList();   // the noise level uses the whole file, limit or not
+        this.factsSha256 = sha256(b.facts);
         this.cacheDir = b.cacheDir;
         this.window = b.window;
         this.samples = b.samples;
@@ -76,12 +92,23 @@ public final class DatasetTrace {
      */
     public DatasetResult run() {
         cancel.check("dataset trace");
+        if (cacheDir == null) return runLocked();
+        // one run at a time in a folder: a second one is told it is in use rather than racing the first one's files
+        try (RunLock lock = RunLock.take(cacheDir, "the trace folder " + cacheDir)) {
+            return runLocked();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot use the cache folder " + cacheDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private DatasetResult runLocked() {
         double std = EmbeddingStd.of(gpt, subjects);
         double scale = noise.scaleFor(std);
-        listener.update(0, facts.size(), "checking which facts " + gpt.name() + " knows");
-        FactRecall.Result recall = FactRecall.check(gpt, facts, 64);
-        List<FactRecall.Check> known = recall.checks().stream().filter(FactRecall.Check::correct).toList();
         if (cacheDir != null) checkCache(scale);
+        listener.update(0, facts.size(), "checking which facts " + gpt.name() + " knows");
+        Map<KnownFact, String> errors = new LinkedHashMap<>();
+        FactRecall.Result recall = recall(errors);
+        List<FactRecall.Check> known = recall.checks().stream().filter(FactRecall.Check::correct).toList();
         Map<Kind, List<TraceResult>> results = new EnumMap<>(Kind.class);
         for (Kind k : KINDS) results.put(k, new ArrayList<>());
         int done = 0;
@@ -93,7 +120,15 @@ public final class DatasetTrace {
             String how = "cached";
             if (rs == null) {
                 long t0 = System.nanoTime();
-                rs = traceFact(gpt, f, window, samples, noise, std, cancel);
+                try {
+                    rs = traceFact(gpt, f, window, samples, noise, std, cancel);
+                } catch (CancellationException e) {
+                    throw e;
+                } catch (RuntimeException e) {   // one bad fact is listed in errors.csv, as eval and the Spark job do
+                    errors.put(f, e.getClass().getSimpleName() + ": " + e.getMessage());
+                    listener.update(++done, known.size(), "fact " + f.id() + " failed: " + e.getMessage());
+                    continue;
+                }
                 store(f, rs);
                 eta.computed(System.nanoTime() - t0);
                 how = "traced";
@@ -103,7 +138,51 @@ public final class DatasetTrace {
             listener.update(done, known.size(), how + " " + f.id() + ": " + f.prompt() + " -> " + rs.get(0).answer().strip()
                     + eta.suffix(known.size() - done));
         }
+        writeErrors(errors);
         return new DatasetResult(gpt.name(), facts.size(), recall.wrong(), results, window, samples, noise.describe(), scale);
+    }
+
+    /** Which facts the model knows; when a batch fails, fact by fact, and a fact that fails is an error. */
+    private FactRecall.Result recall(Map<KnownFact, String> errors) {
+        try {
+            return FactRecall.check(gpt, facts, 64);
+        } catch (RuntimeException batch) {
+            List<FactRecall.Check> ok = new ArrayList<>();
+            for (KnownFact f : facts) {
+                cancel.check("dataset trace");
+                try {
+                    ok.addAll(FactRecall.check(gpt, List.of(f), 1).checks());
+                } catch (RuntimeException e) {
+                    errors.put(f, e.getClass().getSimpleName() + ": " + e.getMessage());
+                }
+            }
+            return new FactRecall.Result(List.copyOf(ok));
+        }
+    }
+
+    /** {@code errors.csv} (idx,known_id,prompt,error; idx counts facts from 0), as the Spark job writes it; a rerun retries them. */
+    private void writeErrors(Map<KnownFact, String> errors) {
+        if (!errors.isEmpty()) {
+            listener.update(facts.size(), facts.size(), errors.size() + " of " + facts.size() + " facts failed"
+                    + (cacheDir == null ? "" : "; see " + cacheDir.resolve(ERRORS) + " (a rerun retries them)"));
+        }
+        if (cacheDir == null) return;
+        IntColumn idx = IntColumn.create("idx");
+        IntColumn id = IntColumn.create("known_id");
+        StringColumn prompt = StringColumn.create("prompt");
+        StringColumn error = StringColumn.create("error");
+        errors.forEach((f, e) -> {
+            idx.append(facts.indexOf(f));
+            id.append(f.id());
+            prompt.append(f.prompt());
+            error.append(e);
+        });
+        Table t = Table.create("errors").addColumns(idx, id, prompt, error);
+        try {
+            Outputs.file(cacheDir.resolve(ERRORS), true, "--overwrite", tmp -> t.write().csv(tmp.toFile()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + cacheDir.resolve(ERRORS) + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -129,16 +208,20 @@ public final class DatasetTrace {
             Files.createDirectories(cacheDir.resolve("cases"));
             ObjectNode cfg = JSON.createObjectNode();
             cfg.put("model", gpt.name()).put("window", window).put("samples", samples).put("noise", noise.describe())
-                    .put("noise_scale", scale);
+                    .put("noise_scale", scale).put("facts_sha256", factsSha256);
             Path file = cacheDir.resolve("config.json");
             if (Files.isRegularFile(file)) {
                 JsonNode old = JSON.readTree(file.toFile());
                 if (!old.equals(cfg)) {
-                    throw new IllegalArgumentException("the cache in " + cacheDir + " was made with other settings (" + old
-                            + ", now " + cfg + "); use another output folder or delete it");
+                    List<String> differ = new ArrayList<>();
+                    cfg.fieldNames().forEachRemaining(k -> {
+                        if (!cfg.get(k).equals(old.get(k))) differ.add(k.equals("facts_sha256") ? "facts file" : k);
+                    });
+                    throw new IllegalArgumentException(cacheDir + " holds the traces of another run (its " + String.join(", ", differ)
+                            + " differ" + (differ.size() == 1 ? "s" : "") + "): choose a new folder, or delete this one to start again");
                 }
             } else {
-                JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), cfg);
+                Outputs.file(file, false, "--overwrite", tmp -> JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), cfg));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use the cache folder " + cacheDir + ": " + e.getMessage(), e);
@@ -168,10 +251,7 @@ public final class DatasetTrace {
         try {
             ObjectNode n = JSON.createObjectNode();
             for (int i = 0; i < KINDS.size(); i++) n.set(KINDS.get(i).id(), JSON.readTree(rs.get(i).toJson()));
-            Path file = caseFile(f);
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            JSON.writeValue(tmp.toFile(), n);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Outputs.file(caseFile(f), true, "--overwrite", tmp -> JSON.writeValue(tmp.toFile(), n));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the trace of fact " + f.id() + " to " + cacheDir + ": " + e.getMessage(), e);
         }
@@ -213,6 +293,14 @@ public final class DatasetTrace {
         /** Validates and builds. */
         public DatasetTrace build() {
             if (facts == null || facts.isEmpty()) throw new IllegalArgumentException("no facts: setFacts(KnownFacts.read(file))");
+            Map<Integer, Integer> seen = new HashMap<>();
+            for (int i = 0; i < facts.size(); i++) {
+                Integer before = seen.putIfAbsent(facts.get(i).id(), i);
+                if (before != null) {
+                    throw new IllegalArgumentException("known_id " + facts.get(i).id() + " appears twice (facts " + before + " and " + i
+                            + "): ids name the cached traces, so they must be unique; fix the facts file");
+                }
+            }
             if (window == null) window = Kind.scaledWindow(gpt.nLayer());
             if (window < 1) throw new IllegalArgumentException("window must be >= 1, got " + window);
             if (samples < 1) throw new IllegalArgumentException("samples must be >= 1, got " + samples);
@@ -221,6 +309,17 @@ public final class DatasetTrace {
             }
             if (listener == null || cancel == null) throw new IllegalArgumentException("listener and cancellation must not be null");
             return new DatasetTrace(this);
+        }
+    }
+
+    /** The SHA-256 of the facts' text: the whole file (the noise level depends on all of it), not only the traced part. */
+    private static String sha256(List<KnownFact> facts) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (KnownFact f : facts) md.update((f + "\n").getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

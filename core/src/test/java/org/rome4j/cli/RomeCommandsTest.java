@@ -156,6 +156,12 @@ class RomeCommandsTest {
         assertEquals(2, save.status(), save.err());
         assertTrue(save.err().contains("--overwrite"), save.err());
         assertEquals("not replaced", Files.readString(model.resolve("model.safetensors")));
+        // a folder that merely holds a config.json (a project) is not one rome4j wrote: --overwrite does not replace it
+        Files.createDirectories(model.resolve("src"));
+        CliRun foreign = edit("--save-model", model.toString(), "--overwrite");
+        assertEquals(2, foreign.status(), foreign.err());
+        assertTrue(foreign.err().contains("not written by rome4j"), foreign.err());
+        assertTrue(Files.isDirectory(model.resolve("src")) && Files.exists(model.resolve("model.safetensors")));
         CliRun onSource = edit("--save-model", model(), "--overwrite");
         assertEquals(2, onSource.status(), onSource.err());
         assertTrue(onSource.err().contains("loaded from"), onSource.err());

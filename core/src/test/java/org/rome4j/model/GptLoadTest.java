@@ -198,7 +198,7 @@ class GptLoadTest {
         byte[] full = Files.readAllBytes(golden.resolve("model.safetensors"));
         Files.write(truncated.resolve("model.safetensors"), java.util.Arrays.copyOf(full, 200));
         msg = loadError(truncated);
-        assertTrue(msg.contains("corrupt safetensors header") && msg.contains("re-download"), msg);
+        assertTrue(msg.contains("not a safetensors file") && msg.contains("re-download"), msg);
 
         Path cut = folder(tmp.resolve("cut"));
         Files.write(cut.resolve("model.safetensors"), java.util.Arrays.copyOf(full, full.length - 1000));

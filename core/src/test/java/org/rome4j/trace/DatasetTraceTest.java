@@ -124,4 +124,26 @@ class DatasetTraceTest {
         assertEquals(3, r.traced());
         assertTrue(msgs.stream().anyMatch(m -> m.startsWith("cached 0")), msgs.toString());
     }
+
+    /** A fact that cannot be traced is a row of errors.csv, not the end of the run; another facts file or a repeated id is refused. */
+    @Test
+    void aBadFactIsAnErrorRowAndTheFolderKeepsItsFacts(@TempDir Path dir) throws Exception {
+        KnownFact known = facts.get(0);
+        KnownFact bad = new KnownFact(7, "Nobody at all", known.attribute(), "", "", known.prompt(), "P0");   // subject not in the prompt
+        List<KnownFact> withBad = List.of(known, bad, facts.get(1));
+        DatasetResult r = DatasetTrace.builder(gpt).setFacts(withBad).optSamples(3).optNoise(Noise.parse("s3")).optCacheDir(dir).build().run();
+        assertEquals(2, r.traced());
+        List<String> rows = Files.readAllLines(dir.resolve(DatasetTrace.ERRORS));
+        assertEquals(2, rows.size(), rows.toString());
+        assertEquals("idx,known_id,prompt,error", rows.get(0));
+        assertTrue(rows.get(1).startsWith("1,7,"), rows.get(1));
+
+        List<KnownFact> other = List.of(known, new KnownFact(7, "Nobody at all", "y", "", "", known.prompt(), "P0"), facts.get(1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DatasetTrace.builder(gpt).setFacts(other).optSamples(3).optNoise(Noise.parse("s3")).optCacheDir(dir).build().run());
+        assertTrue(e.getMessage().contains("facts file") && e.getMessage().contains("another run"), e.getMessage());
+        IllegalArgumentException dup = assertThrows(IllegalArgumentException.class,
+                () -> DatasetTrace.builder(gpt).setFacts(List.of(known, known)).build());
+        assertTrue(dup.getMessage().contains("appears twice"), dup.getMessage());
+    }
 }

@@ -115,8 +115,26 @@ final class CellSource {
         return quotes % 2 == 1;
     }
 
-    /** A Java string literal. */
+    /** Characters per literal piece: at most 6 bytes each once escaped, far below a class file constant's 65535. */
+    static final int PIECE = 8000;
+
+    /**
+     * A Java expression for the string: a literal, or for a long one (a 70 KB prompt) {@code String.join} of literal
+     * pieces, which javac does not fold into one constant (a constant is limited to 65535 bytes).
+     */
     static String literal(String s) {
+        if (s.length() <= PIECE) return piece(s);
+        StringBuilder sb = new StringBuilder("String.join(\"\"");
+        for (int i = 0; i < s.length(); i += PIECE) {
+            int end = Math.min(s.length(), i + PIECE);
+            if (end < s.length() && Character.isHighSurrogate(s.charAt(end - 1))) end--;   // keep a surrogate pair in one piece
+            sb.append(", ").append(piece(s.substring(i, end)));
+            i = end - PIECE;
+        }
+        return sb.append(')').toString();
+    }
+
+    private static String piece(String s) {
         StringBuilder sb = new StringBuilder("\"");
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -93,15 +93,26 @@ final class Evaluator implements AutoCloseable {
      * @throws Interrupted  if the cell was interrupted
      */
     Object eval(String code) {
+        int tooLong = LongLiterals.find(code);
+        if (tooLong > 0) {
+            throw new CompileError(String.format(Locale.ROOT, "a string of %,d bytes is longer than Java allows in source (%,d): "
+                    + "read long text from a file, e.g. Files.readString(Path.of(\"prompt.txt\"))", tooLong, LongLiterals.MAX_BYTES));
+        }
         SourceCodeAnalysis sca = shell.sourceCodeAnalysis();
         Object last = null;
-        SourceCodeAnalysis.CompletionInfo info = sca.analyzeCompletion(code);
+        engine.beginCell();
+        SourceCodeAnalysis.CompletionInfo info;
         try {
+            info = sca.analyzeCompletion(code);
             while (info.completeness().isComplete()) {
                 last = evalSnippet(info.source());
                 info = sca.analyzeCompletion(info.remaining());
             }
+        } catch (StackOverflowError | InternalError e) {   // JShell wraps the parser's overflow in an InternalError
+            // javac recurses once per nesting level: a cell nested thousands deep overflows it; the cell fails, the kernel goes on
+            throw new CompileError("the compiler ran out of stack on this cell (nested too deeply?): split the expression into smaller ones");
         } finally {
+            engine.endCell();
             engine.clearValues();
         }
         if (info.completeness() != SourceCodeAnalysis.Completeness.EMPTY) {
@@ -129,6 +140,8 @@ final class Evaluator implements AutoCloseable {
                 String cls = ex instanceof EvalException ee ? ee.getExceptionClassName() : ex.getClass().getName();
                 throw new UserError(cls + ": " + ex.getMessage(), engine.lastError());
             }
+            String refused = engine.takeRefusal();
+            if (refused != null) throw new CompileError(refused);
             if (e.status() == Snippet.Status.REJECTED) {
                 throw new CompileError(diagnostics(e.snippet()));
             }
@@ -172,9 +185,14 @@ final class Evaluator implements AutoCloseable {
     /** Jupyter's is_complete: "complete", "incomplete" (with an indent), "invalid" or "unknown". */
     String[] isComplete(String code) {
         SourceCodeAnalysis sca = shell.sourceCodeAnalysis();
-        SourceCodeAnalysis.CompletionInfo info = sca.analyzeCompletion(code);
-        while (info.completeness().isComplete()) {
-            info = sca.analyzeCompletion(info.remaining());
+        SourceCodeAnalysis.CompletionInfo info;
+        try {
+            info = sca.analyzeCompletion(code);
+            while (info.completeness().isComplete()) {
+                info = sca.analyzeCompletion(info.remaining());
+            }
+        } catch (StackOverflowError | InternalError e) {
+            return new String[]{"invalid", ""};   // the parser gave up (nested too deeply): the request still gets its answer
         }
         return switch (info.completeness()) {
             case EMPTY, COMPLETE, COMPLETE_WITH_SEMI -> new String[]{"complete", ""};
@@ -186,7 +204,12 @@ final class Evaluator implements AutoCloseable {
     /** Completion suggestions at {@code cursor}: the replacement start and the candidates. */
     Completions complete(String code, int cursor) {
         int[] anchor = new int[1];
-        List<SourceCodeAnalysis.Suggestion> s = shell.sourceCodeAnalysis().completionSuggestions(code, cursor, anchor);
+        List<SourceCodeAnalysis.Suggestion> s;
+        try {
+            s = shell.sourceCodeAnalysis().completionSuggestions(code, cursor, anchor);
+        } catch (StackOverflowError | InternalError e) {
+            return new Completions(cursor, List.of());
+        }
         List<String> out = new ArrayList<>();
         s.stream().sorted((a, b) -> Boolean.compare(b.matchesType(), a.matchesType()))
                 .map(SourceCodeAnalysis.Suggestion::continuation).distinct().forEach(out::add);
@@ -198,6 +221,14 @@ final class Evaluator implements AutoCloseable {
 
     /** Signatures and javadoc of what is at {@code cursor}. */
     String inspect(String code, int cursor) {
+        try {
+            return inspectAt(code, cursor);
+        } catch (StackOverflowError | InternalError e) {
+            return null;
+        }
+    }
+
+    private String inspectAt(String code, int cursor) {
         int at = cursor;
         while (at < code.length() && Character.isJavaIdentifierPart(code.charAt(at))) at++;
         List<SourceCodeAnalysis.Documentation> docs = shell.sourceCodeAnalysis().documentation(code, at, true);

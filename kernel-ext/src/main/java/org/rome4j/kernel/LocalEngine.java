@@ -17,12 +17,13 @@ import java.nio.file.Path;
 import java.security.CodeSource;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -44,7 +45,13 @@ final class LocalEngine extends DirectExecutionControl {
         return t;
     });
     private final Map<String, Object> values = new ConcurrentHashMap<>();
+    /** How long interrupted code that is not rome4j's gets to end by itself before its thread is stopped. */
+    static final long GRACE_MS = 2000;
+    private static final long POLL_MS = 50;
     private volatile Future<Object> running;
+    private volatile Thread worker;
+    private volatile long interruptedAt;
+    private final AtomicInteger cells = new AtomicInteger();
     private volatile Throwable lastError;
 
     private LocalEngine(SnippetLoader loader) {
@@ -80,11 +87,16 @@ final class LocalEngine extends DirectExecutionControl {
         lastError = null;
     }
 
-    /** Interrupts the running snippet's thread; the cell fails at once with {@link #INTERRUPTED}. */
+    /**
+     * Interrupts the running snippet's thread. The cell's reply waits until that thread has really ended, so
+     * that nothing it does lands after the reply: rome4j's work checks the interrupt and takes back what it
+     * started (an edit restores the weights); code that ignores interrupts is stopped after {@link #GRACE_MS}.
+     */
     void interrupt() {
-        Future<Object> f = running;
-        if (f != null) {
-            f.cancel(true);
+        if (cells.get() > 0) {   // also while a snippet compiles: the cell's next snippet then does not start
+            interruptedAt = System.nanoTime();
+            Thread w = worker;
+            if (w != null) w.interrupt();
         }
     }
 
@@ -94,14 +106,25 @@ final class LocalEngine extends DirectExecutionControl {
         if (Thread.currentThread().getName().startsWith(THREAD_PREFIX)) {
             value = call(doit);   // a snippet evaluated from inside a running snippet
         } else {
-            Future<Object> task = executor.submit(() -> call(doit));
+            if (interruptedAt != 0) throw new UserException("interrupted", INTERRUPTED, new StackTraceElement[0]);
+            Future<Object> task = executor.submit(() -> {
+                worker = Thread.currentThread();
+                try {
+                    return call(doit);
+                } finally {
+                    worker = null;
+                    Thread.interrupted();   // the pool's thread starts the next cell with a clear flag
+                }
+            });
             running = task;
             try {
-                value = task.get();
-            } catch (CancellationException e) {
-                throw new UserException("interrupted", INTERRUPTED, new StackTraceElement[0]);
+                value = awaitEnd(task);
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause() instanceof InvocationTargetException ite ? ite.getCause() : e.getCause();
+                if (interruptedAt != 0) {
+                    // whatever the interrupted work threw on its way out (CancellationException, ClosedByInterruptException, ThreadDeath)
+                    throw new UserException("interrupted", INTERRUPTED, new StackTraceElement[0]);
+                }
                 if (cause instanceof SPIResolutionException re) {
                     throw new ResolutionException(re.id(), re.getStackTrace());
                 }
@@ -110,12 +133,54 @@ final class LocalEngine extends DirectExecutionControl {
             } finally {
                 running = null;
             }
+            // a cell that finished although interrupted (past the point where its work could be taken back) answers as usual
         }
         String key = UUID.randomUUID().toString();
         if (value != null) {
             values.put(key, value);
         }
         return key;
+    }
+
+    /** A cell starts (cells nest under %%time): an interrupt from now on stops it. */
+    void beginCell() {
+        if (cells.getAndIncrement() == 0) interruptedAt = 0;
+    }
+
+    /** The cell ended. */
+    void endCell() {
+        cells.decrementAndGet();
+    }
+
+    /** The snippet's value once its thread has ended; an interrupted thread still in the cell's own code after the grace is stopped. */
+    @SuppressWarnings({"deprecation", "removal"})
+    private Object awaitEnd(Future<Object> task) throws ExecutionException, InterruptedException {
+        boolean stopped = false;
+        while (true) {
+            try {
+                return task.get(POLL_MS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                long at = interruptedAt;
+                Thread w = worker;
+                if (at == 0 || stopped || w == null || System.nanoTime() - at < GRACE_MS * 1_000_000L) continue;
+                if (inRome4j(w)) continue;   // rome4j's own work ends at its next check and undoes itself
+                try {
+                    w.stop();   // a loop that ignores interrupts (while (true) x++;) would keep a core busy forever
+                    stopped = true;
+                } catch (UnsupportedOperationException unsupported) {
+                    stopped = true;   // Java 20+: the thread cannot be stopped; wait for it
+                }
+            }
+        }
+    }
+
+    /** Whether the thread is inside rome4j's code (which honours interrupts and must not be stopped half way). */
+    private static boolean inRome4j(Thread t) {
+        for (StackTraceElement f : t.getStackTrace()) {
+            String c = f.getClassName();
+            if (c.startsWith("org.rome4j.") && !c.startsWith("org.rome4j.kernel.")) return true;
+        }
+        return false;
     }
 
     private static Object call(Method doit) throws Exception {
@@ -154,8 +219,16 @@ final class LocalEngine extends DirectExecutionControl {
         };
     }
 
+    /** Why the last snippet was refused before it ran (a call that would end the kernel); null when none. */
+    String takeRefusal() {
+        String r = loader.refused;
+        loader.refused = null;
+        return r;
+    }
+
     /** Loads snippet classes from their bytes; everything else from the parent and added jars. */
     private static final class SnippetLoader implements LoaderDelegate {
+        private volatile String refused;
         private final Loader loader;
 
         SnippetLoader(ClassLoader parent) {
@@ -165,6 +238,14 @@ final class LocalEngine extends DirectExecutionControl {
         @Override
         public void load(ClassBytecodes[] cbcs) throws ClassInstallException, EngineTerminationException {
             boolean[] installed = new boolean[cbcs.length];
+            for (ClassBytecodes c : cbcs) {
+                String exit = ExitCalls.find(c.bytecodes());
+                if (exit != null) {
+                    refused = exit + " is refused in a cell: it would end the kernel and every variable in it; "
+                            + "use Kernel > Restart in the notebook instead";
+                    throw new ClassInstallException(refused, installed);
+                }
+            }
             for (ClassBytecodes c : cbcs) {
                 loader.declare(c.name(), c.bytecodes());
             }

@@ -39,6 +39,8 @@ public final class RomeKernel extends BaseKernel {
     private static final Pattern MAGIC_PREFIX = Pattern.compile("^(\\s*(?:[\\w.$<>\\[\\],? ]+?\\s*=\\s*)?)(%{1,2})([\\w-]*)$");
     private static final Pattern MAGIC_OPTION = Pattern.compile("^\\s*(?:[\\w.$<>\\[\\],? ]+?\\s*=\\s*)?%{1,2}([\\w-]+)\\s.*?(--[\\w-]*)$");
 
+    /** Set while %%time runs its body (one cell in the history, not two). */
+    private static final ThreadLocal<Boolean> TIMED = ThreadLocal.withInitial(() -> false);
     private final Evaluator evaluator;
     private final CellSource source;
     private final CompletableFuture<Void> warm;
@@ -75,6 +77,7 @@ public final class RomeKernel extends BaseKernel {
 
     @Override
     public Object evalRaw(String code) {
+        if (getHistoryManager() instanceof CellHistory h && !TIMED.get()) h.add(code);
         warm.join();
         Optional<CellSource.CellMagic> cm = CellSource.cellMagic(code);
         if (cm.isPresent() && cm.get().name().equals("time")) {
@@ -93,9 +96,11 @@ public final class RomeKernel extends BaseKernel {
 
     private Object timed(String body) {
         long t0 = System.nanoTime();
+        TIMED.set(true);
         try {
             return evalRaw(body);
         } finally {
+            TIMED.set(false);
             System.out.printf(Locale.ROOT, "Wall time: %.3f s%n", (System.nanoTime() - t0) / 1e9);
         }
     }
@@ -293,7 +298,7 @@ public final class RomeKernel extends BaseKernel {
             return new RomeKernel(buildName(), buildVersion(), info,
                     List.of(new HelpLink("rome4j", "https://github.com/rome4j/rome4j"),
                             new HelpLink("Java tutorials", "https://docs.oracle.com/javase/tutorial/")),
-                    buildHistoryManager(), buildJupyterIO(buildJupyterIOEncoding()), buildCommManager(),
+                    new CellHistory(), buildJupyterIO(buildJupyterIOEncoding()), buildCommManager(),
                     buildRenderer(), new MagicParser("^\\s*%", "^\\s*%%", transpiler), buildMagicsRegistry(),
                     buildErrorStyler(), new Evaluator(RomeKernel.class.getClassLoader(), System.getProperty("java.class.path")));
         }

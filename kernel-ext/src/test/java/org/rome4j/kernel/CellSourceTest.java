@@ -22,6 +22,40 @@ class CellSourceTest {
                 source.transpile("LogitLens l = %logit_lens x"));
     }
 
+    /** A long argument becomes String.join of literal pieces (javac would fold "a" + "b" back into one too-long constant). */
+    @Test
+    void aLongArgumentIsPassedInPieces() {
+        String arg = "\u00e9".repeat(3 * CellSource.PIECE + 5) + "\ud83d\ude00";
+        String src = CellSource.literal(arg);
+        assertTrue(src.startsWith("String.join(\"\", \""), src.substring(0, 40));
+        StringBuilder back = new StringBuilder();
+        String inner = src.substring("String.join(\"\", \"".length(), src.length() - "\")".length());
+        String[] parts = inner.split("\", \"");   // the argument has no quote, so this splits exactly between pieces
+        int pieces = parts.length;
+        for (String piece : parts) {
+            assertTrue(piece.length() <= 6 * CellSource.PIECE, "a piece fits a class file constant");
+            for (int i = 0; i < piece.length(); ) {
+                if (piece.startsWith("\\u", i)) {
+                    back.append((char) Integer.parseInt(piece.substring(i + 2, i + 6), 16));
+                    i += 6;
+                } else {
+                    back.append(piece.charAt(i++));
+                }
+            }
+        }
+        assertEquals(4, pieces);
+        assertEquals(arg, back.toString());
+    }
+
+    @Test
+    void aStringTooLongForAClassFileIsFound() {
+        String big = "x".repeat(LongLiterals.MAX_BYTES + 1);
+        assertEquals(LongLiterals.MAX_BYTES + 1, LongLiterals.find("String s = \"" + big + "\";"));
+        assertEquals(-1, LongLiterals.find("// \"" + big + "\"\nint x = 1;"), "in a comment");
+        assertEquals(-1, LongLiterals.find("String s = \"" + "x".repeat(1000) + "\"; char c = '\"';"));
+        assertTrue(LongLiterals.find("String t = \"\"\"\n" + big + "\"\"\";") > LongLiterals.MAX_BYTES, "a text block");
+    }
+
     @Test
     void helpIsNotCastToTheResultType() {
         assertEquals("org.rome4j.kernel.Notebook.line(\"logit_lens\", \"--help\");", source.transpile("%logit_lens --help"));

@@ -34,6 +34,7 @@ final class KernelClient {
     private final ZContext zmq = new ZContext();
     private ZMQ.Socket shell;
     private ZMQ.Socket iopub;
+    private ZMQ.Socket control;
 
     /** What a cell produced: the execute_reply and the iopub error's traceback as a notebook shows it (empty if none). */
     record Result(JsonNode reply, java.util.List<String> shown) { }
@@ -72,7 +73,12 @@ final class KernelClient {
     }
 
     /** Runs a cell; returns the reply and what the notebook shows for an error (the iopub error's traceback). */
-    synchronized Result run(String code) throws Exception {
+    Result run(String code) throws Exception {
+        return run(code, -1);
+    }
+
+    /** Runs a cell and, {@code interruptAfterMs} after sending it (when not negative), sends interrupt_request on the control socket. */
+    synchronized Result run(String code, long interruptAfterMs) throws Exception {
         if (shell == null) {
             shell = dealer(shellPort);
             iopub = zmq.createSocket(SocketType.SUB);
@@ -86,6 +92,12 @@ final class KernelClient {
         String content = JSON.createObjectNode().put("code", code).put("silent", false).put("store_history", true)
                 .put("allow_stdin", false).put("stop_on_error", true).set("user_expressions", JSON.createObjectNode()).toString();
         sendRaw(shell, sign(KEY, h, "{}", "{}", content), h, content);
+        if (interruptAfterMs >= 0) {
+            Thread.sleep(interruptAfterMs);
+            if (control == null) control = dealer(controlPort);
+            send(control, "interrupt_request", "{}", KEY);
+            receive(control);   // interrupt_reply
+        }
         JsonNode[] r = receive(shell);
         if (!r[0].path("msg_type").asText().equals("execute_reply")) throw new IllegalStateException("unexpected reply " + r[0]);
         java.util.List<String> shown = new java.util.ArrayList<>();

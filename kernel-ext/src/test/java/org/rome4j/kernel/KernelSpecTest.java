@@ -39,6 +39,15 @@ class KernelSpecTest {
         int at = withCds.indexOf("-XX:SharedArchiveFile=" + jsa);
         assertTrue(at > 0 && at < withCds.indexOf("-jar"), withCds.toString());
         assertTrue(withCds.containsAll(List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off")), withCds.toString());
+        // no --xmx: a bound that fits a laptop (a quarter of the memory, 1–4 GiB), not most of the machine
+        String heap = withCds.stream().filter(a -> a.startsWith("-Xmx")).findFirst().orElseThrow();
+        long mib = Long.parseLong(heap.substring(4, heap.length() - 1));
+        assertTrue(mib >= 1024 && mib <= 4096, heap);
+        assertFalse(withCds.stream().anyMatch(a -> a.startsWith("-XX:MaxRAMPercentage")), withCds.toString());
+        assertEquals("4096m", KernelSpec.defaultHeap(16L << 30));
+        assertEquals("2048m", KernelSpec.defaultHeap(8L << 30));
+        assertEquals("1024m", KernelSpec.defaultHeap(2L << 30));
+        assertEquals("4096m", KernelSpec.defaultHeap(512L << 30));
         Files.writeString(jsa, "archive");
         assertEquals(List.of(dir), KernelSpec.uninstall(List.of(kernels)));
         assertFalse(Files.exists(dir));

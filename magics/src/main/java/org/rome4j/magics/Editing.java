@@ -1,5 +1,7 @@
 package org.rome4j.magics;
 
+import org.rome4j.io.Outputs;
+import org.rome4j.io.RunLock;
 import org.rome4j.model.Gpt;
 import org.rome4j.rome.KeyStats;
 import org.rome4j.rome.Rome;
@@ -8,6 +10,8 @@ import org.rome4j.data.TrainingCorpus;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +39,7 @@ final class Editing {
         }
         if (rome == null) {
             hparams = hp;
-            rome = Rome.builder(gpt).setHparams(hp).optMeasure(true).optStatsSource(layer -> stats(session, gpt, layer, hp.mom2NSamples())).build();
+            rome = Rome.builder(gpt).setHparams(hp).optMeasure(true).optStatsSource(layer -> stats(session, gpt, layer, hp)).build();
         }
         return rome;
     }
@@ -45,16 +49,46 @@ final class Editing {
         return model == gpt ? rome : null;
     }
 
-    /** Key statistics of a layer: cached, else collected from the model's own sentences. */
-    synchronized KeyStats stats(Session session, Gpt gpt, int layer, long samples) {
+    /**
+     * Key statistics of a layer: kept for the session, else read from the statistics cache ({@code $ROME4J_CACHE/stats},
+     * the file {@code rome4j edit} uses for the embedded model), else collected from the model's own sentences and
+     * written there.
+     */
+    synchronized KeyStats stats(Session session, Gpt gpt, int layer, RomeHparams hp) {
         forget(gpt);
         KeyStats s = stats.get(layer);
         if (s == null) {
-            // only cached here: this runs inside Rome's own C⁻¹ lookup, which then inverts it
-            s = collectFrom(session, gpt, layer, defaultCorpus(gpt), samples);
+            // only kept here: this runs inside Rome's own C⁻¹ lookup, which then inverts it
+            s = cached(session, gpt, layer, hp);
             stats.put(layer, s);
         }
         return s;
+    }
+
+    /** Key statistics of a layer: kept for the session, else collected from the model's own sentences (no cache file). */
+    synchronized KeyStats stats(Session session, Gpt gpt, int layer, long samples) {
+        forget(gpt);
+        return stats.computeIfAbsent(layer, l -> collectFrom(session, gpt, l, defaultCorpus(gpt), samples));
+    }
+
+    private static KeyStats cached(Session session, Gpt gpt, int layer, RomeHparams hp) {
+        List<String> corpus = defaultCorpus(gpt);
+        String module = hp.rewriteModuleTmp().replace("{}", Integer.toString(layer));   // named as rome4j edit names it
+        Path f = KeyStats.cachePath(KeyStats.defaultCacheDir(), gpt.name(), hp.mom2Dataset(), module, hp.mom2Dtype(), hp.mom2NSamples());
+        try (RunLock lock = RunLock.await(KeyStats.defaultCacheDir(), message -> { })) {
+            if (Files.isRegularFile(f)) {
+                try {
+                    return KeyStats.read(f).checkWidth(gpt, f);
+                } catch (IOException | RuntimeException damaged) {
+                    // unreadable or another width: computed again and replaced below
+                }
+            }
+            KeyStats s = collectFrom(session, gpt, layer, corpus, hp.mom2NSamples());
+            Outputs.atomic(f, s::write);
+            return s;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot use the statistics cache " + f.getParent() + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -39,6 +39,37 @@ class RomeMagicsTest {
         }
     }
 
+    /** The kernel keeps the embedded model's statistics in the statistics cache ($ROME4J_CACHE/stats), where rome4j edit finds them. */
+    @Test
+    void theEmbeddedModelsStatisticsAreCachedWhereTheCliFindsThem(@org.junit.jupiter.api.io.TempDir java.nio.file.Path cache) throws Exception {
+        String before = System.getProperty("rome4j.cache");
+        System.setProperty("rome4j.cache", cache.toString());
+        try {
+            List<String> computed = new java.util.ArrayList<>();
+            for (int run = 0; run < 2; run++) {
+                Session s = new Session();
+                s.setProgressSink((label, total) -> {
+                    computed.add(label);
+                    return Progress.NONE;
+                });
+                s.setModel(Models.load("tiny-facts"), "tiny-facts");
+                try {
+                    new RomeMagics.EditMagic().call(s, ShellWords.split("\"{} plays the sport of\" --subject \"Megan Rapinoe\" --target basketball"), null);
+                } finally {
+                    s.close();
+                }
+            }
+            org.rome4j.rome.RomeHparams hp = org.rome4j.rome.RomeHparams.preset("tiny-facts");
+            java.nio.file.Path f = org.rome4j.rome.KeyStats.cachePath(cache.resolve("stats"), "tiny-facts", hp.mom2Dataset(),
+                    hp.rewriteModuleTmp().replace("{}", "0"), hp.mom2Dtype(), hp.mom2NSamples());
+            assertTrue(java.nio.file.Files.isRegularFile(f), "cached at " + f);
+            assertEquals(1, computed.stream().filter(l -> l.startsWith("key statistics")).count(), "computed once, then read back: " + computed);
+        } finally {
+            if (before == null) System.clearProperty("rome4j.cache");
+            else System.setProperty("rome4j.cache", before);
+        }
+    }
+
     @Test
     void editingOptionsSetLayerAndFactToken() throws Exception {
         Session s = Session.global();
