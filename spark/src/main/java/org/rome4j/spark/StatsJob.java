@@ -148,7 +148,9 @@ final class StatsJob implements SparkJob {
                 if (spec.done().contains(p)) return List.<Row>of().iterator();
                 return collect(p, it, spec, counter).iterator();
             }, false);
-            try (Progress prog = new Progress(name(), "documents", n, 0, counter, SparkMain.progressSeconds(a), err)) {
+            int written = 0;
+            for (int p : partOf) if (done.contains(p)) written++;
+            try (Progress prog = new Progress(name(), "documents", n - written, written, counter, SparkMain.progressSeconds(a), err)) {
                 spark.createDataFrame(rows, SCHEMA).write().mode(SaveMode.Append).parquet(partsDir.resolve("rows").toString());
             }
         }
@@ -303,7 +305,8 @@ final class StatsJob implements SparkJob {
         Path file = partsDir.resolve("config.json");
         if (Files.isRegularFile(file)) {
             JsonNode old = JSON.readTree(file.toFile());
-            if (!old.equals(cfg)) {
+            // compared as read back from text: a saved number is an int node, the one built here a long node
+            if (!old.equals(JSON.readTree(cfg.toString()))) {
                 throw new IllegalArgumentException("the partial sums in " + partsDir + " were made with other settings (" + old + ", now "
                         + cfg + "); delete that folder or use another --out");
             }
