@@ -1,0 +1,20 @@
+package org.rome4j.spark;
+
+import org.apache.spark.SparkContext;
+import org.rome4j.io.Problems;
+
+/** A failed job in one line: the root cause in the project's words, not Spark's wrapping of it. */
+final class Failures {
+    private Failures() { }
+
+    static String oneLine(Throwable e, SparkContext sc) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        String m = root.getMessage() == null ? "" : root.getMessage();
+        if (m.contains("SparkContext has been shutdown") || m.contains("SparkContext was shut down")) {
+            return sc != null ? Executors.noExecutors(sc, "Spark stopped") : "Spark stopped before the job finished: its executors could not "
+                    + "start or were lost; read an executor's stderr in the worker's work folder (SPARK_WORKER_DIR/app-*/N/stderr)";
+        }
+        return Problems.oneLine(root);
+    }
+}
