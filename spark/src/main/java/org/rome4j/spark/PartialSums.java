@@ -119,7 +119,20 @@ final class PartialSums {
         for (Header h : parts.values()) width = Math.max(width, h.width());
         if (width == 0) return null;
         double[] sum = new double[Math.multiplyExact(width, width)];
-        Dataset<Row> all = spark.read().parquet(dir.toString());
+        // small read splits: the driver holds one split's rows beside the sum
+        String splitKey = "spark.sql.files.maxPartitionBytes";
+        String split = spark.conf().get(splitKey, null);
+        spark.conf().set(splitKey, String.valueOf(16 << 20));
+        try {
+            add(spark.read().parquet(dir.toString()), layer, parts, sum, dir);
+        } finally {
+            if (split == null) spark.conf().unset(splitKey);
+            else spark.conf().set(splitKey, split);
+        }
+        return sum;
+    }
+
+    private static void add(Dataset<Row> all, int layer, TreeMap<Integer, Header> parts, double[] sum, Path dir) {
         for (Header h : parts.values()) {
             if (h.chunks() == 0) continue;
             Dataset<Row> mine = all.where("layer = " + layer + " AND part = " + h.part() + " AND attempt = " + h.attempt() + " AND chunk >= 0")
@@ -138,6 +151,5 @@ final class PartialSums {
                         + " chunks): delete " + dir.getParent() + " and run again");
             }
         }
-        return sum;
     }
 }
