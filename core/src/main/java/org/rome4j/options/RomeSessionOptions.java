@@ -115,7 +115,12 @@ public final class RomeSessionOptions {
         KeyStats.Collector c = KeyStats.collector(gpt, layer);
         if (samples > 0) c.optSamples(samples);
         KeyStats s = c.collect(FactData.loadBundled().corpus().iterator());
-        Outputs.file(f, false, "--overwrite", s::write);
+        try {
+            Outputs.file(f, false, "--overwrite", s::write);
+        } catch (IllegalArgumentException e) {
+            // another process (a second Spark executor on this host) cached the same statistics meanwhile: the same numbers, keep its file
+            if (!Files.isRegularFile(f)) throw e;
+        }
         return s;
     }
 }
