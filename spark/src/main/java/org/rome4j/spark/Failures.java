@@ -12,8 +12,9 @@ final class Failures {
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
         String m = root.getMessage() == null ? "" : root.getMessage();
         if (m.contains("SparkContext has been shutdown") || m.contains("SparkContext was shut down")) {
-            return sc != null ? Executors.noExecutors(sc, "Spark stopped") : "Spark stopped before the job finished: its executors could not "
-                    + "start or were lost; read an executor's stderr in the worker's work folder (SPARK_WORKER_DIR/app-*/N/stderr)";
+            return "Spark stopped before the job finished" + (sc == null ? "" : " (" + sc.master() + ")") + ": its executors could not "
+                    + "start or were all lost, or the master went away; read an executor's stderr in the worker's work folder "
+                    + "(SPARK_WORKER_DIR/app-*/N/stderr, default SPARK_HOME/work); a rerun resumes";
         }
         return Problems.oneLine(root);
     }

@@ -70,6 +70,7 @@ public final class SparkMain {
             spark = given != null ? given : session(a.master(), "rome4j " + job.name());
             if (given == null) err.printf(java.util.Locale.ROOT, "[rome4j-spark] Spark %s started in %.1f s (%s)%n", spark.version(),
                     (System.nanoTime() - t0) / 1e9, spark.sparkContext().master());
+            Executors.awaitCores(spark);      // a cluster's executors registered (or one line saying none could start)
             return job.run(spark, a, rest, out, err);
         } catch (UsageException | ModelLoadException | IllegalArgumentException e) {
             err.println("rome4j-spark " + job.name() + ": " + withoutJob(job.name(), firstLine(e.getMessage())));
