@@ -31,11 +31,15 @@ final class Settings {
             JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), now);
             return;
         }
-        // compared as read back from text: a saved number is an int node, the one built here may be a long node
-        if (!old.equals(JSON.readTree(now.toString()))) {
+        if (!old.equals(normalized(now))) {
             throw new IllegalArgumentException(what + " in " + file.getParent() + " were made with other settings (" + old + ", now " + now
                     + "); use another --out or delete that folder");
         }
+    }
+
+    /** As read back from text: a saved number is an int node, one built in memory may be a long node, and they never equal. */
+    static JsonNode normalized(JsonNode n) throws IOException {
+        return JSON.readTree(n.toString());
     }
 
     static ObjectNode object() {

@@ -146,7 +146,7 @@ final class StatsJob implements SparkJob {
         int parts;
         if (a.partitions() != null) {
             parts = Math.min(a.partitions(), n);
-        } else if (saved != null && saved.has("partitions") && cfg.equals(((ObjectNode) saved.deepCopy()).without("partitions"))) {
+        } else if (saved != null && saved.has("partitions") && Settings.normalized(cfg).equals(((ObjectNode) saved.deepCopy()).without("partitions"))) {
             parts = saved.get("partitions").asInt();
         } else {
             parts = SparkMain.partitions(a, spark, n);

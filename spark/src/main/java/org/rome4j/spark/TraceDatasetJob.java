@@ -107,7 +107,7 @@ final class TraceDatasetJob implements SparkJob {
     public boolean check(Args a, PrintStream out, PrintStream err) throws Exception {
         Path dir = a.value("out");
         // the CLI's rule: an existing folder is reused only to resume its own run
-        Outputs.checkResumable(dir, d -> Files.isRegularFile(d.resolve("config.json")) && Files.isDirectory(ItemTable.rows(d)),
+        Outputs.checkResumable(dir, d -> Files.isRegularFile(d.resolve("config.json")) || Files.isDirectory(ItemTable.rows(d)),
                 "trace-dataset results (config.json, rows/)");
         int limit = a.group(LimitOption.class).limit(-1);
         CorruptionOptions c = a.group(CorruptionOptions.class);

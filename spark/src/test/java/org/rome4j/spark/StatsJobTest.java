@@ -65,25 +65,27 @@ class StatsJobTest {
     void aFailedRunResumesWithTheSameSettings(@TempDir Path tmp) throws Exception {
         Path corpus = LocalSpark.shared().resolve("golden/tiny-gpt2/rome/corpus.txt");
         String[] args = {"stats", "--model", "tiny-facts", "--layer", "1", "--corpus", corpus.toString(), "--precision", "float64",
-            "--partitions", "4", "--tokens-per-batch", "16", "--json"};
+            "--tokens-per-batch", "16", "--json"};
         Path once = tmp.resolve("once.npz");
-        LocalSpark.Run a = LocalSpark.run(concat(args, "--out", once.toString()));
+        LocalSpark.Run a = LocalSpark.run(concat(args, "--out", once.toString(), "--partitions", "4"));
         assertEquals(0, a.status(), a.err());
 
         Path resumed = tmp.resolve("resumed.npz");
         LocalSpark.get().conf().set("spark.rome4j.test.failFromPartition", "3");
         LocalSpark.Run failed;
         try {
-            failed = LocalSpark.run(concat(args, "--out", resumed.toString()));
+            failed = LocalSpark.run(concat(args, "--out", resumed.toString(), "--partitions", "4"));
         } finally {
             LocalSpark.get().conf().unset("spark.rome4j.test.failFromPartition");
         }
         assertEquals(1, failed.status(), failed.err());
         assertTrue(Files.notExists(resumed), "no output after a failed run");
-        // the rerun with the same options (numbers saved and read back in config.json) resumes instead of refusing
+        // the rerun with the same options (numbers saved and read back in config.json) resumes instead of refusing,
+        // with the first run's partitioning (not 4 per core of whatever cluster it runs on now)
         LocalSpark.Run b = LocalSpark.run(concat(args, "--out", resumed.toString()));
         assertEquals(0, b.status(), b.err());
         assertTrue(b.err().matches("(?s).* [1-9][0-9]* already written.*"), b.err());
+        assertEquals(4, new com.fasterxml.jackson.databind.ObjectMapper().readTree(b.out()).get("partitions").asInt());
         assertEquals(KeyStats.read(once).count(), KeyStats.read(resumed).count());
         assertMomentClose(KeyStats.read(once), KeyStats.read(resumed), 1e-12);
     }
