@@ -75,7 +75,7 @@ public final class RomeSessionOptions {
     /**
      * A session: statistics from --stats, else the original's cache path under --stats-dir (default: the user's
      * cache folder, {@link KeyStats#defaultCacheDir()}; the original's {@code data/stats} is read when it has the file).
-     * For the embedded model missing statistics are computed from its own training sentences and cached, as the notebook does.
+     * For the embedded models missing statistics are computed from the text they were trained on ({@link TrainingCorpus}) and cached.
      */
     public Rome session(String model, Gpt gpt, RomeHparams hp, boolean measure) throws IOException {
         Rome.Builder b = Rome.builder(gpt).setHparams(hp).optRRome(rRome).optMeasure(measure).optSeed(seed.seed());
@@ -115,7 +115,12 @@ public final class RomeSessionOptions {
         KeyStats.Collector c = KeyStats.collector(gpt, layer);
         if (samples > 0) c.optSamples(samples);
         KeyStats s = c.collect(TrainingCorpus.of(gpt).orElseThrow().iterator());
-        Outputs.file(f, false, "--overwrite", s::write);
+        try {
+            Outputs.file(f, false, "--overwrite", s::write);
+        } catch (IllegalArgumentException e) {
+            // another process (a second Spark executor on this host) cached the same statistics meanwhile: the same numbers, keep its file
+            if (!Files.isRegularFile(f)) throw e;
+        }
         return s;
     }
 }

@@ -308,7 +308,7 @@ public final class DatasetResult {
             Map<String, Object> km = new LinkedHashMap<>();
             Cell p = peak(k);
             if (p != null) {
-                km.put("peak", Map.of("role", p.role().id(), "layer", p.layer(), "indirect_effect", p.meanEffect()));
+                km.put("peak", ordered("role", p.role().id(), "layer", p.layer(), "indirect_effect", p.meanEffect()));
             }
             Map<String, Object> roles = new LinkedHashMap<>();
             for (TokenRole role : TokenRole.values()) {
@@ -321,7 +321,7 @@ public final class DatasetResult {
                     ci.add(finite(row[l].ciHalfWidth()));
                     sc.add(finite(row[l].meanScore()));
                 }
-                roles.put(role.id(), Map.<String, Object>of("n", layers == 0 ? 0 : row[0].n(), "mean_indirect_effect", ie,
+                roles.put(role.id(), ordered("n", layers == 0 ? 0 : row[0].n(), "mean_indirect_effect", ie,
                         "ci95_half_width", ci, "mean_score", sc));
             }
             km.put("roles", roles);
@@ -330,10 +330,17 @@ public final class DatasetResult {
         m.put("kinds", kinds);
         List<Map<String, Object>> w = new ArrayList<>();
         for (FactRecall.Check c : wrong) {
-            w.add(Map.of("known_id", c.fact().id(), "prompt", c.fact().prompt(), "expected", c.fact().attribute(),
+            w.add(ordered("known_id", c.fact().id(), "prompt", c.fact().prompt(), "expected", c.fact().attribute(),
                     "predicted", c.predicted()));
         }
         m.put("wrong_facts", w);
+        return m;
+    }
+
+    /** A map in the order its keys are given (Map.of's order changes from JVM to JVM, and so would aggregate.json's). */
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) m.put((String) keysAndValues[i], keysAndValues[i + 1]);
         return m;
     }
 

@@ -1,140 +1,131 @@
 package org.rome4j.spark;
 
+import org.rome4j.cli.Command;
+import org.rome4j.cli.Main;
 import org.rome4j.cli.UsageException;
+import org.rome4j.options.Declared;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
+import java.io.PrintStream;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * {@code --name value} and {@code --flag} options of one Spark job (the single-machine CLI parses with picocli; the jobs
- * still split their words here and pass the shared option groups through {@link org.rome4j.options.Declared#from}). Each command declares what it
- * accepts, so a typo is an error naming the known options rather than a silently ignored word.
+ * A Spark job's options, parsed with the single-machine command's own picocli declaration ({@link Main#COMMANDS}) plus
+ * {@link SparkOptions}: every option, default, conversion and message is the CLI's, so the two faces cannot drift apart.
+ * Executors parse the same words again (their options travel as the command line).
  */
 final class Args {
-    private final String command;
-    private final Map<String, String> values = new LinkedHashMap<>();
-    private final Set<String> flags = new LinkedHashSet<>();
-    private final List<String> positional = new ArrayList<>();
+    private final CommandLine line;
+    private final CommandLine.ParseResult parsed;
+    private final String[] argv;
 
-    private Args(String command) {
-        this.command = command;
+    private Args(CommandLine line, CommandLine.ParseResult parsed, String[] argv) {
+        this.line = line;
+        this.parsed = parsed;
+        this.argv = argv.clone();
+    }
+
+    /** The words as given. */
+    String[] argv() {
+        return argv.clone();
+    }
+
+    /** The command line of a job: the CLI command of that name, with the Spark options added. */
+    static CommandLine commandLine(String job) {
+        Command command = null;
+        for (Supplier<Command> c : Main.COMMANDS) {
+            Command x = c.get();
+            if (Declared.spec(x).name().equals(job)) command = x;
+        }
+        if (command == null) throw new IllegalStateException("no CLI command " + job);
+        CommandLine cl = Declared.commandLine(command, "rome4j-spark " + job);
+        cl.getCommandSpec().addMixin("spark", Declared.spec(new SparkOptions()));
+        return cl;
     }
 
     /**
-     * Parses arguments.
+     * Parses a job's words.
      *
-     * @param valued options that take a value (without the leading dashes)
-     * @param flagNames options that take none
+     * @throws UsageException with the CLI's one-line message for a bad option or value
      */
-    public static Args parse(String command, String[] argv, Set<String> valued, Set<String> flagNames) {
-        Args a = parse(command, argv, valued, flagNames, null);
-        if (!a.positional.isEmpty()) {
-            throw new UsageException(command + ": unexpected word \"" + a.positional.get(0) + "\": " + command
-                    + " takes only --options (quote text that contains spaces)");
+    static Args parse(String job, String[] argv) {
+        CommandLine cl = commandLine(job);
+        CommandLine.ParseResult r = cl.parseArgs(Declared.splitInline(argv));
+        CommandLine.ParameterException bad = Declared.firstError(r);
+        if (bad != null && !r.isUsageHelpRequested()) throw new UsageException(job + ": " + Declared.oneLine(bad));
+        return new Args(cl, r, argv);
+    }
+
+    /** Whether {@code --help} was asked for. */
+    boolean help() {
+        return parsed.isUsageHelpRequested();
+    }
+
+    /** Prints the generated usage. */
+    void usage(PrintStream out) {
+        line.usage(out);
+    }
+
+    private OptionSpec option(String name) {
+        OptionSpec o = line.getCommandSpec().findOption("--" + name);
+        if (o == null) throw new IllegalStateException("no option --" + name + " in " + line.getCommandSpec().name());
+        return o;
+    }
+
+    /** An option's value as converted by its declaration, its default when not given (null when it has none). */
+    @SuppressWarnings("unchecked")
+    <T> T value(String name) {
+        return (T) option(name).getValue();
+    }
+
+    /** Whether an option was given on the command line. */
+    boolean has(String name) {
+        return parsed.hasMatchedOption("--" + name);
+    }
+
+    /** An option group of the command, e.g. its {@link org.rome4j.options.ModelOptions}, filled by the parse. */
+    <T> T group(Class<T> type) {
+        return find(line.getCommandSpec(), type).orElseThrow(() -> new IllegalStateException("no " + type.getSimpleName()));
+    }
+
+    private static <T> Optional<T> find(CommandSpec spec, Class<T> type) {
+        if (type.isInstance(spec.userObject())) return Optional.of(type.cast(spec.userObject()));
+        for (CommandSpec m : spec.mixins().values()) {
+            Optional<T> t = find(m, type);
+            if (t.isPresent()) return t;
         }
-        return a;
-    }
-
-    /**
-     * Parses arguments of a command that also takes plain words ({@code positionalName}, e.g. "corpus files");
-     * the others reject them, so a stray word is an error rather than silently ignored.
-     */
-    public static Args parse(String command, String[] argv, Set<String> valued, Set<String> flagNames, String positionalName) {
-        Args a = new Args(command);
-        for (int i = 0; i < argv.length; i++) {
-            String s = argv[i];
-            if (s.startsWith("--")) {
-                String name = s.substring(2);
-                String inline = null;
-                int eq = name.indexOf('=');
-                if (eq >= 0) {
-                    inline = name.substring(eq + 1);
-                    name = name.substring(0, eq);
-                }
-                if (flagNames.contains(name)) {
-                    a.flags.add(name);
-                } else if (valued.contains(name)) {
-                    if (inline == null) {
-                        if (i + 1 >= argv.length) {
-                            throw new UsageException(command + ": --" + name + " needs a value");
-                        }
-                        inline = argv[++i];
-                    }
-                    a.values.put(name, inline);
-                } else {
-                    List<String> known = new ArrayList<>();
-                    valued.forEach(v -> known.add("--" + v));
-                    flagNames.forEach(f -> known.add("--" + f));
-                    throw new UsageException(command + ": unknown option --" + name + "; options are " + String.join(" ", known));
-                }
-            } else {
-                a.positional.add(s);
-            }
-        }
-        return a;
-    }
-
-    /** A required option's value. */
-    public String require(String name) {
-        String v = values.get(name);
-        if (v == null || v.isEmpty()) {
-            throw new UsageException(command + ": --" + name + " is required");
-        }
-        return v;
-    }
-
-    /** An option's value or a default. */
-    public String get(String name, String dflt) {
-        return values.getOrDefault(name, dflt);
-    }
-
-    /** Whether an option was given. */
-    public boolean has(String name) {
-        return values.containsKey(name) || flags.contains(name);
-    }
-
-    /** An integer option within [min, max], or a default. */
-    public int getInt(String name, int dflt, int min, int max) {
-        String v = values.get(name);
-        if (v == null) return dflt;
-        try {
-            int n = Integer.parseInt(v.trim());
-            if (n < min || n > max) {
-                throw new UsageException(command + ": --" + name + " must be between " + min + " and " + max + ", got " + n);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new UsageException(command + ": --" + name + " must be an integer, got \"" + v + "\"");
-        }
-    }
-
-    /** A long option, or a default. */
-    public long getLong(String name, long dflt) {
-        String v = values.get(name);
-        if (v == null) return dflt;
-        try {
-            return Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            throw new UsageException(command + ": --" + name + " must be an integer, got \"" + v + "\"");
-        }
-    }
-
-    /** {@code --dtype f32|bf16|f16}: the type the model's weights are kept in (default f32). */
-    public org.rome4j.model.WeightType dtype() {
-        return org.rome4j.model.WeightType.parse(get("dtype", "f32"));
+        return Optional.empty();
     }
 
     /** Whether {@code --json} was given. */
-    public boolean json() {
-        return flags.contains("json");
+    boolean json() {
+        return has("json");
     }
 
-    /** Words that are not options. */
-    public List<String> positional() {
-        return positional;
+    /** The master to start (unless spark-submit set one). */
+    String master() {
+        return group(SparkOptions.class).master;
+    }
+
+    /** {@code --partitions}, or null for the default. */
+    Integer partitions() {
+        Integer p = group(SparkOptions.class).partitions;
+        return p == null ? null : Declared.range("--partitions", p, 1, 1_000_000);
+    }
+
+    /** Seconds between progress lines. */
+    double progressSeconds() {
+        double s = group(SparkOptions.class).progressSeconds;
+        if (!(s > 0)) throw new UsageException("--progress-seconds must be > 0, got " + s);
+        return s;
+    }
+
+    /** The option words of a list ({@code --corpus A B}) as given. */
+    List<String> strings(String name) {
+        return parsed.matchedOption("--" + name) == null ? List.of() : parsed.matchedOption("--" + name).stringValues();
     }
 }

@@ -14,7 +14,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.rome4j.cli.Json;
-import org.rome4j.options.Declared;
+import org.rome4j.io.Outputs;
+import org.rome4j.options.EvalOptions;
 import org.rome4j.options.RomeSessionOptions;
 import org.rome4j.cli.UsageException;
 import org.rome4j.eval.CounterFactEval;
@@ -56,15 +57,6 @@ final class EvalJob implements SparkJob {
             .add("status", DataTypes.StringType, false)     // ok, error
             .add("case_json", DataTypes.StringType, true)
             .add("error", DataTypes.StringType, true);
-    private static final Set<String> VALUED;
-    private static final Set<String> FLAGS = new HashSet<>(Declared.names(new RomeSessionOptions(), true));
-
-    static {
-        Set<String> v = new HashSet<>(Set.of("model", "dataset", "format", "limit", "out", "gen-tokens", "tfidf-vocab", "idf", "snippets"));
-        v.addAll(Declared.names(new RomeSessionOptions(), false));
-        VALUED = v;
-    }
-
     /** What every task needs: the model and the command line (each executor sets up its session from it, as the CLI). */
     record Spec(ExecutorModels.Key model, String format, String[] argv, TestHooks hooks) implements Serializable { }
 
@@ -76,35 +68,53 @@ final class EvalJob implements SparkJob {
     @Override
     public String name() { return "eval"; }
 
-    @Override
-    public String usage() {
-        return "eval --model M --dataset FILE|known_1000 [--format counterfact|zsre] [--limit N] --out DIR [--hparams F.json] [--stats F.npz] "
-                + "[--templates F.json] [--gen-tokens N] [--tfidf-vocab F --idf F --snippets F] " + SparkMain.COMMON_USAGE;
-    }
-
-    @Override
-    public Set<String> valued() { return VALUED; }
-
-    @Override
-    public Set<String> flags() { return FLAGS; }
-
-    @Override
-    public int run(SparkSession spark, Args a, String[] argv, PrintStream out, PrintStream err) throws Exception {
-        String dataset = a.require("dataset");
-        String format = a.get("format", "counterfact");
+    /** The format: {@code --format}, or zsre when {@code --dataset zsre} names the original's file. */
+    private static String format(Args a) {
+        String format = a.group(EvalOptions.class).namesZsre() ? "zsre" : a.value("format");
         if (!format.equals("counterfact") && !format.equals("zsre")) {
             throw new UsageException("eval: --format must be counterfact or zsre, got " + format);
         }
-        Path dir = Path.of(a.require("out"));
-        int limit = a.getInt("limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
+        return format;
+    }
+
+    @Override
+    public boolean check(Args a, PrintStream out, PrintStream err) throws Exception {
+        String format = format(a);
+        Path dir = a.value("out");
+        Outputs.checkResumable(dir, d -> Files.isDirectory(ItemTable.rows(d)), "evaluation results (rows/)");
+        EvalOptions eval = a.group(EvalOptions.class);
+        eval.limit();
+        eval.genTokens();
+        reference(a, format);
+        if (format.equals("zsre") && eval.datasetFile() == null) {
+            throw new UsageException("eval: --format zsre needs --dataset FILE (zsRE JSON) or --dataset zsre");
+        }
+        a.group(RomeSessionOptions.class).check();
+        SparkMain.modelKey(a);
+        Path data = eval.datasetFile();
+        if (data != null && data.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".parquet")) return false;   // read by Spark
+        List<String> records = readRecords(null, data, format);
+        if (records.size() > eval.limit()) records = records.subList(0, eval.limit());
+        return Completed.answer(dir, Completed.fingerprint(records.stream().map(ItemTable::key).toList(), a.argv()), a.json(), out, err, name());
+    }
+
+    @Override
+    public int run(SparkSession spark, Args a, String[] argv, PrintStream out, PrintStream err) throws Exception {
+        String format = format(a);
+        Path dir = a.value("out");
+        EvalOptions eval = a.group(EvalOptions.class);
+        int limit = eval.limit();
         ExecutorModels.Key key = SparkMain.modelKey(a);
-        List<String> records = readRecords(spark, dataset, format);
+        List<String> records = readRecords(spark, eval.datasetFile(), format);
         if (records.size() > limit) records = records.subList(0, limit);
         // the session's files checked on the driver, before any executor loads the model or computes statistics
-        Declared.from(new RomeSessionOptions(), a::has, n -> a.get(n, null)).check();
-        if (a.has("tfidf-vocab") || a.has("idf") || a.has("snippets")) reference(a);
+        a.group(RomeSessionOptions.class).check();
+        reference(a, format);
 
         List<String> keys = records.stream().map(ItemTable::key).toList();
+        String fingerprint = Completed.fingerprint(keys, argv);
+        Files.createDirectories(dir);
+        Completed.clear(dir);
         Set<Integer> done = ItemTable.done(spark, dir, keys);
         List<Integer> pending = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) if (!done.contains(i)) pending.add(i);
@@ -115,7 +125,7 @@ final class EvalJob implements SparkJob {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             LongAccumulator counter = spark.sparkContext().longAccumulator("records");
             List<String[]> items = pending.stream().map(i -> new String[] {Integer.toString(i), recs.get(i)}).toList();
-            try (Progress p = new Progress(name(), "records", pending.size(), done.size(), counter, SparkMain.progressSeconds(a), err)) {
+            try (Progress p = new Progress(name(), "records", pending.size(), done.size(), counter, a.progressSeconds(), err)) {
                 JavaRDD<Row> rows = jsc.parallelize(items, SparkMain.partitions(a, spark, items.size()))
                         .mapPartitions(it -> evalPartition(it, spec, counter).iterator());
                 ItemTable.append(spark.createDataFrame(rows, SCHEMA), dir);
@@ -167,6 +177,16 @@ final class EvalJob implements SparkJob {
         } else {
             out.println(table);
         }
+        if (errors.isEmpty()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("format", format);
+            m.put("cases", list.size());
+            m.put("pre", pre);
+            m.put("post", post);
+            m.put("out", dir.toString());
+            m.put("errors", 0);
+            Completed.write(dir, fingerprint, m, table + System.lineSeparator());
+        }
         return 0;
     }
 
@@ -174,15 +194,16 @@ final class EvalJob implements SparkJob {
      * The records as JSON texts, in file order: CounterFact (a JSON list, JSON lines, Parquet, or the
      * shipped known_1000 benchmark) or zsRE (core's reader, which drops records whose question lacks the subject).
      */
-    static List<String> readRecords(SparkSession spark, String dataset, String format) throws Exception {
+    static List<String> readRecords(SparkSession spark, Path data, String format) throws Exception {
         List<String> out = new ArrayList<>();
         if (format.equals("zsre")) {
-            for (ZsreEval.Record r : ZsreEval.read(Path.of(dataset))) out.add(JSON.writeValueAsString(r));
+            for (ZsreEval.Record r : ZsreEval.read(data)) out.add(JSON.writeValueAsString(r));
             return out;
         }
         JsonNode root;
+        String dataset = data == null ? "known_1000" : data.toString();
         String lower = dataset.toLowerCase(java.util.Locale.ROOT);
-        if (dataset.equals("known_1000")) {
+        if (data == null) {
             try (InputStream in = CounterFactRecord.class.getResourceAsStream(Known1000Benchmark.RESOURCE)) {
                 root = JSON.readTree(in);
             }
@@ -191,15 +212,15 @@ final class EvalJob implements SparkJob {
             for (String s : spark.read().parquet(dataset).toJSON().collectAsList()) arr.add(JSON.readTree(s));
             root = arr;
         } else {
-            if (!Files.isRegularFile(Path.of(dataset))) {
+            if (!Files.isRegularFile(data)) {
                 throw new IllegalArgumentException("dataset not found: " + dataset + "; pass a CounterFact-format JSON list, JSON lines or Parquet");
             }
             if (lower.endsWith(".jsonl")) {
                 ArrayNode arr = JSON.createArrayNode();
-                for (String line : Files.readAllLines(Path.of(dataset))) if (!line.isBlank()) arr.add(JSON.readTree(line));
+                for (String line : Files.readAllLines(data)) if (!line.isBlank()) arr.add(JSON.readTree(line));
                 root = arr;
             } else {
-                root = JSON.readTree(Path.of(dataset).toFile());
+                root = JSON.readTree(data.toFile());
             }
         }
         if (!root.isArray()) throw new IllegalArgumentException(dataset + " is not a JSON list of CounterFact records");
@@ -242,35 +263,38 @@ final class EvalJob implements SparkJob {
         synchronized (SESSIONS) {
             s = SESSIONS.get(k);
             if (s != null) return s;
-            Args a = Args.parse("eval", spec.argv(), allValued(), allFlags());
+            Args a = Args.parse("eval", spec.argv());
             Gpt gpt = ExecutorModels.get(spec.model());
             String model = spec.model().model();
-            RomeSessionOptions o = Declared.from(new RomeSessionOptions(), a::has, n -> a.get(n, null));
+            RomeSessionOptions o = a.group(RomeSessionOptions.class);
             Rome rome = o.session(model, gpt, o.hparams(model, gpt), false);
-            CounterFactEval.Builder b = CounterFactEval.builder(rome).generationTokens(a.getInt("gen-tokens", 100, 0, 10000));
-            if (a.has("tfidf-vocab") || a.has("idf") || a.has("snippets")) {
-                b.reference(reference(a));
-            }
+            CounterFactEval.Builder b = CounterFactEval.builder(rome).generationTokens(a.group(EvalOptions.class).genTokens());
+            CounterFactEval.Reference ref = reference(a, spec.format());
+            if (ref != null) b.reference(ref);
             s = new Session(gpt, b.build(), new ZsreEval(rome, null, Integer.MAX_VALUE, (d, t, m) -> { }, org.rome4j.progress.CancellationToken.NONE));
             SESSIONS.put(k, s);
             return s;
         }
     }
 
-    /** The consistency metric's inputs named by --tfidf-vocab, --idf and --snippets (all three required together). */
-    private static CounterFactEval.Reference reference(Args a) throws java.io.IOException {
-        return CounterFactEval.Reference.read(Path.of(a.require("tfidf-vocab")), Path.of(a.require("idf")), Path.of(a.require("snippets")));
-    }
-
-    private static Set<String> allValued() {
-        Set<String> v = new HashSet<>(VALUED);
-        v.addAll(SparkMain.COMMON_VALUED);
-        return v;
-    }
-
-    private static Set<String> allFlags() {
-        Set<String> f = new HashSet<>(FLAGS);
-        f.addAll(Arrays.asList("json", "quiet"));
-        return f;
+    /**
+     * The consistency metric's inputs: --tfidf-vocab, --idf and --snippets together, else the files download-data put
+     * in the data folder (CounterFact only); null when there are none.
+     */
+    private static CounterFactEval.Reference reference(Args a, String format) throws java.io.IOException {
+        Path vocab = a.value("tfidf-vocab");
+        Path idf = a.value("idf");
+        Path snippets = a.value("snippets");
+        boolean any = vocab != null || idf != null || snippets != null;
+        if (any && (vocab == null || idf == null || snippets == null)) {
+            throw new UsageException("eval: the consistency metric needs --tfidf-vocab, --idf and --snippets together");
+        }
+        if (!format.equals("counterfact")) return null;
+        if (!any) {
+            var found = a.group(EvalOptions.class).downloadedReference();
+            if (found.isEmpty()) return null;
+            return CounterFactEval.Reference.read(found.get().tfidfVocab(), found.get().idf(), found.get().snippets());
+        }
+        return CounterFactEval.Reference.read(vocab, idf, snippets);
     }
 }

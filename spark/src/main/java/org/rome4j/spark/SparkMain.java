@@ -5,11 +5,16 @@ import org.rome4j.cli.UsageException;
 import org.rome4j.model.Djl;
 import org.rome4j.model.ModelLoadException;
 
+import org.rome4j.model.Devices;
+import org.rome4j.model.Models;
+import org.rome4j.options.DeviceOption;
+import org.rome4j.model.WeightType;
+
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code rome4j-spark <job> [--master URL] [options]}: rome4j's long jobs on Spark, with the options
@@ -19,8 +24,7 @@ import java.util.Set;
  */
 public final class SparkMain {
     static final List<SparkJob> JOBS = List.of(new TraceDatasetJob(), new EvalJob(), new StatsJob());
-    static final Set<String> COMMON_VALUED = Set.of("master", "partitions", "progress-seconds", "dtype", "device");
-    static final String COMMON_USAGE = "[--master local[N]|URL] [--partitions P] [--progress-seconds S] [--device cpu] [--json]";
+    static final String COMMON_USAGE = "[--master local[N]|URL] [--partitions P] [--progress-seconds S]";
 
     private SparkMain() { }
 
@@ -42,8 +46,8 @@ public final class SparkMain {
     private static int dispatch(String[] argv, PrintStream out, PrintStream err, SparkSession given) {
         Djl.init();
         if (argv.length == 0 || argv[0].equals("help") || argv[0].equals("--help")) {
-            out.println("usage: rome4j-spark <job> [options]\njobs:");
-            for (SparkJob j : JOBS) out.println("  " + j.usage());
+            out.println("usage: rome4j-spark <job> [options]   (rome4j-spark <job> --help lists a job's options)\njobs:");
+            for (SparkJob j : JOBS) out.println("  " + j.name() + ": the options of rome4j " + j.name() + ", plus " + COMMON_USAGE);
             return argv.length == 0 ? 2 : 0;
         }
         SparkJob job = JOBS.stream().filter(j -> j.name().equals(argv[0])).findFirst().orElse(null);
@@ -53,35 +57,35 @@ public final class SparkMain {
             return 2;
         }
         String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
-        if (Arrays.asList(rest).contains("--help")) {
-            out.println("usage: rome4j-spark " + job.usage());
-            return 0;
-        }
         SparkSession spark = null;
         try {
-            Set<String> valued = new HashSet<>(job.valued());
-            valued.addAll(COMMON_VALUED);
-            Set<String> flags = new HashSet<>(job.flags());
-            flags.add("json");
-            flags.add("quiet");
-            Args a = Args.parse(job.name(), rest, valued, flags);
-            job.check(a);
+            Args a = Args.parse(job.name(), rest);
+            if (a.help()) {
+                a.usage(out);
+                return 0;
+            }
+            // everything that needs no Spark is checked (and a finished run answered) before a session starts
+            if (job.check(a, out, err)) return 0;
             long t0 = System.nanoTime();
-            spark = given != null ? given : session(a.get("master", "local[*]"), "rome4j " + job.name());
+            spark = given != null ? given : session(a.master(), "rome4j " + job.name());
             if (given == null) err.printf(java.util.Locale.ROOT, "[rome4j-spark] Spark %s started in %.1f s (%s)%n", spark.version(),
                     (System.nanoTime() - t0) / 1e9, spark.sparkContext().master());
+            Executors.awaitCores(spark);      // a cluster's executors registered (or one line saying none could start)
             return job.run(spark, a, rest, out, err);
         } catch (UsageException | ModelLoadException | IllegalArgumentException e) {
-            err.println("rome4j-spark " + job.name() + ": " + firstLine(e.getMessage()));
+            err.println("rome4j-spark " + job.name() + ": " + withoutJob(job.name(), firstLine(e.getMessage())));
             return 2;
         } catch (Exception e) {
-            Throwable root = e;
-            while (root.getCause() != null) root = root.getCause();
-            err.println("rome4j-spark " + job.name() + ": " + root.getClass().getSimpleName() + ": " + firstLine(root.getMessage()));
+            err.println("rome4j-spark " + job.name() + ": " + Failures.oneLine(e, spark == null ? null : spark.sparkContext()));
             return 1;
         } finally {
             if (given == null && spark != null) spark.stop();
         }
+    }
+
+    private static String withoutJob(String job, String m) {
+        while (m.startsWith(job + ": ")) m = m.substring(job.length() + 2);
+        return m;
     }
 
     /**
@@ -97,20 +101,31 @@ public final class SparkMain {
         return b.getOrCreate();
     }
 
+    /**
+     * The model as executors will load it: a folder given by a relative path is made absolute here (each executor
+     * would resolve it against its own work folder) and must exist on the driver; a hub id is resolved by each executor.
+     */
     static ExecutorModels.Key modelKey(Args a) {
-        return new ExecutorModels.Key(a.get("model", org.rome4j.model.Models.DEFAULT), a.get("dtype", "float32"), a.get("device", "cpu"));
+        String m = a.value("model");
+        if (!Models.EMBEDDED.contains(m)) {
+            Path p = Path.of(m.startsWith("~/") ? System.getProperty("user.home") + m.substring(1) : m);
+            if (Files.isDirectory(p)) {
+                m = p.toAbsolutePath().normalize().toString();
+            } else {
+                Models.resolve(m);     // a path that is not there, or a hub id missing from the HF cache: one line, before Spark starts
+            }
+        }
+        return new ExecutorModels.Key(m, a.<WeightType>value("dtype").label(), Devices.name(a.group(DeviceOption.class).device()));
     }
 
-    /** --partitions, else 4 per core Spark has (small tasks: progress, resume and balance), at most one per item. */
+    /**
+     * --partitions, else 4 per executor core (small tasks: progress, resume and balance), at most one per item. The cores
+     * are counted once the executors have registered ({@link Executors#awaitCores}), not at start, when a cluster has none yet.
+     */
     static int partitions(Args a, SparkSession spark, int items) {
-        int p = a.getInt("partitions", 4 * spark.sparkContext().defaultParallelism(), 1, 1_000_000);
+        Integer given = a.partitions();
+        int p = given != null ? given : 4 * Executors.awaitCores(spark);
         return Math.max(1, Math.min(p, items));
-    }
-
-    static double progressSeconds(Args a) {
-        double s = Double.parseDouble(a.get("progress-seconds", "10"));
-        if (!(s > 0)) throw new UsageException("--progress-seconds must be > 0, got " + s);
-        return s;
     }
 
     private static String firstLine(String s) {

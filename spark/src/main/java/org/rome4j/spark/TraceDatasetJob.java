@@ -13,8 +13,10 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
+import org.rome4j.io.Outputs;
+import org.rome4j.model.Models;
 import org.rome4j.options.CorruptionOptions;
-import org.rome4j.options.Declared;
+import org.rome4j.options.LimitOption;
 import org.rome4j.cli.Json;
 import org.rome4j.cli.UsageException;
 import org.rome4j.data.KnownFact;
@@ -102,47 +104,42 @@ final class TraceDatasetJob implements SparkJob {
     public String name() { return "trace-dataset"; }
 
     @Override
-    public String usage() {
-        return "trace-dataset --model M --facts FILE.json|FILE.jsonl|FILE.parquet --out DIR [--limit N] [--window W] [--samples N] [--noise s3] "
-                + SparkMain.COMMON_USAGE;
-    }
-
-    @Override
-    public Set<String> valued() {
-        Set<String> v = new java.util.HashSet<>(Set.of("model", "facts", "out", "limit"));
-        v.addAll(Declared.names(new CorruptionOptions(), false));   // --window --samples --noise, as the single-machine CLI
-        return v;
-    }
-
-    @Override
-    public void check(Args a) {
-        String f = a.require("facts");
-        if (!f.contains("://") && !Files.exists(Path.of(f))) {
+    public boolean check(Args a, PrintStream out, PrintStream err) throws Exception {
+        Path dir = a.value("out");
+        // the CLI's rule: an existing folder is reused only to resume its own run
+        Outputs.checkResumable(dir, d -> Files.isRegularFile(d.resolve("config.json")) || Files.isDirectory(ItemTable.rows(d)),
+                "trace-dataset results (config.json, rows/)");
+        int limit = a.group(LimitOption.class).limit(-1);
+        CorruptionOptions c = a.group(CorruptionOptions.class);
+        c.fixedWindow();
+        c.samples();
+        c.noise();
+        ExecutorModels.Key key = SparkMain.modelKey(a);
+        Path f = a.value("facts");
+        if (f != null && !f.toString().contains("://") && !Files.exists(f)) {
             throw new IllegalArgumentException("facts file not found: " + f + "; pass a known_1000.json-format file (JSON, JSON lines or Parquet)");
         }
-        a.require("out");
+        List<KnownFact> all = f != null && isParquet(f) ? null : readFacts(null, f, key);
+        if (all == null) return false;
+        List<KnownFact> facts = limit >= 0 && limit < all.size() ? all.subList(0, limit) : all;
+        return Completed.answer(dir, Completed.fingerprint(facts.stream().map(FactItem::key).toList(), a.argv()), a.json(), out, err, name());
+    }
+
+    private static boolean isParquet(Path f) {
+        return f.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".parquet");
     }
 
     @Override
     public int run(SparkSession spark, Args a, String[] argv, PrintStream out, PrintStream err) throws Exception {
-        String factsFile = a.require("facts");
-        Path dir = Path.of(a.require("out"));
-        int limit = a.getInt("limit", -1, 0, Integer.MAX_VALUE);
-        Integer fixedWindow;
-        int samples;
-        String noiseSpec;
-        Noise noise;
-        try {
-            CorruptionOptions c = Declared.from(new CorruptionOptions(), a::has, n -> a.get(n, null));
-            fixedWindow = c.fixedWindow();
-            samples = c.samples();
-            noiseSpec = c.noiseWord();
-            noise = c.noise();
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(name() + ": " + e.getMessage());
-        }
+        Path dir = a.value("out");
+        int limit = a.group(LimitOption.class).limit(-1);
+        CorruptionOptions c = a.group(CorruptionOptions.class);
+        Integer fixedWindow = c.fixedWindow();
+        int samples = c.samples();
+        String noiseSpec = c.noiseWord();
+        Noise noise = c.noise();
         ExecutorModels.Key key = SparkMain.modelKey(a);
-        List<KnownFact> all = readFacts(spark, factsFile);
+        List<KnownFact> all = readFacts(spark, a.value("facts"), key);
         List<KnownFact> facts = limit >= 0 && limit < all.size() ? all.subList(0, limit) : all;
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         long t0 = System.nanoTime();
@@ -161,6 +158,8 @@ final class TraceDatasetJob implements SparkJob {
         checkConfig(dir, modelName, window, samples, noise.describe(), scale);
 
         List<String> keys = facts.stream().map(FactItem::key).toList();
+        String fingerprint = Completed.fingerprint(keys, argv);
+        Completed.clear(dir);
         Set<Integer> done = ItemTable.done(spark, dir, keys);
         List<FactItem> pending = new ArrayList<>();
         for (int i = 0; i < facts.size(); i++) if (!done.contains(i)) pending.add(FactItem.of(i, facts.get(i)));
@@ -168,7 +167,7 @@ final class TraceDatasetJob implements SparkJob {
         if (!pending.isEmpty()) {
             LongAccumulator counter = spark.sparkContext().longAccumulator("facts");
             int parts = SparkMain.partitions(a, spark, pending.size());
-            try (Progress p = new Progress(name(), "facts", pending.size(), done.size(), counter, SparkMain.progressSeconds(a), err)) {
+            try (Progress p = new Progress(name(), "facts", pending.size(), done.size(), counter, a.progressSeconds(), err)) {
                 JavaRDD<Row> rows = jsc.parallelize(pending, parts).mapPartitions(it -> tracePartition(it, spec, counter).iterator());
                 ItemTable.append(spark.createDataFrame(rows, SCHEMA), dir);
             }
@@ -176,32 +175,41 @@ final class TraceDatasetJob implements SparkJob {
             err.println("[" + name() + "] all " + facts.size() + " facts already written in " + ItemTable.rows(dir));
         }
 
-        DatasetResult r = aggregate(spark, dir, facts, modelName, window, samples, err, noise.describe(), scale);
+        long[] failed = new long[1];
+        DatasetResult r = aggregate(spark, dir, facts, modelName, window, samples, err, noise.describe(), scale, failed);
         r.writeTo(dir);
+        String text = r.report((System.nanoTime() - t0) / 1e9) + "tables and figures in " + dir + ", per-fact rows in " + ItemTable.rows(dir)
+                + System.lineSeparator();
         if (a.json()) {
             Json.print(out, r.toMap());
         } else {
-            out.print(r.report((System.nanoTime() - t0) / 1e9));
-            out.println("tables and figures in " + dir + ", per-fact rows in " + ItemTable.rows(dir));
+            out.print(text);
         }
+        if (failed[0] == 0) Completed.write(dir, fingerprint, r.toMap(), text);
         return 0;
     }
 
-    /** known_1000 JSON (a list), JSON lines, or Parquet with the same fields; parsed by core's one reader. */
-    static List<KnownFact> readFacts(SparkSession spark, String file) throws Exception {
-        String lower = file.toLowerCase(java.util.Locale.ROOT);
-        if (lower.endsWith(".parquet")) {
-            ArrayNode arr = JSON.createArrayNode();
-            for (String s : spark.read().parquet(file).toJSON().collectAsList()) arr.add(JSON.readTree(s));
-            return KnownFacts.parse(arr, file);
+    /**
+     * The facts: a known_1000 JSON list, JSON lines, or Parquet with the same fields (parsed by core's one reader); without
+     * --facts, as the CLI: the model folder's own facts.json, else the bundled known_1000.
+     */
+    static List<KnownFact> readFacts(SparkSession spark, Path file, ExecutorModels.Key key) throws Exception {
+        if (file == null) {
+            Path own = Models.resolve(key.model()).resolve("facts.json");
+            return Files.isRegularFile(own) ? KnownFacts.read(own) : KnownFacts.bundled();
         }
-        if (lower.endsWith(".jsonl")) {
-            if (!Files.isRegularFile(Path.of(file))) throw new IllegalArgumentException("facts file not found: " + file);
+        if (isParquet(file)) {
             ArrayNode arr = JSON.createArrayNode();
-            for (String line : Files.readAllLines(Path.of(file))) if (!line.isBlank()) arr.add(JSON.readTree(line));
-            return KnownFacts.parse(arr, file);
+            for (String s : spark.read().parquet(file.toString()).toJSON().collectAsList()) arr.add(JSON.readTree(s));
+            return KnownFacts.parse(arr, file.toString());
         }
-        return KnownFacts.read(Path.of(file));
+        if (file.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".jsonl")) {
+            if (!Files.isRegularFile(file)) throw new IllegalArgumentException("facts file not found: " + file);
+            ArrayNode arr = JSON.createArrayNode();
+            for (String line : Files.readAllLines(file)) if (!line.isBlank()) arr.add(JSON.readTree(line));
+            return KnownFacts.parse(arr, file.toString());
+        }
+        return KnownFacts.read(file);
     }
 
     /** One partition: the recall check for its facts in one batch, then three traces per known fact. */
@@ -266,7 +274,7 @@ final class TraceDatasetJob implements SparkJob {
 
     /** Reads every row back and averages as the single-machine command does (facts in file order). */
     static DatasetResult aggregate(SparkSession spark, Path dir, List<KnownFact> facts, String model, int window, int samples, PrintStream err,
-                                   String noise, double scale) throws Exception {
+                                   String noise, double scale, long[] failed) throws Exception {
         Dataset<Row> rows = ItemTable.read(spark, dir);
         List<Row> all = rows == null ? List.of()
                 : rows.select("idx", "status", "kind", "trace_json", "expected_id", "predicted_id", "predicted", "probability", "error",
@@ -304,24 +312,15 @@ final class TraceDatasetJob implements SparkJob {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("errors.csv"), csv);
         long nErr = errors.keySet().stream().filter(i -> !ok.contains(i)).count();
+        failed[0] = nErr;
         if (nErr > 0) err.println("[trace-dataset] " + nErr + " facts failed; see " + dir.resolve("errors.csv") + " (a rerun retries them)");
         return DatasetResult.of(model, facts.size(), wrongList, results, window, samples, noise, scale);
     }
 
     /** The settings of a folder's rows: a rerun with other settings must not mix into them. */
     private static void checkConfig(Path dir, String model, int window, int samples, String noise, double scale) throws Exception {
-        Files.createDirectories(dir);
-        ObjectNode cfg = JSON.createObjectNode();
+        ObjectNode cfg = Settings.object();
         cfg.put("model", model).put("window", window).put("samples", samples).put("noise", noise).put("noise_scale", scale);
-        Path file = dir.resolve("config.json");
-        if (Files.isRegularFile(file)) {
-            JsonNode old = JSON.readTree(file.toFile());
-            if (!old.equals(cfg)) {
-                throw new IllegalArgumentException("the rows in " + dir + " were made with other settings (" + old + ", now " + cfg
-                        + "); use another --out or delete it");
-            }
-        } else {
-            JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), cfg);
-        }
+        Settings.check(dir.resolve("config.json"), cfg, "the rows");
     }
 }

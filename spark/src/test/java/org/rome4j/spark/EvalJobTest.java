@@ -86,11 +86,16 @@ class EvalJobTest {
 
     /** The shipped tiny-facts preset cut short: a few v* steps, identity statistics. */
     private static Path shortPreset(Path dir, int steps) throws Exception {
+        return shortPreset(dir, steps, false);
+    }
+
+    /** tiny-facts' ROME preset with fewer optimisation steps, with or without the key-statistics adjustment. */
+    static Path shortPreset(Path dir, int steps, boolean mom2) throws Exception {
         ObjectNode hp;
         try (InputStream in = EvalJobTest.class.getResourceAsStream("/rome4j/hparams/ROME/tiny-facts.json")) {
             hp = (ObjectNode) JSON.readTree(in);
         }
-        hp.put("v_num_grad_steps", steps).put("mom2_adjustment", false);
+        hp.put("v_num_grad_steps", steps).put("mom2_adjustment", mom2);
         Path file = dir.resolve("hp.json");
         JSON.writeValue(file.toFile(), hp);
         return file;
