@@ -23,6 +23,7 @@ import org.rome4j.eval.CounterFactRecord;
 import org.rome4j.eval.Known1000Benchmark;
 import org.rome4j.eval.ZsreEval;
 import org.rome4j.model.Gpt;
+import org.rome4j.model.Models;
 import org.rome4j.rome.Rome;
 
 import java.io.InputStream;
@@ -77,6 +78,12 @@ final class EvalJob implements SparkJob {
         return format;
     }
 
+    /** The CLI's rule: without --dataset, the model folder's own counterfact.json where it ships one, else known_1000 (null). */
+    private static Path dataset(Args a, EvalOptions eval) {
+        String m = a.value("model");
+        return eval.datasetFile(Models.EMBEDDED.contains(m) || Files.isDirectory(Path.of(m)) ? Models.resolve(m) : null);
+    }
+
     @Override
     public boolean check(Args a, PrintStream out, PrintStream err) throws Exception {
         String format = format(a);
@@ -86,12 +93,12 @@ final class EvalJob implements SparkJob {
         eval.limit();
         eval.genTokens();
         reference(a, format);
-        if (format.equals("zsre") && eval.datasetFile() == null) {
+        if (format.equals("zsre") && dataset(a, eval) == null) {
             throw new UsageException("eval: --format zsre needs --dataset FILE (zsRE JSON) or --dataset zsre");
         }
         a.group(RomeSessionOptions.class).check();
         SparkMain.modelKey(a);
-        Path data = eval.datasetFile();
+        Path data = dataset(a, eval);
         if (data != null && data.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".parquet")) return false;   // read by Spark
         List<String> records = readRecords(null, data, format);
         if (records.size() > eval.limit()) records = records.subList(0, eval.limit());
@@ -105,7 +112,7 @@ final class EvalJob implements SparkJob {
         EvalOptions eval = a.group(EvalOptions.class);
         int limit = eval.limit();
         ExecutorModels.Key key = SparkMain.modelKey(a);
-        List<String> records = readRecords(spark, eval.datasetFile(), format);
+        List<String> records = readRecords(spark, dataset(a, eval), format);
         if (records.size() > limit) records = records.subList(0, limit);
         // the session's files checked on the driver, before any executor loads the model or computes statistics
         a.group(RomeSessionOptions.class).check();
