@@ -70,12 +70,14 @@ public record CounterFactComparison(String axis, List<String> labels, List<Count
                 "percent", labels, SCORES, y, COLORS);
     }
 
-    /** The best label for paraphrases, and every evaluation's scores. */
+    /** Where paraphrases follow the edit most (every label that ties), and every evaluation's scores. */
     @Override
     public String summary() {
-        int best = 0;
-        for (int i = 1; i < results.size(); i++) if (ps(i) > ps(best)) best = i;
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "paraphrase score highest at %s %s:", axis, labels.get(best)));
+        double best = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < results.size(); i++) best = Math.max(best, ps(i));
+        List<String> top = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) if (ps(i) == best) top.add(labels.get(i));
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "paraphrase score highest at %s %s:", axis, String.join(" and ", top)));
         for (int i = 0; i < results.size(); i++) {
             var m = results.get(i).metrics("post");
             sb.append(String.format(Locale.ROOT, " %s: ES %.1f PS %.1f NS %.1f;", labels.get(i), m.getOrDefault("ES", Double.NaN),

@@ -33,6 +33,9 @@ class CounterFactComparisonTest {
         assertEquals("PS", data.get(1).get("name").asText());
         assertEquals(75.0, data.get(1).get("y").get(1).asDouble());
         assertTrue(c.summary().startsWith("paraphrase score highest at edited layer 4:"), c.summary());
+        CounterFactComparison tie = CounterFactComparison.of("edited layer", List.of("0", "4"),
+                List.of(result(50, 66.7, 59), result(75, 66.7, 84)));
+        assertTrue(tie.summary().startsWith("paraphrase score highest at edited layer 0 and 4:"), tie.summary());
         assertThrows(IllegalArgumentException.class, () -> CounterFactComparison.of("layer", List.of("0"), List.of()));
     }
 }
