@@ -86,10 +86,16 @@ public final class AlphaEdit extends MassEdit {
     @Override
     NDArray solve(NDManager scope, int i, int layer, NDArray keys, NDArray resid) {
         ensureCache();
-        NDArray p = projector(layer).matrix();
+        return solve(scope, projector(layer).matrix(), cache[i].toType(DataType.FLOAT64, false), keys, resid, hp.l2(), layer);
+    }
+
+    /**
+     * The original's solve in float64: {@code solve(P·(K·Kᵀ + cache) + L2·I, P·K·residᵀ)}, evaluated in its order;
+     * P and cache [F, F], keys K [F, n], resid as [n, D]. Returns [F, D], which lies in the range of P.
+     */
+    static NDArray solve(NDManager scope, NDArray p, NDArray cache, NDArray keys, NDArray resid, double l2, int layer) {
         int f = (int) keys.getShape().get(0);
-        NDArray a = p.matMul(outer(keys).add(cache[i].toType(DataType.FLOAT64, false)))
-                .add(scope.eye(f).toType(DataType.FLOAT64, false).mul(scalar(scope, hp.l2())));
+        NDArray a = p.matMul(outer(keys).add(cache)).add(scope.eye(f).toType(DataType.FLOAT64, false).mul(scalar(scope, l2)));
         NDArray b = p.matMul(keys).matMul(resid);
         return solveChecked(scope, a, b, layer);
     }
