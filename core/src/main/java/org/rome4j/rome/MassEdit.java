@@ -129,6 +129,11 @@ public abstract sealed class MassEdit implements Editor, AutoCloseable permits M
      * @throws IllegalArgumentException one line naming the fix
      */
     void check(List<Request> requests) {
+        checkBatch(gpt, requests);
+    }
+
+    /** {@link #check} for any editor. */
+    static void checkBatch(Gpt gpt, List<Request> requests) {
         if (requests.isEmpty()) throw new IllegalArgumentException("empty batch: give at least one request");
         Set<String> seen = new HashSet<>();
         for (Request r : requests) {
