@@ -64,6 +64,11 @@ public final class Requests {
         return List.copyOf(out);
     }
 
+    /** P(target | prompt) on the current weights: the product over the target's tokens. */
+    public static double targetProb(org.rome4j.model.Gpt gpt, Request r) {
+        return Predictions.sequenceProb(gpt, gpt.tokenizer().ids(r.text()), gpt.tokenizer().continuation(r.text(), r.targetWithSpace()));
+    }
+
     private static String text(JsonNode r, String key, String where) {
         JsonNode v = r.get(key);
         if (v == null || !v.isTextual()) throw new IllegalArgumentException(where + " has no \"" + key + "\" text");
