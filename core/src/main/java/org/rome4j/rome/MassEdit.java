@@ -32,14 +32,19 @@ public abstract sealed class MassEdit implements Editor, AutoCloseable permits M
     /** Long-lived arrays (covariances, projectors, caches), freed by {@link #close}. */
     protected final NDManager state;
     private final Map<Integer, NDArray> covariances = new HashMap<>();
+    private long readNanos;
+    private long solveNanos;
 
     /**
      * The intermediates of one batch, for inspection and parity checks.
      *
-     * @param searches the z search of each request
-     * @param layers   each edited layer, ascending
+     * @param searches   the z search of each request
+     * @param layers     each edited layer, ascending
+     * @param zNanos     time in the z searches
+     * @param readNanos  time reading keys and cur_z (and AlphaEdit's cache keys)
+     * @param solveNanos time in the solves and the weight writes
      */
-    public record Result(List<Search> searches, List<Layer> layers) {
+    public record Result(List<Search> searches, List<Layer> layers, long zNanos, long readNanos, long solveNanos) {
         /** Z as [n][D]. */
         public float[][] zs() {
             return searches.stream().map(Search::z).toArray(float[][]::new);
@@ -154,10 +159,13 @@ public abstract sealed class MassEdit implements Editor, AutoCloseable permits M
         groups.forEach(flat::addAll);
         int zLayer = hp.zLayer();
         List<Search> searches = new ArrayList<>();
+        readNanos = 0;
+        solveNanos = 0;
         for (Request r : reqs) {
             ValueSearch.Result v = search.run(r, zLayer, flat, ValueSearch.At.BLOCK_OUTPUT);
             searches.add(new Search(v.targetInit(), v.target(), v.deltas(), v.losses()));
         }
+        long zNanos = System.nanoTime() - t0;
         List<Integer> layers = hp.layers();
         Map<String, NDArray> old = new LinkedHashMap<>();
         List<Layer> done = new ArrayList<>();
@@ -165,21 +173,27 @@ public abstract sealed class MassEdit implements Editor, AutoCloseable permits M
             for (int i = 0; i < layers.size(); i++) {
                 done.add(layer(reqs, searches, i, layers.get(i), old));
             }
+            long t1 = System.nanoTime();
             afterLayers(reqs);
+            readNanos += System.nanoTime() - t1;
         } catch (RuntimeException e) {
             EditStack.restore(gpt, old);
             throw e;
         }
         long millis = (System.nanoTime() - t0) / 1_000_000;
-        return new BatchEdit(0, method(), reqs, layers, old, new Result(List.copyOf(searches), List.copyOf(done)), millis);
+        return new BatchEdit(0, method(), reqs, layers, old, new Result(List.copyOf(searches), List.copyOf(done), zNanos, readNanos,
+                solveNanos), millis);
     }
 
     /** Layer {@code i}: keys and cur_z on the current weights, the solve, and W + float32(update) swapped in. */
     private Layer layer(List<Request> reqs, List<Search> searches, int i, int layer, Map<String, NDArray> old) {
         int n = reqs.size();
+        long t0 = System.nanoTime();
         List<float[]> perTemplate = new ArrayList<>();
         float[][] k = LayerReads.keys(gpt, hp.factToken(), reqs, groups, layer, perTemplate);
         float[][] cur = LayerReads.blockOutputs(gpt, hp.factToken(), reqs, hp.zLayer());
+        long t1 = System.nanoTime();
+        readNanos += t1 - t0;
         int d = cur[0].length;
         int f = k[0].length;
         int left = hp.layers().size() - i;
@@ -222,6 +236,7 @@ public abstract sealed class MassEdit implements Editor, AutoCloseable permits M
             old.putIfAbsent(name, prev);
             if (old.get(name) != prev) prev.close();
         }
+        solveNanos += System.nanoTime() - t1;
         return new Layer(layer, name, k, List.copyOf(perTemplate), cur, resid, upd, delta);
     }
 
