@@ -34,6 +34,9 @@ public abstract sealed class MassEdit implements Editor, AutoCloseable permits M
     private final Map<Integer, NDArray> covariances = new HashMap<>();
     private long readNanos;
     private long solveNanos;
+    private boolean keepAll;
+    private org.rome4j.progress.ProgressListener listener = (done, total, message) -> { };
+    private org.rome4j.progress.CancellationToken cancel = org.rome4j.progress.CancellationToken.NONE;
 
     /**
      * The intermediates of one batch, for inspection and parity checks.
@@ -67,11 +70,11 @@ public abstract sealed class MassEdit implements Editor, AutoCloseable permits M
      * @param layer            the layer
      * @param weightName       the HF weight written
      * @param keys             K as [n][F] (the averaged keys)
-     * @param keysPerTemplate  every key before averaging, request-major [n·T][F]
+     * @param keysPerTemplate  every key before averaging, request-major [n·T][F] (empty unless {@link #keepIntermediates})
      * @param curZ             cur_z as [n][D]
      * @param resid            the residual this layer takes, [n][D] (MEMIT float64, AlphaEdit float32 values)
-     * @param update           the solve's update [F × D] row-major, float64 (before the cast and the layout)
-     * @param delta            float32(update) in the stored weight layout, row-major
+     * @param update           the solve's update [F × D] row-major, float64 (before the cast and the layout; null unless kept)
+     * @param delta            float32(update) in the stored weight layout, row-major (null unless kept)
      */
     public record Layer(int layer, String weightName, float[][] keys, List<float[]> keysPerTemplate, float[][] curZ,
                         double[][] resid, double[] update, float[] delta) { }
@@ -96,6 +99,27 @@ public abstract sealed class MassEdit implements Editor, AutoCloseable permits M
     @Override
     public List<Integer> layers() {
         return hp.layers();
+    }
+
+    /**
+     * Whether each batch's {@link Layer} keeps the keys of every template, the float64 update and the float32
+     * delta (default false: a batch of 1,000 requests on gpt2-xl would hold over a gigabyte of them on the stack).
+     */
+    public MassEdit keepIntermediates(boolean on) {
+        this.keepAll = on;
+        return this;
+    }
+
+    /** Reports the z searches (one step per request) and the layers. */
+    public MassEdit progress(org.rome4j.progress.ProgressListener l) {
+        this.listener = l;
+        return this;
+    }
+
+    /** Checked between z searches and layers: a cancelled batch stops with nothing applied. */
+    public MassEdit cancellation(org.rome4j.progress.CancellationToken c) {
+        this.cancel = c;
+        return this;
     }
 
     /** The hyper-parameters. */
@@ -161,9 +185,12 @@ public abstract sealed class MassEdit implements Editor, AutoCloseable permits M
         List<Search> searches = new ArrayList<>();
         readNanos = 0;
         solveNanos = 0;
+        int total = reqs.size() + hp.layers().size();
         for (Request r : reqs) {
+            cancel.check(method() + " batch");
             ValueSearch.Result v = search.run(r, zLayer, flat, ValueSearch.At.BLOCK_OUTPUT);
             searches.add(new Search(v.targetInit(), v.target(), v.deltas(), v.losses()));
+            listener.update(searches.size(), total, "z of " + r.text() + " -> " + r.targetNew());
         }
         long zNanos = System.nanoTime() - t0;
         List<Integer> layers = hp.layers();
@@ -171,7 +198,9 @@ public abstract sealed class MassEdit implements Editor, AutoCloseable permits M
         List<Layer> done = new ArrayList<>();
         try {
             for (int i = 0; i < layers.size(); i++) {
+                cancel.check(method() + " batch");
                 done.add(layer(reqs, searches, i, layers.get(i), old));
+                listener.update(reqs.size() + i + 1, total, "layer " + layers.get(i));
             }
             long t1 = System.nanoTime();
             afterLayers(reqs);
@@ -237,7 +266,8 @@ public abstract sealed class MassEdit implements Editor, AutoCloseable permits M
             if (old.get(name) != prev) prev.close();
         }
         solveNanos += System.nanoTime() - t1;
-        return new Layer(layer, name, k, List.copyOf(perTemplate), cur, resid, upd, delta);
+        return keepAll ? new Layer(layer, name, k, List.copyOf(perTemplate), cur, resid, upd, delta)
+                : new Layer(layer, name, k, List.of(), cur, resid, null, null);
     }
 
     /**

@@ -94,6 +94,7 @@ class AlphaEditParityTest {
             for (int l : hp.layers()) before.put(hp.weightName(l), gpt.parameters().get(hp.weightName(l)).toFloatArray());
             checkLogits(gpt, g, gl, 0, nP, v, 1e-4);
             try (AlphaEdit alpha = new AlphaEdit(gpt, hp, templates, stats::get)) {
+                alpha.keepIntermediates(true);
                 // the solve alone, from the golden P (float64), cache and resid of each batch
                 for (int b = 1; b <= 3; b++) {
                     for (int i = 0; i < hp.layers().size(); i++) {

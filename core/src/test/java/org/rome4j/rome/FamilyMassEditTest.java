@@ -48,6 +48,7 @@ class FamilyMassEditTest {
             Map<String, float[]> w0 = new HashMap<>();
             for (int l : hp.layers()) w0.put(hp.weightName(l), gpt.parameters().get(hp.weightName(l)).toFloatArray());
             MassEdit editor = alpha ? new AlphaEdit(gpt, hp, templates, stats::get) : new Memit(gpt, hp, templates, stats::get);
+            editor.keepIntermediates(true);
             try (editor) {
                 EditStack stack = new EditStack(gpt);
                 BatchEdit b = stack.apply(editor, REQUESTS);

@@ -156,6 +156,18 @@ class MassEditTest {
             assertEquals(w0, weights());
             assertTrue(stack.edits().isEmpty());
         }
+        // cancelled (Ctrl-C in the kernel, an interrupt): stops between z searches, nothing applied
+        try (Memit memit = new Memit(gpt, hp, templates, stats::get)) {
+            org.rome4j.progress.CancellationToken token = new org.rome4j.progress.CancellationToken();
+            List<Long> seen = new java.util.ArrayList<>();
+            memit.cancellation(token).progress((done, total, msg) -> {
+                seen.add(done);
+                token.cancel();
+            });
+            assertThrows(java.util.concurrent.CancellationException.class, () -> new EditStack(gpt).apply(memit, List.of(JORDAN, EIFFEL)));
+            assertEquals(List.of(1L), seen, "one z search ran, then the cancel was seen");
+            assertEquals(w0, weights());
+        }
         // keys that leave the solve singular: C = 0 (statistics of nothing) and fewer keys than dimensions
         Map<Integer, KeyStats> zero = new HashMap<>();
         for (int l : List.of(1, 2)) zero.put(l, KeyStats.ofMoment(new double[256 * 256], 256, 1, "float32"));

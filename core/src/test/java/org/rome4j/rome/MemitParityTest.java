@@ -76,6 +76,7 @@ class MemitParityTest {
             assertTrue(maxAbsRows(Npy.read(dir.resolve("logits_pre.npy")).floats(), logitsPre) < 1e-4, "pre-edit logits");
 
             try (Memit memit = new Memit(gpt, hp, templates, stats::get)) {
+                memit.keepIntermediates(true);
                 // the solve alone, from the golden C, K and resid: upd = solve(λC + KKᵀ, K)·residᵀ in float64
                 for (int l : hp.layers()) {
                     try (NDManager s = gpt.newScope()) {
