@@ -66,7 +66,13 @@ public final class Requests {
 
     /** P(target | prompt) on the current weights: the product over the target's tokens. */
     public static double targetProb(org.rome4j.model.Gpt gpt, Request r) {
-        return Predictions.sequenceProb(gpt, gpt.tokenizer().ids(r.text()), gpt.tokenizer().continuation(r.text(), r.targetWithSpace()));
+        return prob(gpt, r.text(), r.targetNew());
+    }
+
+    /** P(" " + object | text) on the current weights (a leading space added when missing, as for targets). */
+    public static double prob(org.rome4j.model.Gpt gpt, String text, String object) {
+        String o = object.startsWith(" ") ? object : " " + object;
+        return Predictions.sequenceProb(gpt, gpt.tokenizer().ids(text), gpt.tokenizer().continuation(text, o));
     }
 
     private static String text(JsonNode r, String key, String where) {

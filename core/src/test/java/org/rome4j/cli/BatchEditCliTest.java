@@ -103,6 +103,25 @@ class BatchEditCliTest {
         assertTrue(r.out().contains("batch 2: alphaedit, 1 request at layers [1, 2]"), r.out());
     }
 
+    /** ROME and r-ROME read the same statistics cache (stats --layers wrote layer 1 there too), request by request. */
+    @Test
+    void romeAndRRomeTakeTheSameBatches() throws Exception {
+        ObjectNode h = (ObjectNode) new ObjectMapper().readTree(Shared.tinyGpt2().resolve("rome/hparams.json").toFile());
+        h.put("v_num_grad_steps", 3);
+        Path romeHp = tmp.resolve("rome.json");
+        Files.writeString(romeHp, h.toString());
+        for (String m : new String[] {"rome", "r-rome"}) {
+            CliRun r = CliRun.of("edit", "--model", model(), "--method", m, "--hparams", romeHp.toString(), "--templates",
+                    Shared.tinyGpt2().resolve("rome/context_templates.json").toString(), "--stats-dir", statsDir.toString(),
+                    "--requests", batch1.toString(), "--json");
+            assertEquals(0, r.status(), r.err());
+            JsonNode j = new ObjectMapper().readTree(r.out());
+            assertEquals(m, j.get("batches").get(0).get("method").asText());
+            assertEquals("[1]", j.get("batches").get(0).get("layers").toString());
+            assertEquals(2, j.get("batches").get(0).get("requests").size());
+        }
+    }
+
     @Test
     void badInputIsOneLine() throws Exception {
         oneLine(edit("memit", memitHp, "--requests", tmp.resolve("nope.json").toString()), "requests file not found");
