@@ -28,7 +28,8 @@ import java.util.Set;
  * the z searches, the key reads and the solve, and the peak resident memory. The batch is undone after each run.
  *
  * <p>Run: {@code java -cp CLASSPATH org.rome4j.bench.MemitBenchmark [--sizes 100,1000] [--tokenizer DIR|HUB_ID]
- * [--work DIR] [--steps S]}. C is the identity (the point is the time, not the edit), the requests are the embedded
+ * [--work DIR] [--steps S] [--no-original] [--model NAME]}; {@code --model} runs on a loaded model instead
+ * (e.g. the embedded {@code tiny-facts}, layers 0 up to 4). C is the identity (the point is the time, not the edit), the requests are the embedded
  * model's facts with another fact's object as the new target (a numbered subject when N exceeds them), and the
  * templates are MEMIT's shape ({@code [["{}"], five texts]}) from {@link BenchInputs#TEMPLATES}.
  */
@@ -43,6 +44,7 @@ public final class MemitBenchmark {
         int[] sizes = {100, 1000};
         Integer steps = null;
         boolean skipNaive = false;
+        String modelName = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--tokenizer" -> tokenizerArg = args[++i];
@@ -50,6 +52,7 @@ public final class MemitBenchmark {
                 case "--sizes" -> sizes = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                 case "--steps" -> steps = Integer.parseInt(args[++i]);
                 case "--no-original" -> skipNaive = true;
+                case "--model" -> modelName = args[++i];
                 default -> {
                     System.err.println("usage: MemitBenchmark [--sizes 100,1000] [--steps S] [--no-original] [--tokenizer DIR|HUB_ID] [--work DIR]");
                     System.exit(2);
@@ -57,21 +60,23 @@ public final class MemitBenchmark {
             }
         }
         Path work = workRoot.resolve(tokenizerArg == null ? "rome4j-gpt2-small-random" : "rome4j-gpt2-small-random-gpt2-tokenizer");
-        if (!Files.isRegularFile(work.resolve("model.safetensors"))) {
+        if (modelName == null && !Files.isRegularFile(work.resolve("model.safetensors"))) {
             System.out.println("writing random GPT-2-small-shaped checkpoint to " + work + " ...");
             RandomCheckpoint.write(work, RandomCheckpoint.gpt2Small(), 0, BenchInputs.tokenizer(tokenizerArg));
         }
         List<List<String>> templates = List.of(List.of("{}"), BenchInputs.TEMPLATES.subList(1, 6));
-        try (Gpt gpt = Gpt.load(work)) {
+        try (Gpt gpt = modelName != null ? org.rome4j.model.Models.load(modelName) : Gpt.load(work)) {
             int f = gpt.config().nInner();
-            MemitHparams hp = MemitHparams.untuned("memit", List.of(3, 4, 5, 6, 7), gpt.nLayer(), f,
-                    gpt.architecture().moduleTemplates(gpt.config()));
+            // GPT-2 small: layers 3-7 (gpt2-xl's 13-17 scaled to 12 layers); another model: its first layers up to 5
+            List<Integer> layers = modelName == null ? List.of(3, 4, 5, 6, 7)
+                    : java.util.stream.IntStream.range(0, Math.min(5, gpt.nLayer() - 1)).boxed().toList();
+            MemitHparams hp = MemitHparams.untuned("memit", layers, gpt.nLayer(), f, gpt.architecture().moduleTemplates(gpt.config()));
             if (steps != null) hp = new MemitHparams(hp.json().put("v_num_grad_steps", steps));
             double[] id = new double[f * f];
             for (int i = 0; i < f; i++) id[i * f + i] = 1;
             KeyStats c = KeyStats.ofMoment(id, f, 1, "float32");
-            System.out.printf("MEMIT benchmark on %s (%s), layers %s, %d z steps, %d templates; device %s%n", "gpt2-small-shaped random (12x768)",
-                    work, hp.layers(), hp.json().get("v_num_grad_steps").asInt(), 6, gpt.device());
+            System.out.printf("MEMIT benchmark on %s, layers %s, %d z steps, %d templates; device %s%n",
+                    modelName != null ? modelName : "gpt2-small-shaped random (12x768) in " + work, hp.layers(), hp.json().get("v_num_grad_steps").asInt(), 6, gpt.device());
             for (int n : sizes) {
                 List<Request> reqs = requests(n);
                 Run ours = run(gpt, hp, templates, c, reqs, false);
