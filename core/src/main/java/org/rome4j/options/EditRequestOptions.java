@@ -24,7 +24,7 @@ public final class EditRequestOptions implements Texts {
 
     /** The new object; never blank. */
     public String target() {
-        if (target == null) throw new IllegalArgumentException("missing --target: give the new object, e.g. --target football");
+        if (target == null) throw new IllegalArgumentException("--target is required: give the new object, e.g. --target football");
         if (target.isBlank()) throw new IllegalArgumentException("empty target: give the new object with --target, e.g. --target football");
         return target;
     }

@@ -15,7 +15,7 @@ public final class PromptOption {
 
     // not required by picocli: edit --requests F.json takes its prompts from the file
     private void given() {
-        if (prompts == null || prompts.isEmpty()) throw new IllegalArgumentException("missing --prompt: give the prompt in quotes");
+        if (prompts == null || prompts.isEmpty()) throw new IllegalArgumentException("--prompt is required: give the prompt in quotes");
     }
 
     /** Whether --prompt was given. */

@@ -11,7 +11,7 @@ public final class SubjectOption implements Texts {
 
     /** The subject; never blank. */
     public String subject() {
-        if (subject == null) throw new IllegalArgumentException("missing --subject: give the words of the prompt it names");
+        if (subject == null) throw new IllegalArgumentException("--subject is required: give the words of the prompt it names");
         if (subject.isBlank()) throw new IllegalArgumentException("empty --subject; give the words of the prompt it names");
         return subject;
     }
