@@ -18,6 +18,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.rome4j.options.EditMethodOptions;
 import org.rome4j.options.EditRequestOptions;
 import org.rome4j.options.JsonOption;
 import org.rome4j.options.ModelOptions;
@@ -27,10 +28,20 @@ import org.rome4j.options.RomeSessionOptions;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code edit}: one ROME edit, reported as JSON (u, v, norms, predictions before and after). */
+/**
+ * {@code edit}: one ROME edit, reported as JSON (u, v, norms, predictions before and after); or, with
+ * {@code --method} / {@code --requests}, batches edited by ROME, r-ROME, MEMIT or AlphaEdit ({@link BatchEdits}).
+ */
 @picocli.CommandLine.Command(name = "edit", description = "One ROME edit: a rank-one update of one MLP rewrites (subject, relation, "
-        + "object); prints u, v, the norms and the predictions before and after, and can save the update or the edited model.")
+        + "object); prints u, v, the norms and the predictions before and after, and can save the update or the edited model. "
+        + "With --method memit|alphaedit|r-rome and --requests F.json (repeatable): batches applied in sequence.")
 final class EditCommand implements Command {
+    @Mixin
+    EditMethodOptions method;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Mixin
     PromptOption prompt;
 
@@ -57,6 +68,7 @@ final class EditCommand implements Command {
 
     @Override
     public int run(PrintStream out) throws Exception {
+        if (method.batch()) return new BatchEdits(this).run(out);
         String subject = request.subject();
         String target = request.target();
         Request req = Request.fromText(prompt.one(), subject, target, request.trueObject());

@@ -11,7 +11,7 @@ public final class EditRequestOptions implements Texts {
     @Mixin
     SubjectOption subject = new SubjectOption();
 
-    @Option(names = "--target", paramLabel = "T", required = true, description = "the new object")
+    @Option(names = "--target", paramLabel = "T", description = "the new object")
     String target;
 
     @Option(names = "--true", paramLabel = "O", description = "the current object, to report its probability")
@@ -24,6 +24,7 @@ public final class EditRequestOptions implements Texts {
 
     /** The new object; never blank. */
     public String target() {
+        if (target == null) throw new IllegalArgumentException("--target is required: give the new object, e.g. --target football");
         if (target.isBlank()) throw new IllegalArgumentException("empty target: give the new object with --target, e.g. --target football");
         return target;
     }
@@ -36,7 +37,7 @@ public final class EditRequestOptions implements Texts {
     @Override
     public List<String> texts() {
         List<String> t = new ArrayList<>(subject.texts());
-        t.add(target);
+        if (target != null) t.add(target);
         if (trueObject != null) t.add(trueObject);
         return t;
     }

@@ -210,6 +210,17 @@ public final class Rome {
     /** The hyper-parameters. */
     public RomeHparams hparams() { return hp; }
 
+    /** Whether this is r-ROME. */
+    public boolean rRome() { return rRome; }
+
+    /**
+     * This session's method behind {@link Editor}, for batches on an {@link EditStack} (which keeps its own
+     * list: batches applied there are not on this session's {@link #edits()}).
+     */
+    public Editor editor() {
+        return new RomeEditor(this);
+    }
+
     /** The context templates (sampled on first use unless given). */
     public List<String> templates() {
         if (templates == null) {

@@ -18,11 +18,24 @@ import java.util.Map;
 import java.util.function.IntConsumer;
 
 /**
- * The value side of ROME ({@code compute_v.py}): v* = v_init + δ, with δ found by Adam on the target's
- * negative log-likelihood over the rewriting prompts, a KL term on "{subject} is a" and a weight decay,
- * δ added to the MLP output at the fact token of every prompt and clamped to a multiple of ‖v_init‖.
+ * The value side of ROME ({@code compute_v.py}) and MEMIT ({@code compute_z.py}): v* = v_init + δ, with δ
+ * found by Adam on the target's negative log-likelihood over the rewriting prompts, a KL term on
+ * "{subject} is a" and a weight decay, δ added at the fact token of every prompt and clamped to a multiple
+ * of ‖v_init‖. The two originals differ only in where δ is added ({@link At}); one search serves both.
  */
 final class ValueSearch {
+    /** Where δ is added at the searched layer. */
+    enum At {
+        /** The MLP output (ROME's v*). */
+        MLP_OUTPUT,
+        /** The block output, the residual stream after the block (MEMIT's and AlphaEdit's z). */
+        BLOCK_OUTPUT;
+
+        Site site(int layer) {
+            return this == MLP_OUTPUT ? Site.mlpOut(layer) : Site.layerOut(layer);
+        }
+    }
+
     /** The KL prompt of {@code compute_v}. */
     static final String KL_PROMPT = "{} is a";
 
@@ -72,8 +85,13 @@ final class ValueSearch {
         this.naive = naive;
     }
 
-    /** Runs the search for a request at a layer with context templates {@code ctx}. */
+    /** Runs ROME's search (δ on the MLP output) for a request at a layer with context templates {@code ctx}. */
     Result run(Request request, int layer, List<String> ctx) {
+        return run(request, layer, ctx, At.MLP_OUTPUT);
+    }
+
+    /** Runs the search with δ added at {@code at} of {@code layer}. */
+    Result run(Request request, int layer, List<String> ctx, At at) {
         TextTokenizer tok = gpt.tokenizer();
         long[] targetIds = tok.continuation(request.text(), request.targetWithSpace());
         int nT = targetIds.length;
@@ -103,8 +121,8 @@ final class ValueSearch {
         // the cached schedule pads on the left: every rewriting row then ends with the same text after the subject,
         // so the fact tokens line up near the end and the tokens before them (unchanged by δ) form one prefix
         Batch batch = naive ? Batch.right(seqs, tok.padId()) : Batch.left(seqs, tok.padId());
-        int[] at = new int[n];                       // fact token of each row, in the padded batch
-        for (int i = 0; i < n; i++) at[i] = batch.index(i, lookup[i]);
+        int[] factAt = new int[n];                       // fact token of each row, in the padded batch
+        for (int i = 0; i < n; i++) factAt[i] = batch.index(i, lookup[i]);
         // (row, position) of the final hidden states that feed the loss: target positions of rewriting rows, then the KL cell
         int[][] lossAt = new int[nRew * nT + 1][];
         long[] lossTok = new long[nRew * nT];
@@ -115,16 +133,16 @@ final class ValueSearch {
                 lossTok[i * nT + j] = targetIds[j];
             }
         }
-        lossAt[nRew * nT] = new int[] {nRew, at[nRew]};
+        lossAt[nRew * nT] = new int[] {nRew, factAt[nRew]};
         int[] rowsAll = new int[n];
         for (int i = 0; i < n; i++) rowsAll[i] = i;
-        Cells cells = Cells.of(rowsAll, at);
+        Cells cells = Cells.of(rowsAll, factAt);
 
         try (NDManager below = gpt.newScope()) {
-            Upper upper = naive ? null : upper(below, batch, layer, Arrays.stream(at).min().getAsInt(), Arrays.copyOf(at, nRew));
-            FactRows keys = upper == null || hp.factToken() == FactToken.LAST ? null
+            Upper upper = naive ? null : upper(below, batch, layer, Arrays.stream(factAt).min().getAsInt(), Arrays.copyOf(factAt, nRew));
+            FactRows keys = upper == null || hp.factToken() == FactToken.LAST || at != At.MLP_OUTPUT ? null
                     : new FactRows(upper.keys(), upper.outputs(), Arrays.copyOf(lookup, nRew));
-            return search(batch, upper, keys, layer, cells, at, lossAt, lossTok, nRew, nT);
+            return search(batch, upper, keys, layer, at.site(layer), cells, factAt, lossAt, lossTok, nRew, nT);
         }
     }
 
@@ -216,14 +234,13 @@ final class ValueSearch {
      * Adam on δ. With {@code in} (the residual entering the edited layer) each step starts at that block;
      * without it each step is a full forward with logits at every position, as the original.
      */
-    private Result search(Batch batch, Upper upper, FactRows keys, int layer, Cells cells, int[] lookup, int[][] lossAt, long[] lossTok,
-                          int nRew, int nT) {
+    private Result search(Batch batch, Upper upper, FactRows keys, int layer, Site edited, Cells cells, int[] lookup, int[][] lossAt,
+                          long[] lossTok, int nRew, int nT) {
         int n = batch.rows();
         int off = upper == null ? 0 : upper.prefix();
         int t = batch.tokens() - off;                // tokens each step computes
         long[] lossRows = new long[lossAt.length];   // rows of the step's flattened [n * t, D] states
         for (int k = 0; k < lossAt.length; k++) lossRows[k] = (long) lossAt[k][0] * t + lossAt[k][1] - off;
-        Site mlpOut = Site.mlpOut(layer);
         int d = gpt.config().nEmbd();
         float[] delta = new float[d];
         Adam adam = new Adam(hp.vLr(), d);
@@ -246,7 +263,7 @@ final class ValueSearch {
                 try (NDManager scope = gpt.newScope()) {
                     NDArray dl = scope.create(deltaNow);
                     dl.setRequiresGradient(true);
-                    Interventions.Builder ib = Interventions.builder().record(mlpOut).add(mlpOut, cells, dl);
+                    Interventions.Builder ib = Interventions.builder().record(edited).add(edited, cells, dl);
                     NDArray rows = scope.create(lossRows);
                     NDArray logits;                                                                          // [M, V]
                     Map<Site, NDArray> rec;
@@ -264,7 +281,7 @@ final class ValueSearch {
                         logits = gpt.unembed(rec.get(fn).reshape((long) n * t, d).get(new NDIndex("{}", rows)));
                     }
                     float[] ti = null;
-                    if (first) ti = rec.get(mlpOut).get(new NDIndex("0, {}", lookup[0] - off)).toFloatArray();
+                    if (first) ti = rec.get(edited).get(new NDIndex("0, {}", lookup[0] - off)).toFloatArray();
                     NDArray logp = logits.logSoftmax(-1);                                                   // [M, V]
                     NDArray tgt = logp.get(new NDIndex("0:" + nRew * nT));
                     NDArray picked = tgt.gather(scope.create(lossTok).reshape(nRew * nT, 1), 1).reshape(nRew, nT);
