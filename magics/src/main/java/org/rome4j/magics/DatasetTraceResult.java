@@ -29,8 +29,8 @@ public record DatasetTraceResult(DatasetResult result) implements Result {
     @Override
     public Figure figure() {
         List<Kind> kinds = List.of(Kind.RESID, Kind.MLP, Kind.ATTN);
-        return Subplots.sideBySide("Average causal traces over " + result.traced() + " facts (" + result.model() + ", window " + result.window() + ")",
-                kinds.stream().map(result::heatmap).toList(), kinds.stream().map(Kind::label).toList(), 320);
+        return Subplots.stacked("Average causal traces over " + result.traced() + " facts (" + result.model() + ", window " + result.window() + ")",
+                kinds.stream().map(result::heatmap).toList(), kinds.stream().map(Kind::label).toList());
     }
 
     /** Paper Fig. 2's line plots of average indirect effect for one kind. */
