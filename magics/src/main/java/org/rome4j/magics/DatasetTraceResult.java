@@ -40,6 +40,10 @@ public record DatasetTraceResult(DatasetResult result) implements Result {
 
     @Override
     public String summary() {
+        if (result.traced() == 0) {
+            return "0 of " + result.facts() + " facts traced: the model predicts none of their answers, so there is nothing to "
+                    + "average; try more facts (--limit) or the model's own facts";
+        }
         return String.format(Locale.ROOT, "%d of %d facts traced; mean p(o) %.4f clean, %.4f corrupted; peaks: resid %s, mlp %s, attn %s",
                 result.traced(), result.facts(), result.meanHigh(), result.meanLow(), peak(Kind.RESID), peak(Kind.MLP),
                 peak(Kind.ATTN));

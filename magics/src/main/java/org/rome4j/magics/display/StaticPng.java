@@ -134,8 +134,8 @@ public final class StaticPng {
             a.setTickLabelFont(LABEL);
             a.setLabelFont(LABEL);
         }
-        x.setRange(-0.5, cols - 0.5);
-        y.setRange(-0.5, rows - 0.5);
+        x.setRange(-0.5, Math.max(cols, 1) - 0.5);   // an empty heatmap (no fact traced) still draws, empty
+        y.setRange(-0.5, Math.max(rows, 1) - 0.5);
         y.setInverted("reversed".equals(ya.path("autorange").asText("")));
         double zmin = tr.has("zmin") ? tr.get("zmin").asDouble() : lo == Double.POSITIVE_INFINITY ? 0 : lo;
         double zmax = tr.has("zmax") ? tr.get("zmax").asDouble() : hi == Double.NEGATIVE_INFINITY ? 1 : hi;

@@ -1,0 +1,71 @@
+package org.rome4j.magics;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rome4j.magics.display.Bundles;
+import org.rome4j.magics.display.MimeBundle;
+import org.rome4j.model.Models;
+import org.rome4j.trace.Kind;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code %trace_dataset} on the smallest inputs a newcomer tries first ({@code --limit 1}, {@code --limit 2}): one
+ * fact's confidence band is NaN, which the kernel's JSON writer refused with a 30-line stack trace. On the embedded
+ * tiny-biographies model (it knows its own facts, so they are traced).
+ */
+class DatasetTraceDisplayTest {
+    private static Session session;
+
+    @BeforeAll
+    static void load() {
+        session = Session.global();
+        session.setModel(Models.load("tiny-biographies"));
+    }
+
+    @AfterAll
+    static void close() {
+        if (session != null) session.close();
+    }
+
+    /** Every number a front end receives is finite (JSON has no NaN). */
+    private static void assertFinite(Object v, String where) {
+        if (v instanceof Double d) assertTrue(Double.isFinite(d), "non-finite number at " + where);
+        if (v instanceof Map<?, ?> m) m.forEach((k, x) -> assertFinite(x, where + "." + k));
+        if (v instanceof List<?> l) for (int i = 0; i < l.size(); i++) assertFinite(l.get(i), where + "[" + i + "]");
+    }
+
+    @Test
+    void oneOrTwoFactsShowWithoutNaN(@TempDir Path tmp) throws Exception {
+        for (int limit : new int[] {1, 2}) {
+            DatasetTraceResult d = (DatasetTraceResult) new TraceDatasetMagic().call(session, List.of("--limit",
+                    String.valueOf(limit), "--samples", "2", "--cache", tmp.resolve("c" + limit).toString()), null);
+            assertEquals(limit, d.result().facts());
+            assertTrue(d.result().traced() >= 1, "the model knows its first facts: " + d.summary());
+            List<MimeBundle> shown = new ArrayList<>(new Bundles().render(d));
+            for (Kind k : List.of(Kind.RESID, Kind.MLP, Kind.ATTN)) shown.addAll(new Bundles().render(d.lines(k)));
+            for (MimeBundle b : shown) b.data().forEach((mime, data) -> assertFinite(data, limit + " facts, " + mime));
+        }
+    }
+
+    @Test
+    void aSummaryWithNothingTracedSaysSo(@TempDir Path tmp) throws Exception {
+        Path facts = tmp.resolve("facts.json");
+        java.nio.file.Files.writeString(facts, """
+                [{"known_id": 0, "subject": "Zzyzx Qwerty", "attribute": "nowhere", "template": "{} was born in",
+                  "prediction": " nowhere", "prompt": "Zzyzx Qwerty was born in", "relation_id": "P19"}]""");
+        DatasetTraceResult d = (DatasetTraceResult) new TraceDatasetMagic().call(session, List.of("--facts", facts.toString(),
+                "--samples", "2", "--cache", tmp.resolve("c").toString()), null);
+        assertEquals(0, d.result().traced(), "the model does not predict a made-up fact");
+        assertTrue(!d.summary().contains("NaN") && d.summary().startsWith("0 of 1 facts traced: "), d.summary());
+        for (MimeBundle b : new Bundles().render(d)) b.data().forEach((mime, data) -> assertFinite(data, mime));
+    }
+}
