@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Heavy tests, run by CI after `mvn test` and `mvn -DskipTests package`:
 #   1. the jupyter_client protocol test (execute, magic error, completion, interrupt, restart),
-#   2. every notebook executed with `jupyter nbconvert --to notebook --execute` (no --allow-errors),
+#   2. every notebook executed with `jupyter nbconvert --to notebook --execute` (no --allow-errors), with its checks
+#      (notebooks/checks/NAME.jsh) as a last cell in the same kernel,
 #   3. headless Chromium, offline, opens the HTML of 01-causal-tracing and must find the drawn Plotly heatmaps,
 #      then measures the drawn figures and tables of 01 and 02 as a reader sees them (check_notebook_layout.py).
 # Needs: apt-get install -y jupyter-notebook jupyter-nbconvert python3-nbclient python3-jupyter-client chromium
@@ -26,10 +27,15 @@ for nb in "$ROOT"/notebooks/*.ipynb; do
     continue
   fi
   s=$SECONDS
-  "$PY" -m nbconvert --to notebook --execute --ExecutePreprocessor.timeout=300 \
-      --ExecutePreprocessor.kernel_name=rome4j --output-dir "$WORK/out" "$nb" 2>"$WORK/nbconvert.log" \
+  # the notebook's checks (notebooks/checks/NAME.jsh) run as a last cell in its kernel, out of the reader's way
+  checked=$("$PY" "$ROOT/environment/with_checks.py" "$nb" "$WORK/in")
+  "$PY" -m nbconvert --to notebook --execute --ExecutePreprocessor.timeout=900 \
+      --ExecutePreprocessor.kernel_name=rome4j --output-dir "$WORK/out" "$checked" 2>"$WORK/nbconvert.log" \
       || { cat "$WORK/nbconvert.log" >&2; echo "FAIL $(basename "$nb")" >&2; exit 1; }
-  echo "ok   $(basename "$nb") executed in $((SECONDS - s)) s"
+  if [ -f "$ROOT/notebooks/checks/$(basename "$nb" .ipynb).jsh" ]; then
+    grep -q 'checks passed' "$WORK/out/$(basename "$nb")" || { echo "FAIL $(basename "$nb"): its checks did not report" >&2; exit 1; }
+  fi
+  echo "ok   $(basename "$nb") executed and checked in $((SECONDS - s)) s"
 done
 
 echo "== browser test"

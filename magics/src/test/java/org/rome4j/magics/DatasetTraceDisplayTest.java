@@ -68,4 +68,33 @@ class DatasetTraceDisplayTest {
         assertTrue(!d.summary().contains("NaN") && d.summary().startsWith("0 of 1 facts traced: "), d.summary());
         for (MimeBundle b : new Bundles().render(d)) b.data().forEach((mime, data) -> assertFinite(data, mime));
     }
+
+    @Test
+    void traceShowsProgressWithTheTimeLeft() throws Exception {
+        List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Long> done = new java.util.concurrent.CopyOnWriteArrayList<>();
+        session.setProgressSink((label, total) -> {
+            notes.add(label + " /" + total);
+            return new Progress() {
+                @Override
+                public void update(long d, String note) {
+                    done.add(d);
+                    notes.add(String.valueOf(note));
+                }
+
+                @Override
+                public void close() { }
+            };
+        });
+        try {
+            new TraceMagic().call(session, ShellWords.split("\"Felix Mae Novak was born in\" --subject \"Felix Mae Novak\" --samples 2"), null);
+        } finally {
+            session.setProgressSink(null);
+        }
+        assertTrue(notes.get(0).startsWith("tracing 3 kinds, 2 samples /" + TimedProgress.UNITS), notes.get(0));
+        assertEquals(TimedProgress.UNITS, done.get(done.size() - 1), "the bar ends full");
+        assertTrue(done.size() > 2, "updated as the cells are restored, not only at the end: " + done);
+        for (int i = 1; i < done.size(); i++) assertTrue(done.get(i) >= done.get(i - 1), "never goes back: " + done);
+        assertTrue(notes.stream().anyMatch(n -> n.matches("\\d+:\\d\\d:\\d\\d left")), "time left shown: " + notes);
+    }
 }
