@@ -25,7 +25,7 @@ public record DatasetTraceResult(DatasetResult result) implements Result {
         return result.table();
     }
 
-    /** The averaged heatmaps of the three kinds side by side. */
+    /** The averaged heatmaps of the three kinds, stacked. */
     @Override
     public Figure figure() {
         List<Kind> kinds = List.of(Kind.RESID, Kind.MLP, Kind.ATTN);

@@ -10,7 +10,7 @@ import java.util.Locale;
 
 /**
  * What {@code %trace} returns: one causal trace per kind (paper Fig. 1 with {@code --kind all}: hidden
- * states, MLP and attention side by side).
+ * states, MLP and attention, stacked).
  *
  * @param results one {@link TraceResult} per traced kind, in resid, mlp, attn order
  */
