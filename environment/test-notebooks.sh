@@ -4,7 +4,9 @@
 #   2. every notebook executed with `jupyter nbconvert --to notebook --execute` (no --allow-errors), with its checks
 #      (notebooks/checks/NAME.jsh) as a last cell in the same kernel,
 #   3. headless Chromium, offline, opens the HTML of 01-causal-tracing and must find the drawn Plotly heatmaps,
-#      then measures the drawn figures and tables of 01 and 02 as a reader sees them (check_notebook_layout.py).
+#      then measures the drawn figures and tables of 01 and 02 as a reader sees them (check_notebook_layout.py),
+#   4. notebooks 01, 02, 03 and 06 opened in JupyterLab 4 and Notebook 7 (check_jupyterlab.py): every figure drawn,
+#      none wider than its output area.
 # Needs: apt-get install -y jupyter-notebook jupyter-nbconvert python3-nbclient python3-jupyter-client chromium
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -48,4 +50,15 @@ if [ -f "$WORK/out/02-average-indirect-effects.ipynb" ]; then   # skipped above 
 fi
 # screenshots land in ROME4J_SCREENSHOTS (default: the throw-away work directory)
 "$PY" "$ROOT/environment/check_notebook_layout.py" "${ROME4J_SCREENSHOTS:-$WORK/shots}" "${pages[@]}"
+# the same notebooks in JupyterLab 4 and Notebook 7 themselves: every figure drawn and inside its output area
+if [ -x "$LAB_PY" ]; then
+  lab_nbs=()
+  for n in 01-causal-tracing 02-average-indirect-effects 03-frozen-mlp-attention 06-model-families; do
+    [ -f "$WORK/out/$n.ipynb" ] && lab_nbs+=("$WORK/out/$n.ipynb")
+  done
+  "$LAB_PY" "$ROOT/environment/check_jupyterlab.py" "${ROME4J_SCREENSHOTS:-$WORK/shots}" "${lab_nbs[@]}"
+else
+  echo "FAIL no JupyterLab 4 at $LAB_PY: run environment/install-deps.sh" >&2
+  exit 1
+fi
 echo "all notebook tests passed in $((SECONDS - t0)) s"
