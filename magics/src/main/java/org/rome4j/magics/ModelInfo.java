@@ -97,6 +97,7 @@ public record ModelInfo(String name, String source, GptConfig config, Map<String
         ObjectNode layout = (ObjectNode) fig.get("layout");
         layout.putObject("title").put("text", "Parameters of " + name + " by part");
         layout.putObject("yaxis").putObject("title").put("text", "parameters");
+        org.rome4j.display.Plots.fitWidth(layout, 360);
         return org.rome4j.display.Figure.of(fig);
     }
 

@@ -97,4 +97,16 @@ class DatasetTraceDisplayTest {
         for (int i = 1; i < done.size(); i++) assertTrue(done.get(i) >= done.get(i - 1), "never goes back: " + done);
         assertTrue(notes.stream().anyMatch(n -> n.matches("\\d+:\\d\\d:\\d\\d left")), "time left shown: " + notes);
     }
+
+    @Test
+    void loadModelShowsOneLineAndKeepsTheChartOnRequest() throws Exception {
+        ModelInfo info = (ModelInfo) new LoadModelMagic().call(session, List.of("tiny-biographies"), null);
+        List<MimeBundle> shown = new Bundles().render(info);
+        assertEquals(1, shown.size(), "no chart, no table: one line");
+        String text = shown.get(0).plain();
+        assertEquals(1, text.lines().count(), text);
+        assertTrue(text.matches("loaded tiny-biographies \\(gpt2, 10 layers, width 128, 2,024,576 parameters, f32\\) in \\d+ ms"), text);
+        assertEquals(info.parameterCount(), info.parts().longColumn("parameters").sum(), 0.0);
+        assertTrue(new Bundles().render(info.figure()).get(0).data().containsKey(MimeBundle.PLOTLY), "the chart on request");
+    }
 }
