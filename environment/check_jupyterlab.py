@@ -4,6 +4,11 @@ and fit its output area (no figure wider than the area, so nothing hides behind 
 with its file browser open at a 1,400 px window (the narrowest output area the issue measured); Notebook 7 at its
 default layout. Saves a screenshot of each notebook in each front end.
 
+Figures are drawn by the HTML form (the inlined plotly.js) unless the plotly package's extension jupyterlab-plotly is
+installed in the same environment, which draws the plotly JSON (and showed a bundle's PNG instead of the figure until
+the mouse passed over it); the report says how many each drew. install-deps.sh installs no plotly, so the test
+covers the HTML form; with `pip install plotly` in that environment it covers the extension.
+
 usage: check_jupyterlab.py OUT_DIR NOTEBOOK.ipynb [...]
 Needs: JupyterLab 4 and Notebook 7 (`jupyter lab`, `jupyter notebook` of the same Python), Playwright, Chromium
 (install-deps.sh installs them).
@@ -26,12 +31,14 @@ CHROMIUM = os.environ.get("ROME4J_CHROMIUM", shutil.which("chromium") or shutil.
 MEASURE = """() => {
   const out = [];
   document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output').forEach((area) => {
-    area.querySelectorAll('.js-plotly-plot').forEach((fig) => {
+    // jupyterlab-plotly draws into the output node itself; the HTML form draws into a div inside it
+    (area.matches('.js-plotly-plot') ? [area] : Array.from(area.querySelectorAll('.js-plotly-plot'))).forEach((fig) => {
       const svg = fig.querySelector('.main-svg');
       const r = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
       const a = area.getBoundingClientRect();
       const title = fig.querySelector('.g-gtitle text');
       out.push({title: title ? title.textContent : '', width: r.width, height: r.height, areaWidth: a.width,
+                byExtension: fig === area,
                 scrolls: area.scrollWidth > area.clientWidth + 1});
     });
   });
@@ -52,28 +59,8 @@ def figures_in(nb_path):
                if "application/vnd.plotly.v1+json" in o.get("data", {}))
 
 
-def main():
-    out_dir = os.path.abspath(sys.argv[1])
-    notebooks = [os.path.abspath(p) for p in sys.argv[2:]]
-    os.makedirs(out_dir, exist_ok=True)
-    work = tempfile.mkdtemp(prefix="rome4j-lab-")
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=os.path.join(work, "config"), JUPYTER_DATA_DIR=os.path.join(work, "data"),
-               JUPYTER_RUNTIME_DIR=os.path.join(work, "runtime"))
-    # every cell rendered (JupyterLab 4 renders only the cells in view by default), no news or update pop-ups
-    settings = os.path.join(work, "config", "lab", "user-settings")
-    for plugin, value in {"@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-                          "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
-                                                                                              "checkForUpdates": False}}.items():
-        path = os.path.join(settings, plugin)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        json.dump(value, open(path, "w"))
-    root = os.path.join(work, "notebooks")
-    os.makedirs(root)
-    for nb in notebooks:
-        shutil.copy(nb, root)
-        # executed here by the test: trusted, so their HTML outputs run as they did when the cells ran
-        subprocess.run([sys.executable, "-m", "jupyter", "trust", os.path.join(root, os.path.basename(nb))], env=env,
-                       check=True, capture_output=True)
+def serve_and_measure(work, root, env, notebooks, out_dir, suffix):
+    """Starts JupyterLab, opens each notebook in JupyterLab and Notebook 7, measures its figures; the problems found."""
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root", "--port", str(port),
                                "--ServerApp.token=", "--ServerApp.password=", "--ServerApp.root_dir=" + root,
@@ -92,8 +79,8 @@ def main():
             sys.exit("FAIL jupyter lab did not start: " + open(os.path.join(work, "server.log")).read()[-2000:])
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-            for front, url, size in [("jupyterlab", base + "/lab/tree/%s?reset", (1400, 900)),
-                                     ("notebook7", base + "/notebooks/%s", (1400, 900))]:
+            for front, url, size in [("jupyterlab" + suffix, base + "/lab/tree/%s?reset", (1400, 900)),
+                                     ("notebook7" + suffix, base + "/notebooks/%s", (1400, 900))]:
                 for nb in notebooks:
                     name = os.path.basename(nb)
                     want = figures_in(nb)
@@ -133,14 +120,41 @@ def main():
                         if f["width"] > f["areaWidth"] + 1 or f["scrolls"]:
                             problems.append("%s %s: figure '%s' is %d px wide in a %d px output area"
                                             % (front, name, f["title"], f["width"], f["areaWidth"]))
-                    print("%s %s: %d figures drawn, widest %d px in output areas of %d px; screenshot %s"
-                          % (front, name, len(found), max([f["width"] for f in found] or [0]),
+                    print("%s %s: %d figures drawn (%d by jupyterlab-plotly), widest %d px in output areas of %d px; screenshot %s"
+                          % (front, name, len(found), sum(f["byExtension"] for f in found), max([f["width"] for f in found] or [0]),
                              min([f["areaWidth"] for f in found] or [0]), shot))
             browser.close()
     finally:
         server.terminate()
         server.wait(timeout=30)
-        shutil.rmtree(work, ignore_errors=True)
+    return problems
+
+
+def main():
+    out_dir = os.path.abspath(sys.argv[1])
+    notebooks = [os.path.abspath(p) for p in sys.argv[2:]]
+    os.makedirs(out_dir, exist_ok=True)
+    work = tempfile.mkdtemp(prefix="rome4j-lab-")
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=os.path.join(work, "config"), JUPYTER_DATA_DIR=os.path.join(work, "data"),
+               JUPYTER_RUNTIME_DIR=os.path.join(work, "runtime"))
+    # every cell rendered (JupyterLab 4 renders only the cells in view by default), no news or update pop-ups
+    settings = os.path.join(work, "config", "lab", "user-settings")
+    for plugin, value in {"@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+                          "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
+                                                                                              "checkForUpdates": False}}.items():
+        path = os.path.join(settings, plugin)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        json.dump(value, open(path, "w"))
+    root = os.path.join(work, "notebooks")
+    os.makedirs(root)
+    for nb in notebooks:
+        shutil.copy(nb, root)
+        # executed here by the test: trusted, so their HTML outputs run as they did when the cells ran
+        subprocess.run([sys.executable, "-m", "jupyter", "trust", os.path.join(root, os.path.basename(nb))], env=env,
+                       check=True, capture_output=True)
+    problems = []
+    problems += serve_and_measure(work, root, env, notebooks, out_dir, "")
+    shutil.rmtree(work, ignore_errors=True)
     for p in problems:
         print("FAIL " + p)
     if problems:
