@@ -105,10 +105,14 @@ def serve_and_measure(work, root, env, notebooks, out_dir, suffix):
                                          "'.jp-WindowedPanel-outer, .jp-Notebook')).map(e => e.scrollHeight + 200))")
                     page.set_viewport_size({"width": size[0], "height": min(int(tall), 16000)})
                     page.wait_for_timeout(1000)
-                    try:   # the kernel dialog may have opened only now
-                        page.get_by_role("button", name="No Kernel").click(timeout=2000)
-                    except Exception:
-                        pass
+                    for _ in range(5):   # the kernel dialog may have opened only now (there is no kernel to pick)
+                        if page.locator(".jp-Dialog").count() == 0:
+                            break
+                        try:
+                            page.locator(".jp-Dialog button", has_text="No Kernel").first.click(timeout=2000)
+                        except Exception:
+                            page.keyboard.press("Escape")
+                        page.wait_for_timeout(500)
                     shot = os.path.join(out_dir, "%s-%s.png" % (front, name[:-len(".ipynb")]))
                     page.screenshot(path=shot)
                     page.close()

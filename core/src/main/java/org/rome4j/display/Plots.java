@@ -237,7 +237,9 @@ public final class Plots {
         layout.set("title", text(title));
         layout.put("barmode", "group");
         fitWidth(layout, 400);
-        layout.putObject("xaxis").set("title", text(xTitle));
+        ObjectNode bx = layout.putObject("xaxis");
+        bx.set("title", text(xTitle));
+        categoryTicks(bx);   // every layer (or score) labelled, not every other one
         layout.putObject("yaxis").set("title", text(yTitle));
         List<String> cats = List.copyOf(categories);
         List<String> ns = List.copyOf(names);
