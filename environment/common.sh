@@ -4,6 +4,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JAR="$ROOT/kernel-ext/target/rome4j.jar"
 # Debian's own python3 (with python3-nbclient, python3-jupyter-client), not another python first on PATH.
 PY=${ROME4J_PYTHON:-/usr/bin/python3}
+# JupyterLab 4 / Notebook 7 and Playwright, installed by install-deps.sh in their own virtual environment
+LAB_PY=${ROME4J_JUPYTER:-$HOME/.local/share/rome4j/jupyter}/bin/python
 if [ ! -f "$JAR" ]; then
   echo "no $JAR: build first with  mvn -B -q -DskipTests package" >&2
   exit 2

@@ -7,7 +7,7 @@ jupyter_sandbox
 if [ $# -eq 0 ]; then set -- $(ls "$ROOT"/notebooks/*.ipynb | grep -v '\.executed\.ipynb$'); fi
 for nb in "$@"; do
   s=$SECONDS
-  "$PY" -m nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=300 \
+  "$PY" -m nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=1500 \
       --ExecutePreprocessor.kernel_name=rome4j "$nb"
   echo "executed $(basename "$nb") in $((SECONDS - s)) s"
 done

@@ -30,8 +30,10 @@ source "$ROOT/environment/common.sh"
     --output 01-causal-tracing.executed.ipynb notebooks/01-causal-tracing.ipynb
 "$PY" -m nbconvert --to html --output 01-causal-tracing notebooks/01-causal-tracing.executed.ipynb
 echo "wrote notebooks/01-causal-tracing.executed.ipynb and notebooks/01-causal-tracing.html"
+LAB=${ROME4J_JUPYTER:-$HOME/.local/share/rome4j/jupyter}/bin/jupyter
+[ -x "$LAB" ] || LAB=jupyter
 if [ "$(id -u)" -eq 0 ]; then
-  echo "next: jupyter notebook --allow-root --ip 0.0.0.0 --no-browser notebooks/   (as root, e.g. in a container) and pick the kernel \"Java (rome4j)\""
+  echo "next: $LAB lab --allow-root --ip 0.0.0.0 --no-browser notebooks/   (as root, e.g. in a container) and pick the kernel \"Java (rome4j)\""
 else
-  echo "next: jupyter notebook notebooks/   and pick the kernel \"Java (rome4j)\""
+  echo "next: $LAB lab notebooks/   (or: $LAB notebook notebooks/) and pick the kernel \"Java (rome4j)\""
 fi

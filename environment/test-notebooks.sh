@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Heavy tests, run by CI after `mvn test` and `mvn -DskipTests package`:
 #   1. the jupyter_client protocol test (execute, magic error, completion, interrupt, restart),
-#   2. every notebook executed with `jupyter nbconvert --to notebook --execute` (no --allow-errors),
+#   2. every notebook executed with `jupyter nbconvert --to notebook --execute` (no --allow-errors), with its checks
+#      (notebooks/checks/NAME.jsh) as a last cell in the same kernel,
 #   3. headless Chromium, offline, opens the HTML of 01-causal-tracing and must find the drawn Plotly heatmaps,
-#      then measures the drawn figures and tables of 01 and 02 as a reader sees them (check_notebook_layout.py).
+#      then measures the drawn figures and tables of 01 and 02 as a reader sees them (check_notebook_layout.py),
+#   4. notebooks 01, 02, 03 and 06 opened in JupyterLab 4 and Notebook 7 (check_jupyterlab.py): every figure drawn,
+#      none wider than its output area.
 # Needs: apt-get install -y jupyter-notebook jupyter-nbconvert python3-nbclient python3-jupyter-client chromium
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -26,10 +29,15 @@ for nb in "$ROOT"/notebooks/*.ipynb; do
     continue
   fi
   s=$SECONDS
-  "$PY" -m nbconvert --to notebook --execute --ExecutePreprocessor.timeout=300 \
-      --ExecutePreprocessor.kernel_name=rome4j --output-dir "$WORK/out" "$nb" 2>"$WORK/nbconvert.log" \
+  # the notebook's checks (notebooks/checks/NAME.jsh) run as a last cell in its kernel, out of the reader's way
+  checked=$("$PY" "$ROOT/environment/with_checks.py" "$nb" "$WORK/in")
+  "$PY" -m nbconvert --to notebook --execute --ExecutePreprocessor.timeout=900 \
+      --ExecutePreprocessor.kernel_name=rome4j --output-dir "$WORK/out" "$checked" 2>"$WORK/nbconvert.log" \
       || { cat "$WORK/nbconvert.log" >&2; echo "FAIL $(basename "$nb")" >&2; exit 1; }
-  echo "ok   $(basename "$nb") executed in $((SECONDS - s)) s"
+  if [ -f "$ROOT/notebooks/checks/$(basename "$nb" .ipynb).jsh" ]; then
+    grep -q 'checks passed' "$WORK/out/$(basename "$nb")" || { echo "FAIL $(basename "$nb"): its checks did not report" >&2; exit 1; }
+  fi
+  echo "ok   $(basename "$nb") executed and checked in $((SECONDS - s)) s"
 done
 
 echo "== browser test"
@@ -42,4 +50,15 @@ if [ -f "$WORK/out/02-average-indirect-effects.ipynb" ]; then   # skipped above 
 fi
 # screenshots land in ROME4J_SCREENSHOTS (default: the throw-away work directory)
 "$PY" "$ROOT/environment/check_notebook_layout.py" "${ROME4J_SCREENSHOTS:-$WORK/shots}" "${pages[@]}"
+# the same notebooks in JupyterLab 4 and Notebook 7 themselves: every figure drawn and inside its output area
+if [ -x "$LAB_PY" ]; then
+  lab_nbs=()
+  for n in 01-causal-tracing 02-average-indirect-effects 03-frozen-mlp-attention 06-model-families; do
+    [ -f "$WORK/out/$n.ipynb" ] && lab_nbs+=("$WORK/out/$n.ipynb")
+  done
+  "$LAB_PY" "$ROOT/environment/check_jupyterlab.py" "${ROME4J_SCREENSHOTS:-$WORK/shots}" "${lab_nbs[@]}"
+else
+  echo "FAIL no JupyterLab 4 at $LAB_PY: run environment/install-deps.sh" >&2
+  exit 1
+fi
 echo "all notebook tests passed in $((SECONDS - t0)) s"

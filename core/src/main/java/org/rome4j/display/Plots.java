@@ -22,17 +22,26 @@ import java.util.Map;
  * objects, as current Plotly expects.
  */
 public final class Plots {
-    /** ColorBrewer sequential scales (9 classes), light to dark; plotly.js lacks Purples and orders Greens dark to light. */
+    /**
+     * ColorBrewer sequential scales (9 classes), light to dark, so darker always means more probability; plotly.js
+     * lacks Purples and its named Greens and Blues run dark to light.
+     */
     private static final Map<String, String[]> SCALES = Map.of(
+            "Blues", new String[] {"#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b"},
             "Purples", new String[] {"#fcfbfd", "#efedf5", "#dadaeb", "#bcbddc", "#9e9ac8", "#807dba", "#6a51a3", "#54278f", "#3f007d"},
             "Greens", new String[] {"#f7fcf5", "#e5f5e0", "#c7e9c0", "#a1d99b", "#74c476", "#41ab5d", "#238b45", "#006d2c", "#00441b"},
             "Reds", new String[] {"#fff5f0", "#fee0d2", "#fcbba1", "#fc9272", "#fb6a4a", "#ef3b2c", "#cb181d", "#a50f15", "#67000d"});
     /** The dark end of each scale, for lines. */
-    private static final Map<String, String> LINE = Map.of("Purples", "#6a51a3", "Greens", "#238b45", "Reds", "#cb181d");
+    private static final Map<String, String> LINE = Map.of("Purples", "#6a51a3", "Greens", "#238b45", "Reds", "#cb181d",
+            "Blues", "#2171b5");
+    /** Pixels per heatmap row: a 12px token label each, so plotly never thins them out. */
+    public static final int ROW_PX = 24;
+    /** A heatmap's height beyond its rows: title, x-axis ticks and title. */
+    public static final int HEATMAP_CHROME_PX = 150;
 
     private Plots() { }
 
-    /** A Plotly colorscale array for Purples, Greens or Reds. */
+    /** A Plotly colorscale array for Purples, Greens, Reds or Blues, light to dark. */
     public static ArrayNode colorScale(String name) {
         String[] c = SCALES.get(name);
         if (c == null) {
@@ -83,19 +92,44 @@ public final class Plots {
             tr.put("zmin", zmin);
             tr.put("zmax", Math.max(max, zmin));
         }
-        tr.putObject("colorbar").set("title", text(colorbarTitle));
+        colorbar(tr, colorbarTitle);
         tr.put("hovertemplate", "%{y}<br>layer %{x}<br>%{z:.4f}<extra></extra>");
         ObjectNode layout = fig.putObject("layout");
         layout.set("title", text(title));
+        fitWidth(layout, HEATMAP_CHROME_PX + ROW_PX * y.size());
         ObjectNode xa = layout.putObject("xaxis");
         xa.set("title", text(xTitle));
-        xa.put("type", "category");
+        categoryTicks(xa);
         ObjectNode ya = layout.putObject("yaxis");
         ya.set("title", text(yTitle));
-        ya.put("type", "category");
+        categoryTicks(ya);
         ya.put("autorange", "reversed");
         ya.put("automargin", true);   // long token labels widen the margin instead of being cut
         return Figure.of(fig);
+    }
+
+    /**
+     * No fixed width: the figure takes its output area's width (JupyterLab, Notebook 7 and VS Code differ, and a
+     * fixed width wider than the area hides panels behind a scrollbar); only the height, which the rows need, is set.
+     */
+    public static void fitWidth(ObjectNode layout, int height) {
+        layout.put("autosize", true);
+        layout.put("height", Math.max(260, height));
+        layout.remove("width");
+    }
+
+    /** A categorical axis that labels every category (layers and tokens are whole, each gets its tick). */
+    public static void categoryTicks(ObjectNode axis) {
+        axis.put("type", "category");
+        axis.put("tickmode", "linear").put("tick0", 0).put("dtick", 1);
+    }
+
+    /** A colour bar whose title runs along the bar, so it never reaches into a neighbouring title or panel. */
+    public static ObjectNode colorbar(ObjectNode trace, String title) {
+        ObjectNode cb = trace.putObject("colorbar");
+        cb.putObject("title").put("text", title).put("side", "right");
+        cb.put("thickness", 12);
+        return cb;
     }
 
     /** One line of a {@link #lines} chart, with an optional band [lower, upper] (e.g. a 95% confidence interval). */
@@ -136,6 +170,7 @@ public final class Plots {
         }
         ObjectNode layout = fig.putObject("layout");
         layout.set("title", text(title));
+        fitWidth(layout, 400);
         ObjectNode xa = layout.putObject("xaxis");
         xa.set("title", text(xTitle));
         int dtick = integerTickStep(series);
@@ -180,7 +215,8 @@ public final class Plots {
         if (dtick > 0) {
             x.tickSettings(TickSettings.builder().tick0(0).dTick(dtick).build());
         }
-        Layout layout = Layout.builder(title).xAxis(x.build()).yAxis(Axis.builder().title(yTitle).build()).build();
+        Layout layout = Layout.builder(title).autosize(true).height(400)   // no width: it takes the output area's
+                .xAxis(x.build()).yAxis(Axis.builder().title(yTitle).build()).build();
         return new tech.tablesaw.plotly.components.Figure(layout, traces.toArray(Trace[]::new));
     }
 
@@ -200,7 +236,10 @@ public final class Plots {
         ObjectNode layout = fig.putObject("layout");
         layout.set("title", text(title));
         layout.put("barmode", "group");
-        layout.putObject("xaxis").set("title", text(xTitle));
+        fitWidth(layout, 400);
+        ObjectNode bx = layout.putObject("xaxis");
+        bx.set("title", text(xTitle));
+        categoryTicks(bx);   // every layer (or score) labelled, not every other one
         layout.putObject("yaxis").set("title", text(yTitle));
         List<String> cats = List.copyOf(categories);
         List<String> ns = List.copyOf(names);
@@ -212,7 +251,7 @@ public final class Plots {
                 traces[i] = BarTrace.builder(cats.toArray(), vs.get(i)).name(ns.get(i))
                         .marker(Marker.builder().color(cs.get(i)).build()).build();
             }
-            Layout tl = Layout.builder(title).barMode(Layout.BarMode.GROUP)
+            Layout tl = Layout.builder(title).autosize(true).height(400).barMode(Layout.BarMode.GROUP)
                     .xAxis(Axis.builder().title(xTitle).build()).yAxis(Axis.builder().title(yTitle).build()).build();
             return new tech.tablesaw.plotly.components.Figure(tl, traces);
         });

@@ -145,7 +145,9 @@ public final class Gpt implements AutoCloseable {
                             + " but config.json implies " + java.util.Arrays.toString(spec.shape())
                             + " (" + dir + "): re-save model and config together");
                 }
-                params.put(spec.name(), HalfPrecision.read(st, stored, manager, type));
+                NDArray w = HalfPrecision.read(st, stored, manager, type);
+                params.put(spec.name(), w);
+                refuseNonFinite(w, stored, weightFiles.get(0).getFileName().toString());
             }
             return new Gpt(dir.getFileName().toString(), cfg, raw, tok, dir, params, opened);
         } catch (IOException e) {
@@ -160,6 +162,21 @@ public final class Gpt implements AutoCloseable {
             manager.close();
             tok.close();
             throw e;
+        }
+    }
+
+    /**
+     * Refuses a tensor holding NaN or an infinity: a model built on it prints NaN logits for every prompt, and
+     * traces and edits of it mean nothing. Checked as each tensor is read, so a corrupt checkpoint stops at once.
+     */
+    private static void refuseNonFinite(NDArray w, String name, String file) {
+        try (NDArray nan = w.isNaN(); NDArray inf = w.isInfinite(); NDArray bad = nan.logicalOr(inf);
+             NDArray count = bad.countNonzero()) {
+            long n = count.toType(ai.djl.ndarray.types.DataType.INT64, false).getLong();
+            if (n > 0) {
+                throw new ModelLoadException("tensor " + name + " in " + file + " holds " + n + " NaN or infinite values of "
+                        + w.size() + ": the checkpoint is corrupt; download or re-save it");
+            }
         }
     }
 

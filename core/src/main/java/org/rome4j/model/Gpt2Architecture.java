@@ -8,7 +8,7 @@ import java.util.Map;
 import static org.rome4j.model.ConfigReader.activation;
 import static org.rome4j.model.ConfigReader.flag;
 import static org.rome4j.model.ConfigReader.integer;
-import static org.rome4j.model.ConfigReader.number;
+import static org.rome4j.model.ConfigReader.epsilon;
 
 /** GPT-2: learned positions, Conv1D weights ([in, out]), sequential LayerNorm blocks, usually a tied head. */
 final class Gpt2Architecture implements Architecture {
@@ -27,8 +27,8 @@ final class Gpt2Architecture implements Architecture {
         int d = integer(n, "n_embd", 768);
         String act = activation(n, "activation_function", "gelu_new", List.of("gelu_new", "gelu", "relu", "gelu_pytorch_tanh"));
         return new GptConfig("gpt2", integer(n, "n_layer", 12), d, integer(n, "n_head", 12), integer(n, "n_inner", 4 * d),
-                n.has("n_positions") ? n.get("n_positions").asInt() : integer(n, "n_ctx", 1024),
-                integer(n, "vocab_size", 50257), number(n, "layer_norm_epsilon", 1e-5), act,
+                n.has("n_positions") ? integer(n, "n_positions", 1024) : integer(n, "n_ctx", 1024),
+                integer(n, "vocab_size", 50257), epsilon(n, "layer_norm_epsilon", 1e-5), act,
                 flag(n, "tie_word_embeddings", true), flag(n, "scale_attn_weights", true),
                 flag(n, "scale_attn_by_inverse_layer_idx", false));
     }

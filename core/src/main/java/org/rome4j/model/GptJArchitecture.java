@@ -8,7 +8,7 @@ import java.util.Map;
 import static org.rome4j.model.ConfigReader.activation;
 import static org.rome4j.model.ConfigReader.flag;
 import static org.rome4j.model.ConfigReader.integer;
-import static org.rome4j.model.ConfigReader.number;
+import static org.rome4j.model.ConfigReader.epsilon;
 import static org.rome4j.model.ConfigReader.required;
 
 /**
@@ -37,7 +37,7 @@ final class GptJArchitecture implements Architecture {
         String act = activation(n, "activation_function", "gelu_new", List.of("gelu_new", "gelu", "relu", "gelu_pytorch_tanh"));
         Rope rope = Rope.plain(integer(n, "rotary_dim", hd), 10000, true);
         return new GptConfig("gptj", required(n, "n_layer", "gptj"), d, h, h, hd, integer(n, "n_inner", 4 * d),
-                integer(n, "n_positions", 2048), integer(n, "vocab_size", 50400), number(n, "layer_norm_epsilon", 1e-5), act,
+                integer(n, "n_positions", 2048), integer(n, "vocab_size", 50400), epsilon(n, "layer_norm_epsilon", 1e-5), act,
                 flag(n, "tie_word_embeddings", false), true, false, rope, true, false, true, 0);
     }
 

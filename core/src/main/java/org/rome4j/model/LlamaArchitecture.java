@@ -8,7 +8,7 @@ import java.util.Map;
 import static org.rome4j.model.ConfigReader.activation;
 import static org.rome4j.model.ConfigReader.flag;
 import static org.rome4j.model.ConfigReader.integer;
-import static org.rome4j.model.ConfigReader.number;
+import static org.rome4j.model.ConfigReader.epsilon;
 import static org.rome4j.model.ConfigReader.required;
 
 /**
@@ -44,7 +44,7 @@ final class LlamaArchitecture implements Architecture {
         String act = activation(n, "hidden_act", "silu", List.of("silu", "gelu", "gelu_new", "gelu_pytorch_tanh", "relu"));
         return new GptConfig(type, required(n, "num_hidden_layers", type), d, h, integer(n, "num_key_value_heads", h), hd,
                 required(n, "intermediate_size", type), integer(n, "max_position_embeddings", 2048),
-                integer(n, "vocab_size", 32000), number(n, "rms_norm_eps", 1e-6), act, flag(n, "tie_word_embeddings", false),
+                integer(n, "vocab_size", 32000), epsilon(n, "rms_norm_eps", 1e-6), act, flag(n, "tie_word_embeddings", false),
                 true, false, Rope.read(n, hd, 10000, 1.0), false, bias, flag(n, "mlp_bias", false), window);
     }
 

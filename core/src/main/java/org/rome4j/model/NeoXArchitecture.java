@@ -8,7 +8,7 @@ import java.util.Map;
 import static org.rome4j.model.ConfigReader.activation;
 import static org.rome4j.model.ConfigReader.flag;
 import static org.rome4j.model.ConfigReader.integer;
-import static org.rome4j.model.ConfigReader.number;
+import static org.rome4j.model.ConfigReader.epsilon;
 import static org.rome4j.model.ConfigReader.required;
 
 /**
@@ -36,7 +36,7 @@ final class NeoXArchitecture implements Architecture {
         String act = activation(n, "hidden_act", "gelu", List.of("gelu", "gelu_new", "gelu_pytorch_tanh", "relu", "silu"));
         return new GptConfig("gpt_neox", required(n, "num_hidden_layers", "gpt_neox"), d, h, h, hd,
                 integer(n, "intermediate_size", 4 * d), integer(n, "max_position_embeddings", 2048),
-                integer(n, "vocab_size", 50432), number(n, "layer_norm_eps", 1e-5), act, flag(n, "tie_word_embeddings", false),
+                integer(n, "vocab_size", 50432), epsilon(n, "layer_norm_eps", 1e-5), act, flag(n, "tie_word_embeddings", false),
                 true, false, Rope.read(n, hd, 10000, 0.25), flag(n, "use_parallel_residual", true),
                 flag(n, "attention_bias", true), true, 0);
     }

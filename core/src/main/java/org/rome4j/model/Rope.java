@@ -46,21 +46,65 @@ public record Rope(int dims, double theta, boolean interleaved, String type, dou
     static Rope read(JsonNode n, int headDim, double defaultTheta, double defaultFraction) {
         JsonNode p = n.path("rope_parameters");
         JsonNode s = n.path("rope_scaling");
-        double theta = first(p.path("rope_theta"), n.path("rope_theta"), n.path("rotary_emb_base"), defaultTheta);
-        double fraction = first(p.path("partial_rotary_factor"), n.path("partial_rotary_factor"), n.path("rotary_pct"),
-                defaultFraction);
+        double theta = first("rope_theta", defaultTheta, p.path("rope_theta"), n.path("rope_theta"), n.path("rotary_emb_base"));
+        if (!(theta > 1)) {   // theta^(-2j/R) needs a base above 1: published bases run from 10,000 to 500,000,000
+            throw new IllegalArgumentException("config.json: rope_theta must be a number above 1 (10000 in most models), got "
+                    + ConfigReader.fmt(theta));
+        }
+        double fraction = first("partial_rotary_factor", defaultFraction, p.path("partial_rotary_factor"),
+                n.path("partial_rotary_factor"), n.path("rotary_pct"));
+        if (!(fraction > 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("config.json: partial_rotary_factor (rotary_pct) must be above 0 and at most 1, got "
+                    + ConfigReader.fmt(fraction));
+        }
         JsonNode scaling = p.isObject() ? p : s;
+        if (!scaling.isMissingNode() && !scaling.isNull() && !scaling.isObject()) {
+            throw new IllegalArgumentException("config.json: rope_scaling must be an object such as {\"rope_type\": \"linear\", "
+                    + "\"factor\": 2.0} or null, got " + ConfigReader.shown(scaling));
+        }
         String type = scaling.path("rope_type").asText(scaling.path("type").asText("default"));
         int dims = (int) (headDim * fraction);
-        double factor = scaling.path("factor").asDouble(1);
-        return new Rope(dims, theta, false, type, factor, scaling.path("low_freq_factor").asDouble(1),
-                scaling.path("high_freq_factor").asDouble(4),
-                scaling.path("original_max_position_embeddings").asInt(8192));
+        if (!TYPES.contains(type)) {
+            throw new IllegalArgumentException("rope type \"" + type + "\" is not supported: supported rope types are "
+                    + String.join(", ", TYPES));
+        }
+        // the scaled types need their own fields: a default would silently compute another model
+        List<String> needed = switch (type) {
+            case "linear" -> List.of("factor");
+            case "llama3" -> List.of("factor", "low_freq_factor", "high_freq_factor", "original_max_position_embeddings");
+            default -> List.of();
+        };
+        for (String f : needed) {
+            if (!scaling.path(f).isNumber()) {
+                throw new IllegalArgumentException("config.json: rope_scaling of type " + type + " needs " + String.join(", ", needed)
+                        + "; " + f + (scaling.has(f) ? " is " + ConfigReader.shown(scaling.get(f)) : " is missing"));
+            }
+        }
+        double factor = needed.isEmpty() ? 1 : positive(scaling, "factor");
+        double low = type.equals("llama3") ? positive(scaling, "low_freq_factor") : 1;
+        double high = type.equals("llama3") ? positive(scaling, "high_freq_factor") : 4;
+        if (type.equals("llama3") && !(high > low)) {
+            throw new IllegalArgumentException("config.json: rope_scaling high_freq_factor must be above low_freq_factor, got "
+                    + ConfigReader.fmt(high) + " and " + ConfigReader.fmt(low));
+        }
+        int original = type.equals("llama3") ? ConfigReader.size(scaling.get("original_max_position_embeddings"),
+                "original_max_position_embeddings") : 8192;
+        return new Rope(dims, theta, false, type, factor, low, high, original);
     }
 
-    private static double first(JsonNode a, JsonNode b, JsonNode c, double dflt) {
-        for (JsonNode x : new JsonNode[] {a, b, c}) {
-            if (x.isNumber()) return x.asDouble();
+    private static double positive(JsonNode scaling, String key) {
+        double v = ConfigReader.finite(scaling.get(key), "rope_scaling " + key);
+        if (!(v > 0)) {
+            throw new IllegalArgumentException("config.json: rope_scaling " + key + " must be above 0, got " + ConfigReader.fmt(v));
+        }
+        return v;
+    }
+
+    /** The first of the fields given, checked to be a finite number; {@code dflt} when none is there. */
+    private static double first(String key, double dflt, JsonNode... xs) {
+        for (JsonNode x : xs) {
+            if (x.isMissingNode() || x.isNull()) continue;
+            return ConfigReader.finite(x, key);
         }
         return dflt;
     }

@@ -67,6 +67,7 @@ public final class TextTokenizer implements AutoCloseable {
             throw new ModelLoadException("tokenizer missing: " + file + " not found; save the model's tokenizer "
                     + "with tokenizer.save_pretrained(dir) (a fast tokenizer writes tokenizer.json)");
         }
+        refuseEmptyVocabulary(file);
         try {
             HuggingFaceTokenizer hf = HuggingFaceTokenizer.builder()
                     .optTokenizerPath(file)
@@ -99,6 +100,28 @@ public final class TextTokenizer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new ModelLoadException("tokenizer unreadable: " + file + ": " + e.getMessage()
                     + "; re-save it with tokenizer.save_pretrained(dir)");
+        }
+    }
+
+    /**
+     * Refuses a {@code tokenizer.json} whose model has no vocabulary: it loads, but every text
+     * encodes to nothing or to ids no embedding row has, and the first trace fails far from the cause.
+     */
+    private static void refuseEmptyVocabulary(Path file) {
+        JsonNode t;
+        try {
+            t = new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new ModelLoadException("tokenizer unreadable: " + file + ": " + org.rome4j.io.Problems.oneLine(e)
+                    + "; re-save it with tokenizer.save_pretrained(dir)");
+        }
+        if (t == null || !t.isObject()) {
+            throw new ModelLoadException("tokenizer unreadable: " + file + " is not a JSON object; re-save it with tokenizer.save_pretrained(dir)");
+        }
+        JsonNode vocab = t.path("model").path("vocab");
+        if (vocab.isMissingNode() || vocab.isNull() || vocab.size() == 0) {
+            throw new ModelLoadException("tokenizer has no vocabulary: " + file + " (model.vocab is "
+                    + (vocab.isMissingNode() ? "missing" : "empty") + "); re-save the model's tokenizer with tokenizer.save_pretrained(dir)");
         }
     }
 

@@ -37,7 +37,24 @@ public final class Declared {
                 .descriptionHeading("%n").optionListHeading("%noptions:%n").parameterListHeading("%narguments:%n")
                 .commandListHeading("%ncommands:%n").width(110);
         // a prompt such as "@user says" is text, never picocli's @argument-file
-        return new CommandLine(spec).setExpandAtFiles(false);
+        return asciiNumbers(new CommandLine(spec).setExpandAtFiles(false));
+    }
+
+    /**
+     * Whole numbers in ASCII digits only: Java's parser also takes other scripts' digits ("٣" is 3), which a user
+     * typing them did not mean as a count.
+     */
+    static CommandLine asciiNumbers(CommandLine cl) {
+        CommandLine.ITypeConverter<Integer> ints = s -> {
+            if (!s.matches("[+-]?[0-9]+")) throw new CommandLine.TypeConversionException("'" + s + "' is not a whole number");
+            return Integer.valueOf(s);
+        };
+        CommandLine.ITypeConverter<Long> longs = s -> {
+            if (!s.matches("[+-]?[0-9]+")) throw new CommandLine.TypeConversionException("'" + s + "' is not a whole number");
+            return Long.valueOf(s);
+        };
+        return cl.registerConverter(Integer.class, ints).registerConverter(int.class, ints)
+                .registerConverter(Long.class, longs).registerConverter(long.class, longs);
     }
 
     /** {@code --name=value} words as two ({@code --name value}), as the declarations' help writes them. */
@@ -197,7 +214,7 @@ public final class Declared {
      */
     public static <T> T parse(T target, List<String> words) {
         try {
-            new CommandLine(target).parseArgs(words.toArray(String[]::new));
+            asciiNumbers(new CommandLine(target)).parseArgs(words.toArray(String[]::new));
             return target;
         } catch (CommandLine.ParameterException e) {
             throw new IllegalArgumentException(oneLine(e), e);

@@ -79,6 +79,8 @@ class MalformedInputTest {
         Files.write(truncated.resolve("model.safetensors"), new byte[] {8, 0, 0, 0, 0, 0, 0, 0, '{', '}'});
         models.put("truncated weights", truncated);
         models.put("a file as model", good.get("corpus"));
+        Map<String, Path> spoiled = new LinkedHashMap<>();
+        roundTwoModels(spoiled);
 
         List<DynamicTest> tests = new ArrayList<>();
         for (Cmd c : commands(good)) {
@@ -87,8 +89,14 @@ class MalformedInputTest {
             tests.add(bad(c, "stray word", c.base(), "stray"));
             if (!c.name().equals("facts")) tests.add(bad(c, "no arguments"));   // facts alone checks the model's own facts
             for (Map.Entry<String, Path> m : models.entrySet()) tests.add(bad(c, m.getKey(), c.base(), "--model", m.getValue().toString()));
+            if (List.of("logits", "trace", "eval").contains(c.name())) {   // one loader for all: three commands' paths suffice
+                for (Map.Entry<String, Path> m : spoiled.entrySet()) tests.add(bad(c, m.getKey(), c.base(), "--model", m.getValue().toString()));
+            }
             for (String opt : c.ints()) {
-                for (String v : List.of("abc", "-7", "99999999999999", "1.5", "")) tests.add(bad(c, "--" + opt + " " + v, c.base(), "--" + opt, v));
+                // "\u0663" is the Arabic-Indic digit three: Java's number parser takes it, a count typed so is a mistake
+                for (String v : List.of("abc", "-7", "99999999999999", "1.5", "", "\u0663", "1\u0663")) {
+                    tests.add(bad(c, "--" + opt + " " + v, c.base(), "--" + opt, v));
+                }
             }
             for (String opt : c.files()) {
                 for (Map.Entry<String, Path> b : bad.entrySet()) {
@@ -97,6 +105,67 @@ class MalformedInputTest {
             }
         }
         return tests.stream();
+    }
+
+    /**
+     * Round two of hostile model folders (each a copy of the embedded tiny-facts with one part spoiled): config values
+     * of the wrong type or out of range, rotary settings that cannot be computed, weights holding NaN or an infinity,
+     * a tokenizer without a vocabulary. Each must be refused before anything is computed.
+     */
+    private static void roundTwoModels(Map<String, Path> models) throws IOException {
+        Path tiny = org.rome4j.model.Models.resolve("tiny-facts");
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var config = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(tiny.resolve("config.json").toFile());
+        Map<String, String> gpt2 = new LinkedHashMap<>();
+        gpt2.put("n_layer 4.7", "\"n_layer\": 4.7");
+        gpt2.put("n_layer true", "\"n_layer\": true");
+        gpt2.put("n_layer 1e9", "\"n_layer\": 1e9");
+        gpt2.put("n_embd as text", "\"n_embd\": \"64\"");
+        gpt2.put("vocab_size 2^40", "\"vocab_size\": 1099511627776");
+        gpt2.put("layer_norm_epsilon as text", "\"layer_norm_epsilon\": \"1e-5\"");
+        gpt2.put("layer_norm_epsilon 0", "\"layer_norm_epsilon\": 0");
+        gpt2.put("tie_word_embeddings as text", "\"tie_word_embeddings\": \"yes\"");
+        for (Map.Entry<String, String> e : gpt2.entrySet()) {
+            var c = config.deepCopy();
+            c.setAll((com.fasterxml.jackson.databind.node.ObjectNode) json.readTree("{" + e.getValue() + "}"));
+            models.put("config " + e.getKey(), spoiled(tiny, e.getKey(), "config.json", json.writeValueAsBytes(c)));
+        }
+        String llama = "{\"model_type\": \"llama\", \"hidden_size\": 64, \"num_attention_heads\": 4, \"num_hidden_layers\": 2, "
+                + "\"intermediate_size\": 128, \"vocab_size\": 100, ";
+        Map<String, String> rope = new LinkedHashMap<>();
+        rope.put("rope_theta 0", "\"rope_theta\": 0}");
+        rope.put("rope_theta negative", "\"rope_theta\": -10000}");
+        rope.put("rope_theta as text", "\"rope_theta\": \"10000\"}");
+        rope.put("rope_scaling llama3 without its fields", "\"rope_scaling\": {\"rope_type\": \"llama3\", \"factor\": 8}}");
+        rope.put("rope_scaling linear factor 0", "\"rope_scaling\": {\"type\": \"linear\", \"factor\": 0}}");
+        rope.put("rope_scaling as text", "\"rope_scaling\": \"llama3\"}");
+        for (Map.Entry<String, String> e : rope.entrySet()) {
+            models.put("config " + e.getKey(), spoiled(tiny, e.getKey(), "config.json", (llama + e.getValue()).getBytes()));
+        }
+        // weights: the first float of the first tensor's data made NaN, then +infinity (float32, little-endian)
+        byte[] weights = Files.readAllBytes(tiny.resolve("model.safetensors"));
+        long header = java.nio.ByteBuffer.wrap(weights, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        int data = (int) (8 + header);
+        for (Map.Entry<String, Integer> e : Map.of("NaN", 0x7fc00000, "infinite", 0x7f800000).entrySet()) {
+            byte[] w = weights.clone();
+            java.nio.ByteBuffer.wrap(w, data, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(e.getValue());
+            models.put(e.getKey() + " weights", spoiled(tiny, e.getKey() + "-weights", "model.safetensors", w));
+        }
+        var tok = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(tiny.resolve("tokenizer.json").toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tok.get("model")).putObject("vocab");
+        models.put("tokenizer without vocabulary", spoiled(tiny, "empty-vocab", "tokenizer.json", json.writeValueAsBytes(tok)));
+    }
+
+    /** A copy of a model folder with one file replaced. */
+    private static Path spoiled(Path model, String name, String file, byte[] content) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("spoiled-" + name.replaceAll("[^A-Za-z0-9]+", "-")));
+        try (var files = Files.list(model)) {
+            for (Path f : files.toList()) {
+                if (Files.isRegularFile(f)) Files.copy(f, dir.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Files.write(dir.resolve(file), content);
+        return dir;
     }
 
     /** The rome4j cache folder, created (the embedded model is unpacked there before the cases run). */

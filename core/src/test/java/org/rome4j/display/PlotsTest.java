@@ -61,4 +61,27 @@ class PlotsTest {
         assertTrue(h.tablesaw().isEmpty(), "tablesaw-jsplot's heatmap has no colour scale or colour bar");
         assertEquals(h, Figure.of(h.toObjectNode()), "a value: same spec, equal");
     }
+
+    @Test
+    void figuresTakeTheOutputAreasWidthAndTickEveryCategory() {
+        Figure h = Plots.heatmap("t", "layer", "", List.of("0", "1", "2"), List.of("0:a", "1:b"), new double[][] {{0, 1, 0}, {1, 0, 1}},
+                "Purples", 0, "p(x)");
+        Figure b = Plots.bars("b", "layer", "effect", List.of("0", "1", "2", "3"), List.of("s"), List.of(new double[] {1, 2, 3, 4}),
+                List.of("#6a51a3"));
+        Figure l = Plots.lines("l", "layer", "y", List.of(Plots.Series.of("s", new double[] {0, 1}, new double[] {0, 1}, "#6a51a3")));
+        for (Figure f : List.of(h, b, l)) {
+            ObjectNode layout = (ObjectNode) f.toObjectNode().get("layout");
+            assertFalse(layout.has("width"), f + ": no fixed width");
+            assertTrue(layout.path("autosize").asBoolean() && layout.path("height").asInt() >= 260, f + ": autosized, with a height");
+        }
+        ObjectNode hl = (ObjectNode) h.toObjectNode().get("layout");
+        assertEquals(Math.max(260, Plots.HEATMAP_CHROME_PX + 2 * Plots.ROW_PX), hl.path("height").asInt(), "height from the rows");
+        for (String axis : List.of("xaxis", "yaxis")) {
+            assertEquals("category", hl.path(axis).path("type").asText());
+            assertEquals(1, hl.path(axis).path("dtick").asInt(), axis + ": every layer and token ticked");
+        }
+        assertEquals(1, b.toObjectNode().path("layout").path("xaxis").path("dtick").asInt(), "bars: every layer ticked");
+        assertEquals("right", h.toObjectNode().path("data").get(0).path("colorbar").path("title").path("side").asText(),
+                "colour-bar title along the bar");
+    }
 }

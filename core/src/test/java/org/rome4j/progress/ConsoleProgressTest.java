@@ -29,4 +29,16 @@ class ConsoleProgressTest {
         String s = b.toString(StandardCharsets.UTF_8);
         assertTrue(s.startsWith("\r0/10 documents (0.0%)") && s.contains("\r10/10 documents (100.0%)") && s.endsWith("\n"), s);
     }
+
+    @Test
+    void timeLeftFromTheRateSinceTheStart() {
+        long[] now = {5_000_000_000L};
+        TimeLeft left = new TimeLeft(() -> now[0]);
+        assertEquals("", left.note(0, 40), "no rate before the first item");
+        now[0] += 3_000_000_000L;            // 3 items in 3 s: 1 s each, 37 to go
+        assertEquals("0:00:37 left", left.note(3, 40));
+        now[0] += 117_000_000_000L;          // 30 items in 120 s: 4 s each, 10 to go
+        assertEquals("0:00:40 left", left.note(30, 40));
+        assertEquals("", left.note(40, 40), "nothing left once done");
+    }
 }

@@ -25,12 +25,12 @@ public record DatasetTraceResult(DatasetResult result) implements Result {
         return result.table();
     }
 
-    /** The averaged heatmaps of the three kinds side by side. */
+    /** The averaged heatmaps of the three kinds, stacked. */
     @Override
     public Figure figure() {
         List<Kind> kinds = List.of(Kind.RESID, Kind.MLP, Kind.ATTN);
-        return Subplots.sideBySide("Average causal traces over " + result.traced() + " facts (" + result.model() + ", window " + result.window() + ")",
-                kinds.stream().map(result::heatmap).toList(), kinds.stream().map(Kind::label).toList(), 320);
+        return Subplots.stacked("Average causal traces over " + result.traced() + " facts (" + result.model() + ", window " + result.window() + ")",
+                kinds.stream().map(result::heatmap).toList(), kinds.stream().map(Kind::label).toList());
     }
 
     /** Paper Fig. 2's line plots of average indirect effect for one kind. */
@@ -40,6 +40,10 @@ public record DatasetTraceResult(DatasetResult result) implements Result {
 
     @Override
     public String summary() {
+        if (result.traced() == 0) {
+            return "0 of " + result.facts() + " facts traced: the model predicts none of their answers, so there is nothing to "
+                    + "average; try more facts (--limit) or the model's own facts";
+        }
         return String.format(Locale.ROOT, "%d of %d facts traced; mean p(o) %.4f clean, %.4f corrupted; peaks: resid %s, mlp %s, attn %s",
                 result.traced(), result.facts(), result.meanHigh(), result.meanLow(), peak(Kind.RESID), peak(Kind.MLP),
                 peak(Kind.ATTN));

@@ -2,6 +2,7 @@ package org.rome4j.magics;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.rome4j.display.Plots;
 import org.rome4j.magics.display.Bundles;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -13,7 +14,7 @@ import tech.tablesaw.api.Table;
  * predict if the final norm and the unembedding were applied there, and its probability.
  *
  * @param prompt   the prompt
- * @param tokens   the prompt's tokens [T]
+ * @param tokens   the prompt's tokens as text [T] (as decoded, no byte-level markers such as "Ġ")
  * @param topToken top token text [L][T]
  * @param topProb  its probability [L][T]
  */
@@ -47,18 +48,23 @@ public record LogitLens(String prompt, String[] tokens, String[][] topToken, dou
         return Table.create("logit lens", layer, pos, tok, top, p);
     }
 
+    /**
+     * Tokens down (every one labelled), layers across (whole ticks), each cell coloured by the top token's
+     * probability, light at 0 to dark at 1, and labelled with that token: the static PNG draws the same text,
+     * so a reader without a kernel sees what each layer predicts.
+     */
     @Override
     public org.rome4j.display.Figure figure() {
         ObjectNode fig = Bundles.newFigure();
         ObjectNode h = ((ArrayNode) fig.get("data")).addObject();
         h.put("type", "heatmap");
-        h.put("colorscale", "Blues");
+        h.set("colorscale", Plots.colorScale("Blues"));
         h.put("zmin", 0.0);
         h.put("zmax", 1.0);
         ArrayNode x = h.putArray("x");
         for (int l = 0; l < topToken.length; l++) x.add(String.valueOf(l));
         ArrayNode y = h.putArray("y");
-        for (int t = 0; t < tokens.length; t++) y.add(t + ":" + tokens[t]);   // unique labels per position
+        for (int t = 0; t < tokens.length; t++) y.add(t + ":" + label(tokens[t]));   // unique labels per position
         ArrayNode z = h.putArray("z");
         ArrayNode text = h.putArray("text");
         for (int t = 0; t < tokens.length; t++) {
@@ -66,21 +72,30 @@ public record LogitLens(String prompt, String[] tokens, String[][] topToken, dou
             ArrayNode tr = text.addArray();
             for (int l = 0; l < topToken.length; l++) {
                 zr.add(topProb[l][t]);
-                tr.add(topToken[l][t]);
+                tr.add(label(topToken[l][t]));
             }
         }
         h.put("texttemplate", "%{text}");
+        h.putObject("textfont").put("size", 10);
         h.put("hovertemplate", "layer %{x}<br>%{y}<br>top: %{text} (%{z:.3f})<extra></extra>");
-        h.putObject("colorbar").putObject("title").put("text", "p(top)");
+        Plots.colorbar(h, "p(top token)");
         ObjectNode layout = (ObjectNode) fig.get("layout");
-        layout.putObject("title").put("text", "Logit lens: \"" + prompt + "\"");
-        layout.putObject("xaxis").putObject("title").put("text", "layer");
+        layout.putObject("title").put("text", "Logit lens: \"" + prompt + "\" (" + topToken.length + " layers)");
+        Plots.fitWidth(layout, Plots.HEATMAP_CHROME_PX + Plots.ROW_PX * tokens.length);
+        ObjectNode xa = layout.putObject("xaxis");
+        xa.putObject("title").put("text", "layer output (of " + topToken.length + "), read through the final norm and unembedding");
+        Plots.categoryTicks(xa);
         ObjectNode ya = layout.putObject("yaxis");
+        Plots.categoryTicks(ya);
         ya.put("autorange", "reversed");
-        ya.put("type", "category");
         ya.put("automargin", true);   // long tokens widen the margin instead of being cut
-        layout.put("height", Math.max(260, 60 + 26 * tokens.length));
         return org.rome4j.display.Figure.of(fig);
+    }
+
+    /** A token as a label: line breaks and tabs shown as escapes, a blank token as its quoted text. */
+    static String label(String token) {
+        String s = token.replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r");
+        return s.isBlank() ? "\"" + s + "\"" : s;
     }
 
     @Override

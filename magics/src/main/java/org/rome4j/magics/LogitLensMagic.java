@@ -69,6 +69,11 @@ public final class LogitLensMagic implements Magic<LogitLensMagic.Options> {
                 }
             }
         }
-        return new LogitLens(prompt, enc.tokens().clone(), top, prob);
+        String[] text = new String[t];
+        for (int j = 0; j < t; j++) {   // the prompt's own characters (" Megan", not "ĠMegan"); a special token decoded
+            text[j] = enc.starts()[j] >= 0 && enc.ends()[j] <= enc.text().length() && enc.starts()[j] < enc.ends()[j]
+                    ? enc.text().substring(enc.starts()[j], enc.ends()[j]) : gpt.tokenizer().tokenText(enc.ids()[j]);
+        }
+        return new LogitLens(prompt, text, top, prob);
     }
 }

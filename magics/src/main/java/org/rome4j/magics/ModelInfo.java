@@ -97,6 +97,7 @@ public record ModelInfo(String name, String source, GptConfig config, Map<String
         ObjectNode layout = (ObjectNode) fig.get("layout");
         layout.putObject("title").put("text", "Parameters of " + name + " by part");
         layout.putObject("yaxis").putObject("title").put("text", "parameters");
+        org.rome4j.display.Plots.fitWidth(layout, 360);
         return org.rome4j.display.Figure.of(fig);
     }
 
@@ -111,10 +112,23 @@ public record ModelInfo(String name, String source, GptConfig config, Map<String
         return Table.create("parameters", p, c);
     }
 
+    /**
+     * One line, not the chart and the table: every notebook starts with {@code %load_model}, and a reader wants to
+     * know which model it is, not to scroll past its parameter counts. {@code table()}, {@code parts()} and
+     * {@code figure()} show them on request ({@code display(info.figure())}).
+     */
+    @Override
+    public java.util.List<org.rome4j.magics.display.MimeBundle> bundles(Bundles b) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(org.rome4j.magics.display.MimeBundle.HTML, "<p>" + Bundles.escape(summary()) + "</p>");
+        m.put(org.rome4j.magics.display.MimeBundle.TEXT, summary());
+        return java.util.List.of(new org.rome4j.magics.display.MimeBundle(m));
+    }
+
     @Override
     public String summary() {
-        return "loaded " + name + " (" + config.nLayer() + " layers, width " + config.nEmbd() + ", "
-                + String.format("%,d", parameterCount()) + " parameters) in " + loadMillis + " ms";
+        return "loaded " + name + " (" + config.modelType() + ", " + config.nLayer() + " layers, width " + config.nEmbd() + ", "
+                + String.format(java.util.Locale.ROOT, "%,d", parameterCount()) + " parameters, " + dtype + ") in " + loadMillis + " ms";
     }
 
     @Override

@@ -5,34 +5,43 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rome4j.display.Figure;
+import org.rome4j.display.Plots;
 
 import java.util.List;
 
 /**
- * Puts single-heatmap figures side by side in one figure (own axes, colour bar and title each). Laid out
- * in pixels so that nothing overlaps: each panel labels its tokens and axes, the gap after a panel holds
- * its colour bar (title written along the bar) and the next panel's token labels, and panel titles
- * wrap to the panel's width.
+ * Puts single-heatmap figures in one figure, stacked top to bottom (own axes, colour bar and title each).
+ * Stacked, not side by side: every panel then has the output area's whole width, whatever the front end
+ * (JupyterLab with its file browser open, Notebook 7, VS Code), and the figure sets no width at all; side by
+ * side, three panels with their token labels and colour bars need ~1,100 px and the last one ends up behind
+ * a scrollbar. Laid out in pixels vertically (the height is set, the width is not): each panel has room
+ * above it for its title and below it for its layer ticks and axis title, and its colour bar spans only its
+ * own rows, titled along the bar.
  */
 public final class Subplots {
-    /** Width of one heatmap's plot area (three panels and their labels fit a notebook's output width). */
-    static final int PANEL_PX = 170;
-    /** Room for a colour bar with its tick labels and its title along the bar. */
-    static final int COLORBAR_PX = 70;
-    /** Approximate width of a character of 12px tick labels (plotly's default font). */
-    static final double CHAR_PX = 6.5;
-    /** Characters of an 11px panel title per line. */
-    static final int TITLE_CHARS = 30;
+    /** Room above a panel for one line of its title. */
+    static final int TITLE_PX = 34;
+    /** Extra room per further line of a wrapped panel title. */
+    static final int TITLE_LINE_PX = 15;
+    /** Room below a panel for its layer ticks and axis title. */
+    static final int AXIS_PX = 62;
+    /** Top margin: the figure's title. */
+    static final int TOP_PX = 50;
+    /** Right margin: a colour bar with its tick labels and its title along the bar. */
+    static final int COLORBAR_PX = 90;
+    /** Characters of an 11px panel title per line (fits a 420 px wide output). */
+    static final int TITLE_CHARS = 60;
+    /** The shortest panel, so a panel of one or two rows keeps a readable colour bar. */
+    static final int MIN_PANEL_PX = 96;
 
     private Subplots() { }
 
     /**
-     * One figure of {@code figs} side by side.
+     * One figure of {@code figs}, stacked.
      *
-     * @param names  a name per figure (the traces' names; the static PNG titles its panels with them)
-     * @param height figure height in pixels (grown to fit titles that wrap)
+     * @param names a name per figure (the traces' names; the static PNG titles its panels with them)
      */
-    public static Figure sideBySide(String title, List<Figure> figs, List<String> names, int height) {
+    public static Figure stacked(String title, List<Figure> figs, List<String> names) {
         ObjectMapper json = new ObjectMapper();
         ObjectNode fig = json.createObjectNode();
         ArrayNode data = fig.putArray("data");
@@ -40,68 +49,75 @@ public final class Subplots {
         layout.putObject("title").put("text", title);
         ArrayNode notes = layout.putArray("annotations");
         int n = figs.size();
-        int labelPx = 0;
-        for (Figure f : figs) labelPx = Math.max(labelPx, labelWidth(f.toObjectNode()));
-        int stride = PANEL_PX + COLORBAR_PX + labelPx;
-        int plotPx = n * stride - labelPx;
-        int titleLines = 1;
+        String[] titles = new String[n];
+        int[] above = new int[n];
+        int[] panel = new int[n];
+        int plotPx = 0;
+        for (int i = 0; i < n; i++) {
+            ObjectNode one = figs.get(i).toObjectNode();
+            titles[i] = wrap(one.path("layout").path("title").path("text").asText(names.get(i)), TITLE_CHARS);
+            above[i] = TITLE_PX + TITLE_LINE_PX * (titles[i].split("<br>").length - 1);
+            panel[i] = Math.max(MIN_PANEL_PX, Plots.ROW_PX * rows(one));
+            plotPx += above[i] + panel[i] + AXIS_PX;
+        }
+        plotPx -= above[0];   // the first panel's title sits in the top margin, under the figure's title
+        int top = TOP_PX + above[0];
+        int y = 0;   // pixels from the top of the plot area
         for (int i = 0; i < n; i++) {
             ObjectNode one = figs.get(i).toObjectNode();
             String suffix = i == 0 ? "" : String.valueOf(i + 1);
-            double x0 = (double) i * stride / plotPx;
-            double x1 = (double) (i * stride + PANEL_PX) / plotPx;
+            if (i > 0) y += above[i];
+            double hi = 1 - (double) y / plotPx;
+            double lo = 1 - (double) (y + panel[i]) / plotPx;
+            y += panel[i] + AXIS_PX;
             for (JsonNode tr : one.path("data")) {
                 ObjectNode t = ((ObjectNode) tr).deepCopy();
                 t.put("xaxis", "x" + suffix);
                 t.put("yaxis", "y" + suffix);
                 t.put("name", names.get(i));
                 ObjectNode cb = t.with("colorbar");
-                cb.put("x", x1 + 8.0 / plotPx);
-                cb.put("xanchor", "left");
-                cb.put("thickness", 10);
-                cb.put("len", 0.9);
+                cb.put("x", 1.0).put("xpad", 12).put("xanchor", "left");
+                cb.put("y", (lo + hi) / 2).put("yanchor", "middle");
+                cb.put("len", hi - lo).put("lenmode", "fraction");
+                cb.put("thickness", 12);
                 if (cb.path("title").isObject()) ((ObjectNode) cb.get("title")).put("side", "right");
                 data.add(t);
             }
             ObjectNode xa = one.path("layout").path("xaxis").isObject()
                     ? ((ObjectNode) one.path("layout").path("xaxis")).deepCopy() : json.createObjectNode();
-            xa.putArray("domain").add(x0).add(x1);
+            xa.putArray("domain").add(0.0).add(1.0);
             xa.put("anchor", "y" + suffix);
             xa.with("title").putObject("font").put("size", 12);
             layout.set("xaxis" + suffix, xa);
             ObjectNode ya = one.path("layout").path("yaxis").isObject()
                     ? ((ObjectNode) one.path("layout").path("yaxis")).deepCopy() : json.createObjectNode();
             ya.put("anchor", "x" + suffix);
+            ya.putArray("domain").add(lo).add(hi);
+            ya.put("automargin", true);
             layout.set("yaxis" + suffix, ya);
-            String text = wrap(one.path("layout").path("title").path("text").asText(names.get(i)), TITLE_CHARS);
-            titleLines = Math.max(titleLines, text.split("<br>").length);
             ObjectNode note = notes.addObject();
-            note.put("text", text);
-            note.put("x", (x0 + x1) / 2);
-            note.put("y", 1.02);
+            note.put("text", titles[i]);
+            note.put("x", 0.5);
+            note.put("y", hi);
+            note.put("yshift", 6);
             note.put("xref", "paper");
             note.put("yref", "paper");
             note.put("showarrow", false);
             note.put("xanchor", "center");
             note.put("yanchor", "bottom");
-            note.putObject("font").put("size", 11);
+            note.putObject("font").put("size", 12);
         }
-        int top = 60 + 16 * titleLines;
-        int left = labelPx + 30;
-        int right = COLORBAR_PX + 10;
-        layout.put("height", height + 16 * (titleLines - 1));
-        layout.put("width", left + plotPx + right);
-        layout.putObject("margin").put("t", top).put("l", left).put("r", right);
+        int bottom = 10;
+        Plots.fitWidth(layout, top + plotPx + bottom);
+        layout.putObject("margin").put("t", top).put("r", COLORBAR_PX).put("b", bottom);
         return Figure.of(fig);
     }
 
-    /** Pixels the longest y label of a figure's traces needs. */
-    static int labelWidth(JsonNode fig) {
-        int chars = 0;
-        for (JsonNode tr : fig.path("data")) {
-            for (JsonNode y : tr.path("y")) chars = Math.max(chars, y.asText().length());
-        }
-        return (int) Math.ceil(chars * CHAR_PX) + 10;
+    /** Rows of a figure's (first) heatmap. */
+    static int rows(JsonNode fig) {
+        int rows = 1;
+        for (JsonNode tr : fig.path("data")) rows = Math.max(rows, tr.path("y").size());
+        return rows;
     }
 
     /** Breaks text into lines of at most {@code width} characters at spaces, joined by {@code <br>}. */

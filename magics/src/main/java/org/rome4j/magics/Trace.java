@@ -10,7 +10,7 @@ import java.util.Locale;
 
 /**
  * What {@code %trace} returns: one causal trace per kind (paper Fig. 1 with {@code --kind all}: hidden
- * states, MLP and attention side by side).
+ * states, MLP and attention, stacked).
  *
  * @param results one {@link TraceResult} per traced kind, in resid, mlp, attn order
  */
@@ -44,11 +44,10 @@ public record Trace(List<TraceResult> results) implements Result {
     @Override
     public Figure figure() {
         if (results.size() == 1) return results.get(0).figure();
-        return Subplots.sideBySide("Causal trace: " + results.get(0).prompt() + " → " + results.get(0).answer().strip()
+        return Subplots.stacked("Causal trace: " + results.get(0).prompt() + " → " + results.get(0).answer().strip()
                         + " (" + results.get(0).model() + ", window " + results.get(0).window() + ")",
                 results.stream().map(TraceResult::figure).toList(),
-                results.stream().map(r -> r.kind().label()).toList(),
-                Math.max(300, 120 + 24 * results.get(0).labels().size()));
+                results.stream().map(r -> r.kind().label()).toList());
     }
 
     @Override

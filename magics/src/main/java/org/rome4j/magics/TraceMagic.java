@@ -58,7 +58,11 @@ public final class TraceMagic implements Magic<TraceMagic.Options> {
                 .optSamples(samples).optNoise(noise).optCancellation(new CancellationToken());
         if (t.expect() != null) b.optExpect(t.expect());
         Session.checkInterrupted();
-        List<TraceResult> results = b.build().run(kinds);   // one clean and corrupted baseline for all kinds, as rome4j trace
-        return new Trace(results);
+        try (TimedProgress p = new TimedProgress(session, "tracing " + kinds.size() + (kinds.size() == 1 ? " kind" : " kinds")
+                + ", " + samples + " samples")) {
+            b.optProgress(p);
+            List<TraceResult> results = b.build().run(kinds);   // one clean and corrupted baseline for all kinds, as rome4j trace
+            return new Trace(results);
+        }
     }
 }

@@ -53,6 +53,20 @@ class LogitLensMagicTest {
         var y = lens.figure().toObjectNode().path("data").get(0).path("y");
         assertEquals(lens.tokens().length, java.util.stream.StreamSupport.stream(y.spliterator(), false).map(n -> n.asText()).distinct().count());
         assertTrue(lens.figure().toObjectNode().path("layout").path("title").has("text"));
+        // labels are the prompt's own text (no byte-level "Ġ"), every token and every layer ticked, darker = likelier
+        assertEquals(prompt, String.join("", lens.tokens()));
+        var fig = lens.figure().toObjectNode();
+        assertEquals(1, fig.path("layout").path("xaxis").path("dtick").asInt());
+        assertEquals(1, fig.path("layout").path("yaxis").path("dtick").asInt());
+        var scale = fig.path("data").get(0).path("colorscale");
+        assertTrue(luminance(scale.get(0).get(1).asText()) > luminance(scale.get(scale.size() - 1).get(1).asText()),
+                "light at p = 0, dark at p = 1");
+        assertTrue(!fig.path("layout").has("width"), "no fixed width");
+    }
+
+    private static double luminance(String hex) {
+        int rgb = Integer.parseInt(hex.substring(1), 16);
+        return 0.299 * (rgb >> 16) + 0.587 * (rgb >> 8 & 0xff) + 0.114 * (rgb & 0xff);
     }
 
     @Test

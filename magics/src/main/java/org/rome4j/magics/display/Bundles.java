@@ -103,30 +103,64 @@ public final class Bundles {
 
     /**
      * A Plotly figure as one bundle: plotly JSON, HTML (a static PNG the script replaces with the
-     * interactive figure once {@code window.Plotly} exists), PNG and a one-line text.
+     * interactive figure once {@code window.Plotly} exists) and a one-line text. Numbers that are not finite
+     * (a confidence band of one fact) are written as null, a gap, since JSON has no NaN.
+     *
+     * <p>No top-level {@code image/png}: jupyterlab-plotly shows a bundle's PNG in place of the figure and
+     * builds the interactive one only on mouse-over, so the static picture lives inside the HTML (what
+     * GitHub, nbviewer and a front end without JavaScript show) and in {@link #png}.
      */
     public MimeBundle figure(JsonNode fig) {
         if (!isFigure(fig)) {
             throw new IllegalArgumentException("not a Plotly figure: expected an object with a data array, got "
                     + (fig == null ? "null" : fig.getNodeType()));
         }
-        byte[] png = StaticPng.render(fig);
-        String b64 = Base64.getEncoder().encodeToString(png);
+        JsonNode clean = finite(fig);
+        String b64 = Base64.getEncoder().encodeToString(StaticPng.render(clean));
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put(MimeBundle.PLOTLY, JSON.convertValue(fig, Map.class));
-        m.put(MimeBundle.HTML, figureHtml(fig, b64));
-        m.put(MimeBundle.PNG, b64);
-        m.put(MimeBundle.TEXT, describe(fig));
+        m.put(MimeBundle.PLOTLY, JSON.convertValue(clean, Map.class));
+        m.put(MimeBundle.HTML, figureHtml(clean, b64));
+        m.put(MimeBundle.TEXT, describe(clean));
         return new MimeBundle(m);
     }
 
+    /** The static picture of a figure, base64 PNG (as the HTML's fallback image carries it). */
+    public static String png(JsonNode fig) {
+        return Base64.getEncoder().encodeToString(StaticPng.render(finite(fig)));
+    }
+
+    /** A copy of a JSON tree with every NaN or infinite number replaced by null (JSON has no NaN; plotly draws a gap). */
+    public static JsonNode finite(JsonNode n) {
+        if (n.isNumber() && !Double.isFinite(n.asDouble())) {
+            return com.fasterxml.jackson.databind.node.NullNode.getInstance();
+        }
+        if (n.isObject()) {
+            ObjectNode o = JSON.createObjectNode();
+            n.fields().forEachRemaining(e -> o.set(e.getKey(), finite(e.getValue())));
+            return o;
+        }
+        if (n.isArray()) {
+            com.fasterxml.jackson.databind.node.ArrayNode a = JSON.createArrayNode();
+            n.forEach(v -> a.add(finite(v)));
+            return a;
+        }
+        return n;
+    }
+
     /**
-     * A Tablesaw-plotly figure as HTML (its own div and script, drawn by the offline plotly.js inlined
-     * here, with Tablesaw's string titles given to plotly.js as {@code {text: ...}}) and text. Tablesaw writes JavaScript, not JSON, so there is no Plotly JSON or PNG form.
+     * A Tablesaw-plotly figure as the same bundle as {@link #figure}, read back from the JavaScript Tablesaw
+     * writes (so JupyterLab with jupyterlab-plotly and VS Code, which take the plotly JSON and never run the
+     * HTML, draw it too, and the page gets plotly.js from the first figure whichever form the front end picks).
+     * A figure whose JavaScript is not plain data (an event handler) falls back to HTML and text, drawn by the
+     * offline plotly.js with Tablesaw's string titles given as {@code {text: ...}}.
      */
     public MimeBundle tablesawFigure(tech.tablesaw.plotly.components.Figure f) {
         String id = "rome4j_tsfig_" + UUID.randomUUID().toString().replace("-", "");   // also a JS name: target_<id>
         String js = f.asJavascript(id);
+        ObjectNode spec = TablesawJson.read(js);
+        if (spec != null) {
+            return figure(spec);
+        }
         String body = js.substring(js.indexOf("<script>") + "<script>".length(), js.lastIndexOf("</script>"));
         String title = f.getLayout() == null || f.getLayout().getTitle() == null ? "" : f.getLayout().getTitle();
         String text = "Tablesaw-plotly figure" + (title.isEmpty() ? "" : " '" + title + "'") + ": " + f.getTraces().length
@@ -190,8 +224,8 @@ public final class Bundles {
         }
         String alt = escape(describe(fig));
         return plotlyScriptOnce()
-                + "<div class=\"rome4j-figure\" id=\"" + id + "\"><img alt=\"" + alt + "\" src=\"data:image/png;base64,"
-                + pngBase64 + "\" style=\"max-width:100%\"/></div>\n"
+                + "<div class=\"rome4j-figure\" id=\"" + id + "\" style=\"width:100%;max-width:100%\"><img alt=\"" + alt
+                + "\" src=\"data:image/png;base64," + pngBase64 + "\" style=\"max-width:100%\"/></div>\n"
                 + "<script type=\"text/javascript\">(function () {\n"
                 + "  var fig = " + scriptSafe(json) + ";\n"
                 + "  var tries = 0;\n"

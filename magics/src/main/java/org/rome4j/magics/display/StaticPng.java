@@ -2,6 +2,7 @@ package org.rome4j.magics.display;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jfree.chart.ChartFactory;
+import org.jfree.chart.annotations.XYTextAnnotation;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.SymbolAxis;
@@ -36,14 +37,15 @@ import java.util.List;
 /**
  * The static PNG of a figure, drawn with JFreeChart from the figure's data (headless): each heatmap
  * as a block chart with its token labels (subject tokens starred, as in the figure), layer axis, colour
- * scale and colour bar; bars as a grouped bar chart; lines with their confidence bands. Panels stand
- * side by side under the figure's title. It is the fallback where plotly.js does not run (GitHub,
+ * scale and colour bar (and the cells' text where the figure labels its cells, as the logit lens does); bars as a
+ * grouped bar chart; lines with their confidence bands. Panels stand one under the other below the figure's title. It is the fallback where plotly.js does not run (GitHub,
  * nbviewer, e-mail), so it shows the same numbers, simply.
  */
 public final class StaticPng {
     private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 14);
     private static final Font PANEL_TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 12);
     private static final Font LABEL = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
+    private static final Font CELL = new Font(Font.SANS_SERIF, Font.PLAIN, 9);
     private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
             new Color(0x9467bd), new Color(0xff7f0e), new Color(0x8c564b)};
     private static final int CELL_H = 20;
@@ -132,8 +134,8 @@ public final class StaticPng {
             a.setTickLabelFont(LABEL);
             a.setLabelFont(LABEL);
         }
-        x.setRange(-0.5, cols - 0.5);
-        y.setRange(-0.5, rows - 0.5);
+        x.setRange(-0.5, Math.max(cols, 1) - 0.5);   // an empty heatmap (no fact traced) still draws, empty
+        y.setRange(-0.5, Math.max(rows, 1) - 0.5);
         y.setInverted("reversed".equals(ya.path("autorange").asText("")));
         double zmin = tr.has("zmin") ? tr.get("zmin").asDouble() : lo == Double.POSITIVE_INFINITY ? 0 : lo;
         double zmax = tr.has("zmax") ? tr.get("zmax").asDouble() : hi == Double.NEGATIVE_INFINITY ? 1 : hi;
@@ -144,6 +146,25 @@ public final class StaticPng {
         plot.setDomainGridlinesVisible(false);
         plot.setRangeGridlinesVisible(false);
         plot.setAxisOffset(RectangleInsets.ZERO_INSETS);
+        int cellPx = 22;
+        JsonNode text = tr.path("text");
+        if (text.isArray() && text.size() == rows) {   // cell labels (the logit lens's top tokens): the same text, drawn
+            int chars = 0;
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    String t = text.get(r).path(c).asText("");
+                    chars = Math.max(chars, t.length());
+                    if (t.isEmpty()) continue;
+                    XYTextAnnotation a = new XYTextAnnotation(t, c, r);
+                    a.setFont(CELL);
+                    double v = zs[r * cols + c];
+                    a.setPaint(!Double.isNaN(v) && (v - scale.getLowerBound()) > 0.55 * (scale.getUpperBound() - scale.getLowerBound())
+                            ? Color.WHITE : Color.BLACK);
+                    plot.addAnnotation(a);
+                }
+            }
+            cellPx = Math.max(cellPx, Math.min(90, (int) (chars * 5.6) + 8));
+        }
         JFreeChart chart = chart(title, plot, false);
         NumberAxis barAxis = new NumberAxis(Bundles.titleText(tr.path("colorbar").path("title")));
         barAxis.setTickLabelFont(LABEL);
@@ -158,7 +179,7 @@ public final class StaticPng {
         chart.addSubtitle(bar);
         int labelPx = 0;
         for (String s : yl) labelPx = Math.max(labelPx, (int) (s.length() * CHAR_PX));
-        int width = Math.max(alone ? 420 : 320, 40 + labelPx + 22 * cols + 100);
+        int width = Math.max(alone ? 420 : 320, 40 + labelPx + cellPx * cols + 100);
         int height = 110 + CELL_H * rows + (title.length() > width / 8 ? 16 : 0);
         return chart.createBufferedImage(width, height);
     }
@@ -249,17 +270,17 @@ public final class StaticPng {
         return chart;
     }
 
-    /** Panels side by side under the figure's title, with a note under them. */
+    /** Panels stacked under the figure's title (as the interactive figure stacks them), with a note under them. */
     private static BufferedImage compose(String title, List<BufferedImage> panels, String note) {
         int top = title.isEmpty() ? 0 : 30;
         int bottom = note.isEmpty() ? 0 : 24;
         int width = 0;
         int height = 0;
         for (BufferedImage p : panels) {
-            width += p.getWidth();
-            height = Math.max(height, p.getHeight());
+            width = Math.max(width, p.getWidth());
+            height += p.getHeight();
         }
-        width = Math.max(Math.max(width, 240), (int) (note.length() * CHAR_PX) + 20);
+        width = Math.max(Math.max(width, 240), (int) (Math.max(note.length(), title.length() * 1.2) * CHAR_PX) + 20);
         BufferedImage img = new BufferedImage(width, top + Math.max(height, 20) + bottom, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
@@ -270,10 +291,10 @@ public final class StaticPng {
             g.setFont(TITLE);
             g.drawString(title, 10, 20);
         }
-        int x = 0;
+        int y = top;
         for (BufferedImage p : panels) {
-            g.drawImage(p, x, top, null);
-            x += p.getWidth();
+            g.drawImage(p, 0, y, null);
+            y += p.getHeight();
         }
         if (!note.isEmpty()) {
             g.setFont(LABEL);
