@@ -54,8 +54,19 @@ public final class Npy {
         return read(Files.readAllBytes(path), path.toString());
     }
 
-    /** Reads .npy bytes; {@code name} is used in error messages. */
-    public static Array read(byte[] bytes, String name) throws IOException {
+    /** A .npy header: shape, dtype, element width, where the data starts, how many elements. */
+    private record Header(long[] shape, String descr, int width, int dataStart, long n) { }
+
+    /** Most elements rome4j reads from one array (GPT-2 XL's C has 40,960,000): a header declaring more is refused. */
+    static final long MAX_ELEMENTS = 1L << 28;
+
+    /** The file's length as its header declares it (magic, header and data), from its first bytes: for reads that stop there. */
+    static long declaredLength(byte[] head, String name) throws IOException {
+        Header h = header(head, name);
+        return h.dataStart() + h.n() * h.width();
+    }
+
+    private static Header header(byte[] bytes, String name) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (bytes.length < 10 || (bytes[0] & 0xff) != 0x93 || bytes[1] != 'N' || bytes[2] != 'U') {
             throw new CorruptFileException(name + " is not a .npy file (bad magic): save it with numpy.save");
@@ -86,7 +97,13 @@ public final class Npy {
         String[] dims = s.group(1).split(",");
         long[] shape = Arrays.stream(dims).map(String::trim).filter(x -> !x.isEmpty()).mapToLong(Long::parseLong).toArray();
         long n = 1;
-        for (long x : shape) n *= x;
+        for (long x : shape) {
+            if (x < 0 || (x > 0 && n > MAX_ELEMENTS / x)) {
+                throw new CorruptFileException(name + " declares an array of shape " + Arrays.toString(shape) + ", over rome4j's limit of "
+                        + MAX_ELEMENTS + " elements: not a file rome4j or numpy.savez wrote for a model it can load");
+            }
+            n *= x;
+        }
         String descr = d.group(1);
         int width;
         switch (descr) {
@@ -98,6 +115,18 @@ public final class Npy {
                         + "; expected little-endian f4, f8, i4 or i8");
         }
         int dataStart = start + headerLen;
+        return new Header(shape, descr, width, start + headerLen, n);
+    }
+
+    /** Reads .npy bytes; {@code name} is used in error messages. */
+    public static Array read(byte[] bytes, String name) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        Header h = header(bytes, name);
+        long[] shape = h.shape();
+        long n = h.n();
+        String descr = h.descr();
+        int width = h.width();
+        int dataStart = h.dataStart();
         if (dataStart + n * width > bytes.length) {
             throw new CorruptFileException(name + " is truncated: " + n + " elements of " + width
                     + " bytes expected after the header");

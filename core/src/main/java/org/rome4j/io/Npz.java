@@ -33,7 +33,7 @@ public final class Npz {
                 any = true;
                 String name = e.getName().endsWith(".npy") ? e.getName().substring(0, e.getName().length() - 4) : e.getName();
                 if (keys.contains(name)) {
-                    out.put(name, Npy.read(z.readAllBytes(), file + ":" + e.getName()));
+                    out.put(name, Npy.read(bounded(z, file + ":" + e.getName()), file + ":" + e.getName()));
                 }
             }
             if (!any) {
@@ -41,6 +41,20 @@ public final class Npz {
             }
         }
         return out;
+    }
+
+    /**
+     * An entry's bytes, read no further than its .npy header says it holds, so a zip bomb (a small entry that inflates
+     * without end) cannot fill memory; whatever follows the declared data is not read.
+     */
+    private static byte[] bounded(InputStream z, String name) throws IOException {
+        byte[] head = z.readNBytes(1 << 16);          // magic and header: numpy writes 128 bytes, a few KiB at most
+        long want = Npy.declaredLength(head, name);
+        if (want <= head.length) return head;
+        byte[] rest = z.readNBytes(Math.toIntExact(Math.min(want - head.length, Integer.MAX_VALUE - 16 - head.length)));
+        byte[] all = java.util.Arrays.copyOf(head, head.length + rest.length);
+        System.arraycopy(rest, 0, all, head.length, rest.length);
+        return all;
     }
 
     /** Names of the entries (without {@code .npy}). */

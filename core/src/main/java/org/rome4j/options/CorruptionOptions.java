@@ -42,7 +42,7 @@ public final class CorruptionOptions {
         return Declared.range("--window", Integer.parseInt(window), 1, Integer.MAX_VALUE);
     }
 
-    /** The samples, 1 to 100000. */
+    /** The samples, 1 to 10000. */
     public int samples() {
         return noise.samples();
     }

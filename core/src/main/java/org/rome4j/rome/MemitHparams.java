@@ -76,7 +76,11 @@ public record MemitHparams(ObjectNode json) {
                 throw new IllegalArgumentException(src + ": \"" + k + "\" must be a non-negative integer, got " + v);
             }
         }
-        if (json.path("v_num_grad_steps").asInt() < 1) throw new IllegalArgumentException(src + ": v_num_grad_steps must be >= 1");
+        int steps = json.path("v_num_grad_steps").asInt();
+        if (steps < 1 || steps > RomeHparams.MAX_GRAD_STEPS) {
+            throw new IllegalArgumentException(src + ": v_num_grad_steps " + steps + " must be 1 to " + RomeHparams.MAX_GRAD_STEPS
+                    + " (the original's presets use 20 or 25)");
+        }
         FactToken.parse(json.path("fact_token").asText("subject_last"));
         String dt = json.path("mom2_dtype").asText("float32");
         if (!dt.equals("float32") && !dt.equals("float64")) {

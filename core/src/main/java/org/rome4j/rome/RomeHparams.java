@@ -61,24 +61,45 @@ public record RomeHparams(List<Integer> layers, FactToken factToken, int vNumGra
             "rewrite_module_tmp", "layer_module_tmp", "mlp_module_tmp", "attn_module_tmp", "ln_f_module",
             "lm_head_module", "mom2_dataset", "mom2_n_samples", "mom2_dtype");
 
+    // bounds on work that could not finish (checked before anything runs): far above any published value, far below a day
+    /** Most Adam steps of the v* search (the original's presets: 20-25). */
+    public static final int MAX_GRAD_STEPS = 10_000;
+    /** Most context templates in all (the original's presets: 20). */
+    public static final int MAX_TEMPLATES = 1_000;
+    /** Most tokens generated for one context template (the original's presets: 5 and 10). */
+    public static final int MAX_TEMPLATE_LENGTH = 1_000;
+
     /** Validates and copies. */
     public RomeHparams {
         layers = List.copyOf(layers);
         if (layers.isEmpty()) throw new IllegalArgumentException("hparams: \"layers\" is empty; give the layer to edit, e.g. [17]");
         List<int[]> copy = new ArrayList<>();
+        long templates = 0;
         for (int[] p : contextTemplateLengthParams) {
             if (p.length != 2 || p[0] < 1 || p[1] < 0) {
                 throw new IllegalArgumentException("hparams: context_template_length_params entries are [length, count], got "
                         + java.util.Arrays.toString(p));
             }
+            if (p[0] > MAX_TEMPLATE_LENGTH) {
+                throw new IllegalArgumentException("hparams: context_template_length_params length " + p[0] + " is over "
+                        + MAX_TEMPLATE_LENGTH + " tokens (the original's presets use 5 and 10)");
+            }
+            templates += p[1];
             copy.add(p.clone());
+        }
+        if (templates > MAX_TEMPLATES) {
+            throw new IllegalArgumentException("hparams: context_template_length_params ask for " + templates + " context templates, over "
+                    + MAX_TEMPLATES + " (the original's presets use 20); every one is a forward pass in every v* step");
         }
         contextTemplateLengthParams = List.copyOf(copy);
         if (factToken == null) throw new IllegalArgumentException("hparams: no fact_token");
         if (!mom2Dtype.equals("float32") && !mom2Dtype.equals("float64")) {
             throw new IllegalArgumentException("hparams: mom2_dtype \"" + mom2Dtype + "\" must be float32 or float64");
         }
-        if (vNumGradSteps < 1) throw new IllegalArgumentException("hparams: v_num_grad_steps must be >= 1");
+        if (vNumGradSteps < 1 || vNumGradSteps > MAX_GRAD_STEPS) {
+            throw new IllegalArgumentException("hparams: v_num_grad_steps " + vNumGradSteps + " must be 1 to " + MAX_GRAD_STEPS
+                    + " (the original's presets use 20 or 25)");
+        }
     }
 
     /** Reads a JSON file in the original schema. */

@@ -67,6 +67,26 @@ class RomeHparamsTest {
                 .getMessage().contains("exactly once"));
     }
 
+    /** Work that could not finish is refused before it starts, with the bound in the message. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "v_num_grad_steps|1000000000|10000", "v_num_grad_steps|10001|10000",
+            "context_template_length_params|[[5, 1000000]]|1000", "context_template_length_params|[[5, 600], [10, 600]]|1000",
+            "context_template_length_params|[[100000, 1]]|1000"})
+    void unboundedWorkIsRefusedWithItsBound(String key, String json, String bound) throws Exception {
+        var n = RomeHparams.preset("gpt2-xl").toJson();
+        n.set(key, new com.fasterxml.jackson.databind.ObjectMapper().readTree(json));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RomeHparams.parse(n, "h.json"));
+        assertTrue(e.getMessage().contains(key) && e.getMessage().contains(bound), e.getMessage());
+        var ok = RomeHparams.preset("gpt2-xl").toJson();
+        ok.put("v_num_grad_steps", 10000);
+        ok.set("context_template_length_params", new com.fasterxml.jackson.databind.ObjectMapper().readTree("[[1000, 500], [5, 500]]"));
+        assertEquals(10000, RomeHparams.parse(ok, "h.json").vNumGradSteps());
+        var samples = new org.rome4j.options.NoiseOptions();
+        new picocli.CommandLine(samples).parseArgs("--samples", "100000");
+        assertTrue(assertThrows(RuntimeException.class, samples::samples).getMessage().contains("10000"));
+    }
+
     /** Wrong types and out-of-range values are errors naming the field (they used to be converted or ignored). */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
