@@ -131,8 +131,9 @@ public final class Launcher {
                 : List.of(KernelSpec.kernelsDir(w.kind(), w.prefix()));
         List<Path> removed = KernelSpec.uninstall(dirs);
         if (removed.isEmpty()) {
-            out.println("no " + KernelSpec.NAME + " kernelspec found in " + dirs);
-            return 1;
+            // nothing to remove is what the user wanted: say so in one line, not as a failure
+            out.println("nothing to uninstall: no " + KernelSpec.NAME + " kernelspec in " + dirs);
+            return 0;
         }
         for (Path p : removed) out.println("removed " + p);
         return 0;
@@ -178,11 +179,31 @@ public final class Launcher {
 
     /** Connects a kernel to Jupyter and serves until shutdown. */
     static void runKernel(Path connectionFile) throws Exception {
-        KernelConnectionProperties props = KernelConnectionProperties.parse(Files.readString(connectionFile));
+        KernelConnectionProperties props = readConnection(connectionFile);
         RomeKernel kernel = RomeKernel.create();
         JupyterConnection conn = connect(kernel, props, System.err);
         kernel.onStartup();
         conn.waitUntilClose();
+    }
+
+    /**
+     * The connection file, checked: JSON with an ip, a transport and five ports in 1-65535 (a damaged or hand-written
+     * file is refused in one line instead of a parser's stack trace).
+     */
+    static KernelConnectionProperties readConnection(Path file) throws java.io.IOException {
+        String fix = ": give the connection file Jupyter wrote (JSON with ip, transport, key, signature_scheme and "
+                + "shell_port, iopub_port, stdin_port, control_port, hb_port)";
+        KernelConnectionProperties p;
+        try {
+            p = KernelConnectionProperties.parse(Files.readString(file));
+        } catch (RuntimeException e) {      // the JSON library's own exceptions, whose messages name its classes
+            throw new IllegalArgumentException("not a Jupyter connection file" + fix);
+        }
+        if (p == null || p.getIp() == null || p.getTransport() == null) throw new IllegalArgumentException("no ip or transport" + fix);
+        for (int port : new int[] {p.getShellPort(), p.getIopubPort(), p.getStdinPort(), p.getControlPort(), p.getHbPort()}) {
+            if (port < 1 || port > 65535) throw new IllegalArgumentException("a port is missing or out of range (" + port + ")" + fix);
+        }
+        return p;
     }
 
     /** Binds the kernel's sockets, with badly signed or unreadable messages dropped rather than fatal. */
