@@ -36,7 +36,12 @@ final class ParquetTexts implements Closeable {
         try {
             this.reader = ParquetFileReader.open(new LocalInputFile(file), options);
         } catch (RuntimeException | IOException e) {
-            throw new IllegalArgumentException("corpus " + file + " is not a readable Parquet file (" + e.getMessage() + ")", e);
+            // Parquet's own message names its reader object ("...LocalInputFile@41330d4f is not a Parquet file"): say it in words
+            String why = e.getMessage() != null && e.getMessage().contains("magic number") ? "no Parquet magic number at its end"
+                    : e.getMessage() != null && e.getMessage().contains("is not a Parquet file") ? "no Parquet footer"
+                    : "unreadable footer";
+            throw new IllegalArgumentException("corpus " + file + " is not a readable Parquet file (" + why + "): write it with pyarrow "
+                    + "or Spark, or use " + Corpus.ACCEPTED, e);
         }
         MessageType schema = reader.getFooter().getFileMetaData().getSchema();
         if (!schema.containsField("text") || !isString(schema.getType("text"))) {

@@ -107,6 +107,10 @@ class CorpusTest {
         Files.writeString(pq, "x");
         String notParquet = assertThrows(IllegalArgumentException.class, () -> Corpus.of(List.of(pq)).count()).getMessage();
         assertTrue(notParquet.contains("not a readable Parquet file") && notParquet.contains(pq.toString()), notParquet);
+        assertTrue(!notParquet.contains("@") && !notParquet.contains("InputFile"), "names a Java object: " + notParquet);
+        Files.writeString(pq, "x".repeat(100));     // long enough for a footer, without Parquet's magic
+        String noMagic = assertThrows(IllegalArgumentException.class, () -> Corpus.of(List.of(pq)).count()).getMessage();
+        assertTrue(!noMagic.contains("@") && !noMagic.contains("InputFile"), "names a Java object: " + noMagic);
         Path noText = tmp.resolve("body.parquet");
         ParquetFiles.write(noText, List.of("a", "b"), CompressionCodecName.SNAPPY, 1 << 20, "body");
         String named = assertThrows(IllegalArgumentException.class, () -> Corpus.of(List.of(noText)).count()).getMessage();
