@@ -54,6 +54,13 @@ public final class Problems {
             return "the input is not UTF-8 text (a binary file?): pass a text file";
         }
         if (t instanceof EOFException) return "the file ends early (truncated): write or download it again";
+        // network failures: HttpClient's carry no message, or the JDK's class in it
+        if (t instanceof java.net.ConnectException) return "cannot connect to the server (refused or unreachable): check the address and that it is up";
+        if (t instanceof java.net.UnknownHostException) return "unknown host " + nonNull(t.getMessage()) + ": check the address and the network";
+        if (t instanceof java.net.http.HttpTimeoutException || t instanceof java.net.SocketTimeoutException) {
+            return "the server did not answer in time: try again, or check the network";
+        }
+        if (t instanceof java.net.http.HttpConnectTimeoutException) return "could not connect in time: check the address and the network";
         if (t instanceof NumberFormatException n) return "not a number: " + nonNull(n.getMessage()).replace("For input string: ", "");
         boolean bug = t instanceof NullPointerException || t instanceof IndexOutOfBoundsException || t instanceof ClassCastException
                 || t instanceof ArithmeticException || t instanceof NegativeArraySizeException || t instanceof ArrayStoreException
