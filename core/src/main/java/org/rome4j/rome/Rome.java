@@ -288,6 +288,11 @@ public final class Rome {
     }
 
     /** An interrupted thread (a notebook's interrupt) stops an edit between steps; the weights are restored. */
+    /** Reports each v* step of later edits to {@code l} (a progress bar with the time left); null for none. */
+    public void progress(org.rome4j.progress.ProgressListener l) {
+        values.progress(l);
+    }
+
     static void checkInterrupted() {
         if (Thread.currentThread().isInterrupted()) {
             throw new java.util.concurrent.CancellationException("edit interrupted: the model is unchanged");

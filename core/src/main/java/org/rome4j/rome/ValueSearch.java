@@ -69,6 +69,8 @@ final class ValueSearch {
     private final Gpt gpt;
     private final RomeHparams hp;
     private final boolean naive;
+    /** Told after each Adam step (a notebook's progress bar); set per edit by the session. */
+    private volatile org.rome4j.progress.ProgressListener progress = org.rome4j.progress.ProgressListener.NONE;
     /** Called after each step with its index, its arrays freed (tests watch the model's managers with it). */
     IntConsumer afterStep = it -> { };
 
@@ -79,6 +81,11 @@ final class ValueSearch {
      *              the left, so the fact tokens line up); each step runs the blocks from the edited layer up over
      *              the remaining tokens only, and projects only the rows the loss reads.
      */
+    /** Reports each Adam step of later searches to {@code l} (null: none). */
+    void progress(org.rome4j.progress.ProgressListener l) {
+        progress = l == null ? org.rome4j.progress.ProgressListener.NONE : l;
+    }
+
     ValueSearch(Gpt gpt, RomeHparams hp, boolean naive) {
         this.gpt = gpt;
         this.hp = hp;
@@ -252,6 +259,7 @@ final class ValueSearch {
         List<Double> probs = new ArrayList<>();
         for (int it = 0; it < hp.vNumGradSteps(); it++) {
             Rome.checkInterrupted();
+            if (it > 0) progress.update(it, hp.vNumGradSteps(), "v* step " + it + " of " + hp.vNumGradSteps());
             deltas.add(delta.clone());
             final float[] deltaNow = delta;
             final float[] klRef = klInit;

@@ -77,7 +77,13 @@ final class RomeMagics {
             }
             Request r = new Request(prompt, subject, o.request.target(), o.request.trueObject());
             Session.checkInterrupted();
-            return new EditResult(rome.apply(r));
+            // the v* search is most of an edit (tens of seconds on a CPU): a bar with the time left from its first steps
+            try (TimedProgress p = new TimedProgress(session, "ROME edit at layers " + hp.layers() + ": v* search")) {
+                rome.progress(p);
+                return new EditResult(rome.apply(r));
+            } finally {
+                rome.progress(null);
+            }
         }
     }
 

@@ -22,9 +22,26 @@ class RomeMagicsTest {
             Gpt gpt = s.model();
             String w = "transformer.h.0.mlp.c_proj.weight";     // the tiny-facts preset edits layer 0
             float[] before = gpt.parameters().get(w).toFloatArray();
+            List<String> bars = new java.util.ArrayList<>();
+            long[] furthest = {0};
+            s.setProgressSink((label, total) -> {
+                bars.add(label);
+                return new Progress() {
+                    @Override
+                    public void update(long done, String note) {
+                        if (label.startsWith("ROME edit")) furthest[0] = Math.max(furthest[0], done);
+                    }
+
+                    @Override
+                    public void close() { }
+                };
+            });
             EditResult e = (EditResult) new RomeMagics.EditMagic().call(s, ShellWords.split(
                     "\"{} professionally plays the sport of\" --subject \"Megan Rapinoe\" --target basketball --true soccer"), null);
             assertEquals(List.of(0), e.edit().layers());
+            // the v* search shows a bar that moves (per mille of the steps) while it runs
+            assertTrue(bars.contains("ROME edit at layers [0]: v* search"), bars.toString());
+            assertTrue(furthest[0] > 500, "the bar reached " + furthest[0] + " of 1000");
             assertFalse(java.util.Arrays.equals(before, gpt.parameters().get(w).toFloatArray()), "the edit changed the weight");
             assertTrue(e.edit().post().targetProb() > e.edit().pre().targetProb(), e.summary());
             assertEquals(2, e.table().rowCount());
