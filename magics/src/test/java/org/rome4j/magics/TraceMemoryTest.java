@@ -15,9 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A long notebook session's memory stays flat: 120 {@code %trace} cells as a kernel runs them (the magic, then its
  * figure and table rendered to MIME bundles, static PNG included) in this one process. After 20 cells of warm-up
- * (class loading, the heap finding its size, libtorch's caches), the process's resident memory may not grow by more
- * than 64 MB over the next 100: the leak this guards against grew a kernel from 509 MB to 880 MB in 40 cells,
- * about 9 MB a cell, 900 MB over 100.
+ * (class loading, libtorch's caches), the process's resident memory may not grow by more than 192 MB over the next
+ * 100, about 2 MB a cell: the leak this guards against grew a kernel from 509 MB to 880 MB in 40 cells, about 9 MB a
+ * cell, 900 MB over 100. The bound leaves room for the test JVM's heap, which is not bounded here and still grows
+ * after the warm-up (measured +61 and +106 MB on two runs of the same code).
  */
 class TraceMemoryTest {
     private static final Path STATUS = Path.of("/proc/self/status");
@@ -64,6 +65,6 @@ class TraceMemoryTest {
         System.gc();
         double end = rssMb();
         System.out.printf("TraceMemoryTest: RSS %.0f MB after 20 warm-up traces, %.0f MB after 120 (peak %.0f MB)%n", warm, end, peak);
-        assertTrue(end - warm < 64, String.format("RSS grew %.0f MB over 100 traces (%.0f -> %.0f MB)", end - warm, warm, end));
+        assertTrue(end - warm < 192, String.format("RSS grew %.0f MB over 100 traces (%.0f -> %.0f MB)", end - warm, warm, end));
     }
 }
