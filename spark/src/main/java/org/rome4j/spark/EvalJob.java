@@ -172,28 +172,20 @@ final class EvalJob implements SparkJob {
             post = r.post();
             table = r.table().print();
         }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format", format);
+        m.put("cases", list.size());
+        m.put("pre", pre);
+        m.put("post", post);
+        m.put("out", dir.toString());
+        m.put("errors", errors.size());
         if (a.json()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("format", format);
-            m.put("cases", list.size());
-            m.put("pre", pre);
-            m.put("post", post);
-            m.put("out", dir.toString());
-            m.put("errors", errors.size());
             Json.print(out, m);
         } else {
             out.println(table);
         }
-        if (errors.isEmpty()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("format", format);
-            m.put("cases", list.size());
-            m.put("pre", pre);
-            m.put("post", post);
-            m.put("out", dir.toString());
-            m.put("errors", 0);
-            Completed.write(dir, fingerprint, m, table + System.lineSeparator());
-        }
+        // a finished run is answered from complete.json next time (the same summary)
+        if (errors.isEmpty()) Completed.write(dir, fingerprint, m, table + System.lineSeparator());
         return 0;
     }
 
