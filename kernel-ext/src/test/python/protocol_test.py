@@ -163,7 +163,10 @@ def main():
         if r["parent_header"].get("msg_id") == msg_id:
             break
     answered = time.time() - t_int
-    check(r["content"]["status"] == "error" and answered < 1.0, "interrupt answers within 1 s (%.3f s)" % answered)
+    # the reply waits until the cell's thread has ended (an interrupted edit or trace leaves no trace behind), so it
+    # comes after the forward pass in flight: under 1 s on an idle 2-core machine, 5.3 s measured with the machine
+    # busy; 15 s still tells "stopped" from "ran on" (10,000 samples run for minutes)
+    check(r["content"]["status"] == "error" and answered < 15.0, "interrupt answers and the work stops (%.3f s)" % answered)
     # Known gap (reported, not yet fixed): the interrupted cell's thread can go on with its current forward of
     # 10000 samples for a while after the reply; the old check ran on a trace refused up front and so could not
     # see it. Reported here, not asserted, until cancellation reaches inside a forward.
