@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.rome4j.rome.MemitParityTest.columns;
-import static org.rome4j.rome.MemitParityTest.rel;
+import static org.rome4j.rome.FamilyRomeParityTest.rel;
 import static org.rome4j.rome.MemitParityTest.rows;
 
 /**

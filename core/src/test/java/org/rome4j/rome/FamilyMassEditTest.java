@@ -100,7 +100,7 @@ class FamilyMassEditTest {
                         double[] p = ((AlphaEdit) editor).projector(L.layer()).matrix().toDoubleArray();
                         want = alphaSolve(p, L.keys(), L.resid(), hp.l2(), f, d);
                     }
-                    double e = rel(want, L.update());
+                    double e = FamilyRomeParityTest.rel(want, L.update());
                     System.out.printf("%s layer %d: update vs float64 Gauss-Jordan %.1e%n", which, L.layer(), e);
                     assertTrue(e < 1e-8, "update at layer " + L.layer() + ": " + e);
                 }
@@ -226,16 +226,6 @@ class FamilyMassEditTest {
         for (int j = 0; j < golden.length; j++) for (int i = 0; i < golden[j].length; i++) {
             m = Math.max(m, Math.abs((double) golden[j][i] - ours[j][i]));
             g = Math.max(g, Math.abs(golden[j][i]));
-        }
-        return m / g;
-    }
-
-    static double rel(double[] golden, double[] ours) {
-        double m = 0;
-        double g = 0;
-        for (int i = 0; i < golden.length; i++) {
-            m = Math.max(m, Math.abs(golden[i] - ours[i]));
-            g = Math.max(g, Math.abs(golden[i]));
         }
         return m / g;
     }

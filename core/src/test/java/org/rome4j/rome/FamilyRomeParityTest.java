@@ -41,6 +41,17 @@ class FamilyRomeParityTest {
         return m / s;
     }
 
+    static double rel(double[] golden, double[] ours) {
+        assertEquals(golden.length, ours.length, "length");
+        double m = 0;
+        double g = 0;
+        for (int i = 0; i < golden.length; i++) {
+            m = Math.max(m, Math.abs(golden[i] - ours[i]));
+            g = Math.max(g, Math.abs(golden[i]));
+        }
+        return m / g;
+    }
+
     static float[] last(Gpt gpt, String prompt) {
         try (NDManager scope = gpt.newScope()) {
             return gpt.forwardLast(scope, Batch.of(gpt.tokenizer().ids(prompt)), Interventions.NONE).logits().toFloatArray();

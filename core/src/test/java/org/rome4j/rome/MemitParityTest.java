@@ -22,6 +22,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rome4j.rome.FamilyRomeParityTest.rel;
 
 /**
  * Parity with the original MEMIT code (../shared/golden/memit) on tiny-gpt2 (GPT-2, Conv1D weights, 6 requests)
@@ -202,27 +203,5 @@ class MemitParityTest {
         double[] out = new double[d.length];
         for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) out[c * rows + r] = d[r * cols + c];
         return out;
-    }
-
-    static double rel(float[] golden, float[] ours) {
-        assertEquals(golden.length, ours.length, "length");
-        double m = 0;
-        double g = 0;
-        for (int i = 0; i < golden.length; i++) {
-            m = Math.max(m, Math.abs((double) golden[i] - ours[i]));
-            g = Math.max(g, Math.abs(golden[i]));
-        }
-        return m / g;
-    }
-
-    static double rel(double[] golden, double[] ours) {
-        assertEquals(golden.length, ours.length, "length");
-        double m = 0;
-        double g = 0;
-        for (int i = 0; i < golden.length; i++) {
-            m = Math.max(m, Math.abs(golden[i] - ours[i]));
-            g = Math.max(g, Math.abs(golden[i]));
-        }
-        return m / g;
     }
 }
