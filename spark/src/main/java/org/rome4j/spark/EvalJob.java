@@ -16,6 +16,7 @@ import org.apache.spark.util.LongAccumulator;
 import org.rome4j.cli.Json;
 import org.rome4j.io.Outputs;
 import org.rome4j.options.EvalOptions;
+import org.rome4j.options.ModelOptions;
 import org.rome4j.options.RomeSessionOptions;
 import org.rome4j.cli.UsageException;
 import org.rome4j.eval.CounterFactEval;
@@ -23,7 +24,6 @@ import org.rome4j.eval.CounterFactRecord;
 import org.rome4j.eval.Known1000Benchmark;
 import org.rome4j.eval.ZsreEval;
 import org.rome4j.model.Gpt;
-import org.rome4j.model.Models;
 import org.rome4j.rome.Rome;
 
 import java.io.InputStream;
@@ -80,8 +80,7 @@ final class EvalJob implements SparkJob {
 
     /** The CLI's rule: without --dataset, the model folder's own counterfact.json where it ships one, else known_1000 (null). */
     private static Path dataset(Args a, EvalOptions eval) {
-        String m = a.value("model");
-        return eval.datasetFile(Models.EMBEDDED.contains(m) || Files.isDirectory(Path.of(m)) ? Models.resolve(m) : null);
+        return eval.datasetFile(a.group(ModelOptions.class).folder());
     }
 
     @Override
