@@ -90,12 +90,13 @@ public final class RomeSessionOptions {
                 Path legacy = KeyStats.cachePath(Path.of("data/stats"), model, hp.mom2Dataset(), module, hp.mom2Dtype(), hp.mom2NSamples());
                 if (!Files.isRegularFile(f) && statsDir.given() == null && Files.isRegularFile(legacy)) f = legacy;
                 if (!Files.isRegularFile(f)) {
-                    if (TrainingCorpus.of(gpt).isEmpty()) {
+                    java.util.Optional<java.util.List<String>> own = TrainingCorpus.of(gpt);
+                    if (own.isEmpty()) {
                         throw new IllegalArgumentException("no key statistics for layer " + l + " (looked for " + f + "): compute them with "
                                 + "rome4j stats --model " + model + " --layer " + l + " --corpus FILE --out " + f
                                 + " (" + KeyStats.CORPUS_FORMATS + "), or pass --stats");
                     }
-                    b.optStats(l, ownSentences(gpt, l, hp.mom2NSamples(), f));
+                    b.optStats(l, ownSentences(gpt, l, hp.mom2NSamples(), f, own.get()));
                     continue;
                 }
             }
@@ -109,12 +110,12 @@ public final class RomeSessionOptions {
     }
 
     /** The embedded model's statistics from the text it was trained on (as %rome_edit does), cached at {@code f}. */
-    private static KeyStats ownSentences(Gpt gpt, int layer, long samples, Path f) throws IOException {
+    private static KeyStats ownSentences(Gpt gpt, int layer, long samples, Path f, java.util.List<String> docs) throws IOException {
         System.err.println("computing key statistics for layer " + layer + " from " + TrainingCorpus.describe(gpt) + " (cached in "
                 + f + ")");
         KeyStats.Collector c = KeyStats.collector(gpt, layer);
         if (samples > 0) c.optSamples(samples);
-        KeyStats s = c.collect(TrainingCorpus.of(gpt).orElseThrow().iterator());
+        KeyStats s = c.collect(docs.iterator());
         try {
             Outputs.file(f, false, "--overwrite", s::write);
         } catch (IllegalArgumentException e) {
